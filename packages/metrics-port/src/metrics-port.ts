@@ -40,7 +40,10 @@ export interface MetricsExposition {
  *   so a metrics mistake can never fail a request.
  * - Constant labels (service, instance, version) are added by the implementation; callers pass
  *   only the per-observation labels.
- * - Non-finite values are dropped and reported, like label mismatches.
+ * - Non-finite values, negative counter increments, invalid label sets, a per-call label named
+ *   like a constant label, and metric names that break the Prometheus conventions (a counter
+ *   ends in `_total`, nothing else does; see `metricNameProblems`) are dropped and reported,
+ *   like label mismatches.
  */
 export interface MetricsPort {
   /** Adds `value` (default 1, must be ≥ 0) to the counter `name`. */
@@ -52,8 +55,9 @@ export interface MetricsPort {
   /** Adds `delta` (which may be negative) to the gauge `name`, e.g. for in-flight requests. */
   addGauge(name: string, delta: number, labels?: MetricLabels): void;
   /**
-   * Gives a metric its help text and (for histograms) buckets before its first use. Calling
-   * it after the metric exists, or twice, has no effect.
+   * Gives a metric its help text and (for histograms) buckets before its first use, and fixes
+   * its kind. Calling it after the metric exists, or twice, changes nothing (a different kind
+   * is reported as a conflict).
    */
   describe(name: string, kind: MetricKind, description: MetricDescription): void;
   /**

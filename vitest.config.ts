@@ -1,4 +1,8 @@
+import { basename, join } from "node:path";
 import { defineConfig } from "vitest/config";
+
+/** CI sets it: every project then also writes a JSON report there, which `.ci/run` counts. */
+const jsonReportDir = process.env.VITEST_JSON_DIR;
 
 /**
  * The one vitest configuration of the workspace. Every project's `test` script runs
@@ -14,5 +18,11 @@ export default defineConfig({
     environment: "node",
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    ...(jsonReportDir === undefined
+      ? {}
+      : {
+          reporters: ["default", "json"],
+          outputFile: { json: join(jsonReportDir, `${basename(process.cwd())}.json`) },
+        }),
   },
 });

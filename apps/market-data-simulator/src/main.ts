@@ -1,0 +1,4 @@
+import { runServiceMain } from "@tse/service-kit";
+import { serviceDefinition } from "./service-definition.js";
+
+await runServiceMain(serviceDefinition);

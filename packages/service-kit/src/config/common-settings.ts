@@ -1,0 +1,117 @@
+import {
+  enumSchema,
+  integerSchema,
+  listSchema,
+  portSchema,
+  setting,
+  stringSchema,
+} from "./setting.js";
+
+/** Ports a service listens on when `HTTP_PORT` / `GRPC_PORT` are not set. */
+export interface DefaultPorts {
+  readonly http: number;
+  readonly grpc: number;
+}
+
+/**
+ * The settings every TSE service has (DESIGN §3, §4, §9): identity, ports, logging, CORS,
+ * limits and shutdown. A service adds its own settings next to these.
+ *
+ * Identity values are validated by `@tse/instance-naming` after loading, because their rules
+ * depend on each other (an override wins over a derived name).
+ */
+export function commonSettings(defaults: {
+  readonly serviceName: string;
+  readonly version: string;
+  readonly ports: DefaultPorts;
+}) {
+  return {
+    serviceName: setting({
+      env: "SERVICE_NAME",
+      description: "Service name used in discovery, logs and metrics.",
+      default: defaults.serviceName,
+      schema: stringSchema,
+    }),
+    instanceName: setting({
+      env: "SERVICE_INSTANCE_NAME",
+      description:
+        "Instance name (lower-case letters, digits, inner '-', ≤ 63); empty = single instance. Derives the Postgres schema and Redis namespace.",
+      default: "",
+      schema: stringSchema,
+    }),
+    version: setting({
+      env: "SERVICE_VERSION",
+      description: "Version reported in health output and metrics.",
+      default: defaults.version,
+      schema: stringSchema,
+    }),
+    environment: setting({
+      env: "ENVIRONMENT",
+      description: "Deployment environment (development, staging, production, ...).",
+      default: "development",
+      schema: stringSchema,
+    }),
+    schemaName: setting({
+      env: "SCHEMA_NAME",
+      description: "Postgres schema override (default: derived from the instance name).",
+      schema: stringSchema,
+    }),
+    redisNamespace: setting({
+      env: "REDIS_NAMESPACE",
+      description: "Redis key namespace override, ending with ':' (default: derived).",
+      schema: stringSchema,
+    }),
+    host: setting({
+      env: "HOST",
+      description: "Address both ports bind to.",
+      default: "0.0.0.0",
+      schema: stringSchema,
+    }),
+    httpPort: setting({
+      env: "HTTP_PORT",
+      description:
+        "HTTP port: REST, SSE, /metrics and every RPC (Connect, gRPC-Web, gRPC) on HTTP/1.1 and h2c.",
+      default: String(defaults.ports.http),
+      schema: portSchema,
+    }),
+    grpcPort: setting({
+      env: "GRPC_PORT",
+      description: "gRPC port: the same RPCs over cleartext HTTP/2.",
+      default: String(defaults.ports.grpc),
+      schema: portSchema,
+    }),
+    logLevel: setting({
+      env: "LOG_LEVEL",
+      description: "Log level.",
+      default: "info",
+      schema: enumSchema(["fatal", "error", "warn", "info", "debug", "trace", "silent"]),
+    }),
+    corsAllowedOrigins: setting({
+      env: "CORS_ALLOWED_ORIGINS",
+      description: "Comma-separated origins allowed by CORS on the HTTP port, or '*'.",
+      default: "*",
+      schema: listSchema,
+    }),
+    maxRequestBytes: setting({
+      env: "MAX_REQUEST_BYTES",
+      description: "Largest request body or RPC message accepted, in bytes.",
+      default: String(4 * 1024 * 1024),
+      schema: integerSchema(1024, 256 * 1024 * 1024),
+    }),
+    readinessCacheMs: setting({
+      env: "READINESS_CACHE_MS",
+      description: "How long a readiness result is reused, in milliseconds.",
+      default: "1000",
+      schema: integerSchema(0, 60_000),
+    }),
+    shutdownTimeoutMs: setting({
+      env: "SHUTDOWN_TIMEOUT_MS",
+      description: "Deadline for a graceful shutdown before connections are cut, in milliseconds.",
+      default: "10000",
+      schema: integerSchema(100, 300_000),
+    }),
+  } as const;
+}
+
+/** The settings object returned by {@link commonSettings}. */
+export type CommonSettings = ReturnType<typeof commonSettings>;

@@ -1,0 +1,26 @@
+/**
+ * An error a REST handler throws to answer with a 4xx/5xx status and the JSON body
+ * `{error: {code, message}}`. `code` is a stable machine-readable word (`invalid_argument`,
+ * `not_found`, ...); `message` is for people.
+ */
+export class HttpError extends Error {
+  override readonly name = "HttpError";
+
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  /** 400 `invalid_argument`. */
+  static badRequest(message: string): HttpError {
+    return new HttpError(400, "invalid_argument", message);
+  }
+
+  /** 404 `not_found`. */
+  static notFound(message: string): HttpError {
+    return new HttpError(404, "not_found", message);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * @tse/service-kit — what every TSE service shares (DESIGN §4, §4.1, §9).
+ *
+ * A service describes itself with a {@link ServiceDefinition} (identity defaults, ports, its
+ * own settings, and a `compose` function that wires adapters to ports) and calls
+ * {@link runServiceMain}. The kit does the rest: configuration from flags, environment and
+ * `.env` with `--help`; pino logging with identity and redaction; one HTTP port for REST, SSE,
+ * metrics and Connect/gRPC/gRPC-Web on HTTP/1.1 and h2c; a gRPC port; health, readiness,
+ * `grpc.health.v1`, server reflection; graceful shutdown.
+ */
+export {
+  type CommonSettings,
+  commonSettings,
+  type DefaultPorts,
+} from "./config/common-settings.js";
+export { ConfigError } from "./config/config-error.js";
+export { renderHelp } from "./config/help.js";
+export {
+  type ConfigOrigins,
+  type ConfigSources,
+  type LoadedConfig,
+  loadConfig,
+} from "./config/load-config.js";
+export {
+  booleanSchema,
+  type ConfigValues,
+  enumSchema,
+  flagOf,
+  integerSchema,
+  listSchema,
+  portSchema,
+  type Setting,
+  type SettingsSpec,
+  setting,
+  stringSchema,
+  urlSchema,
+} from "./config/setting.js";
+export * from "./grpc-health/index.js";
+export { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS, createCors } from "./http/cors.js";
+export { DualProtocolServer } from "./http/dual-protocol-server.js";
+export { HttpError } from "./http/http-error.js";
+export type { NodeHandler, NodeRequest, NodeResponse } from "./http/node-http.js";
+export {
+  type RestContext,
+  type RestHandler,
+  type RestMatch,
+  type RestRoute,
+  RestRouter,
+  sendError,
+  sendJson,
+} from "./http/rest-router.js";
+export {
+  type CreateLoggerOptions,
+  createLogger,
+  type Logger,
+  type LogIdentity,
+} from "./logging/create-logger.js";
+export { REDACTED, redactDeep, redactSecrets } from "./logging/redact.js";
+export {
+  Readiness,
+  type ReadinessCheck,
+  type ReadinessOptions,
+  type ReadinessProbe,
+  type ReadinessReport,
+} from "./readiness/readiness.js";
+export * from "./reflection/index.js";
+export { commonRoutes, type ServiceInfo } from "./server/common-routes.js";
+export {
+  type RunningService,
+  runServiceMain,
+  type ServiceComposition,
+  type ServiceContext,
+  type ServiceDefinition,
+  type StartOptions,
+  startService,
+} from "./server/run-service.js";
+export {
+  type ListeningPorts,
+  ServiceServer,
+  type ServiceServerOptions,
+} from "./server/service-server.js";

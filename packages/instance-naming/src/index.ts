@@ -1,10 +1,15 @@
 /**
  * @tse/instance-naming — service identity (DESIGN §3).
  *
- * Validates `SERVICE_INSTANCE_NAME` and the `SCHEMA_NAME` / `REDIS_NAMESPACE` overrides, derives
- * the Postgres schema and Redis namespace of an instance, and builds the names that use them:
- * quoted SQL identifiers, Redis keys and SCAN patterns, and the shared discovery keys.
+ * Validates `SERVICE_NAME`, `SERVICE_INSTANCE_NAME` and the `SCHEMA_NAME` / `REDIS_NAMESPACE`
+ * overrides, derives the Postgres schema and Redis namespace of an instance and the Prometheus
+ * constant labels, and builds the names that use them: quoted SQL identifiers, Redis keys and
+ * `SCAN` patterns, and the shared discovery keys (DESIGN §6).
+ *
+ * Every rejection of a setting is an {@link InvalidIdentityError} naming the variable; every
+ * rejection of a key or identifier built at run time is a `RangeError`.
  */
+
 export {
   DEFAULT_NAMESPACES,
   deriveRedisNamespace,
@@ -12,26 +17,38 @@ export {
   SINGLE_INSTANCE_SCHEMA,
 } from "./derive-names.js";
 export {
+  DISCOVERY_SERVICES_PREFIX,
+  discoveryKey,
+  discoveryKeyOf,
+  discoveryPattern,
+} from "./discovery-keys.js";
+export {
+  assertInstanceName,
   INSTANCE_NAME_PATTERN,
   MAX_INSTANCE_NAME_LENGTH,
   type NameValidation,
-  reservedSchemaReason,
   validateInstanceName,
 } from "./instance-name.js";
 export { InvalidIdentityError } from "./invalid-identity-error.js";
 export {
-  DISCOVERY_PREFIX,
-  NAMESPACE_PATTERN,
-  redisNamespaceProblem,
+  MAX_NAMESPACE_LENGTH,
   SCHEMA_NAME_PATTERN,
-  schemaNameProblem,
+  validateRedisNamespace,
+  validateSchemaName,
 } from "./overrides.js";
-export { discoveryKey, discoveryPattern, escapeGlob, redisKey, scanPattern } from "./redis-keys.js";
+export { escapeGlob, type NamespaceSource, redisKey, scanPattern } from "./redis-keys.js";
+export {
+  DISCOVERY_PREFIX,
+  reservedNamespaceReason,
+  reservedSchemaReason,
+} from "./reserved-names.js";
 export {
   type ConstantLabels,
+  DEFAULT_ENVIRONMENT,
+  type IdentityDefaults,
   type IdentityInput,
   identityFromEnv,
   resolveServiceIdentity,
   type ServiceIdentity,
 } from "./service-identity.js";
-export { qualifiedName, quoteIdentifier } from "./sql-identifier.js";
+export { MAX_IDENTIFIER_BYTES, qualifiedName, quoteIdentifier } from "./sql-identifier.js";

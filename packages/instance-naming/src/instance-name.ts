@@ -1,21 +1,33 @@
-/** The longest instance name: a Postgres identifier holds at most 63 bytes. */
+import { InvalidIdentityError } from "./invalid-identity-error.js";
+import { reservedNamespaceReason, reservedSchemaReason } from "./reserved-names.js";
+
+/** The longest instance (or service) name: its schema must fit a 63-byte Postgres identifier. */
 export const MAX_INSTANCE_NAME_LENGTH = 63;
 
-/** The rule of DESIGN §3: lower-case letters, digits and inner hyphens. */
+/** The rule of DESIGN §3: lower-case ASCII letters, digits and inner hyphens. */
 export const INSTANCE_NAME_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
-/** The result of {@link validateInstanceName}. */
+/** The outcome of a non-throwing check: accepted, or rejected with the rule that was broken. */
 export type NameValidation =
   | { readonly ok: true }
   | { readonly ok: false; readonly reason: string };
 
 /**
- * Checks an instance (or service) name without throwing. The empty string is NOT accepted
- * here: "no instance name" is handled by the callers that allow it.
+ * Checks an instance name (service names follow the same rule) without throwing.
  *
- * Rejected, each with its reason: longer than 63 characters; anything but `[a-z0-9-]`
- * (upper case, `_`, spaces, non-ASCII, quotes); a leading or trailing `-`; a name whose
- * schema would be reserved in Postgres (`pg_*`, `information_schema`).
+ * Contract:
+ * - Accepted (`{ ok: true }`) exactly when the name matches `^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`,
+ *   has at most 63 characters, its schema (the name with `-` → `_`) is not reserved by Postgres
+ *   (`pg_*`, `information_schema`), and its namespace (the name with `-` → `:`, plus `:`) does
+ *   not lie under the shared discovery prefix `registry:` (so `registry` and `registry-*` are
+ *   rejected).
+ * - Otherwise `{ ok: false, reason }`, where `reason` names the first broken rule, checked in
+ *   this order: empty; longer than 63 characters; a character outside `[a-z0-9-]` (upper case,
+ *   `_`, whitespace, quotes, non-ASCII); a leading or trailing `-`; a reserved schema; a reserved
+ *   namespace.
+ * - The empty string is rejected here: "no instance name" (a single instance) is a decision of
+ *   the callers that allow it, such as `resolveServiceIdentity`.
+ * - `reason` is phrased to follow a variable name: `SERVICE_INSTANCE_NAME ${reason}`.
  */
 export function validateInstanceName(name: string): NameValidation {
   if (name.length === 0) return { ok: false, reason: "must not be empty" };
@@ -28,19 +40,37 @@ export function validateInstanceName(name: string): NameValidation {
   if (!/^[a-z0-9-]+$/.test(name)) {
     return { ok: false, reason: "must contain only lower-case letters a-z, digits and '-'" };
   }
-  if (!INSTANCE_NAME_PATTERN.test(name))
+  if (!INSTANCE_NAME_PATTERN.test(name)) {
     return { ok: false, reason: "must not start or end with '-'" };
+  }
   const schema = name.replaceAll("-", "_");
-  const reserved = reservedSchemaReason(schema);
-  if (reserved !== undefined) return { ok: false, reason: `would derive ${reserved}` };
+  const reservedSchema = reservedSchemaReason(schema);
+  if (reservedSchema !== undefined) {
+    return {
+      ok: false,
+      reason: `must not derive the reserved Postgres schema "${schema}" (${reservedSchema})`,
+    };
+  }
+  const namespace = `${name.replaceAll("-", ":")}:`;
+  const reservedNamespace = reservedNamespaceReason(namespace);
+  if (reservedNamespace !== undefined) {
+    return {
+      ok: false,
+      reason: `must not derive the reserved Redis namespace "${namespace}" (${reservedNamespace})`,
+    };
+  }
   return { ok: true };
 }
 
-/** Why `schema` is reserved by Postgres, or `undefined` when it is free to use. */
-export function reservedSchemaReason(schema: string): string | undefined {
-  if (schema.startsWith("pg_"))
-    return `the schema "${schema}", and names starting with pg_ are reserved by Postgres`;
-  if (schema === "information_schema")
-    return 'the schema "information_schema", which is reserved by Postgres';
-  return undefined;
+/**
+ * Throwing form of {@link validateInstanceName}, for start-up code.
+ *
+ * Contract: returns nothing for an accepted name; otherwise throws an
+ * {@link InvalidIdentityError} whose `variable` is `variable` (default
+ * `SERVICE_INSTANCE_NAME`; pass `SERVICE_NAME` for a service name) and whose `reason` is the one
+ * `validateInstanceName` gives. The empty string is rejected like any other invalid name.
+ */
+export function assertInstanceName(name: string, variable = "SERVICE_INSTANCE_NAME"): void {
+  const check = validateInstanceName(name);
+  if (!check.ok) throw new InvalidIdentityError(variable, check.reason, name);
 }

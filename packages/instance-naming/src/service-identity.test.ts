@@ -1,14 +1,11 @@
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { validateInstanceName } from "./instance-name.js";
 import { InvalidIdentityError } from "./invalid-identity-error.js";
-import { identityFromEnv, resolveServiceIdentity } from "./service-identity.js";
-import { quoteIdentifier } from "./sql-identifier.js";
+import { type IdentityInput, identityFromEnv, resolveServiceIdentity } from "./service-identity.js";
 
 const MDS = "market-data-simulator";
 const TSE = "trading-system-engine";
 
-describe("derivation", () => {
+describe("resolveServiceIdentity derives names and labels", () => {
   it.each([
     [MDS, "", "public", "market:data:", MDS],
     [TSE, "", "public", "trading:engine:", TSE],
@@ -28,81 +25,58 @@ describe("derivation", () => {
       "market-data-sim-binance",
     ],
     [TSE, "trading-engine-lh", "trading_engine_lh", "trading:engine:lh:", "trading-engine-lh"],
-    [MDS, "a", "a", "a:", "a"],
-    [MDS, "0x", "0x", "0x:", "0x"],
-  ])("%s / %j → %s, %s", (serviceName, instanceName, schema, namespace, instanceLabel) => {
-    const identity = resolveServiceIdentity({ serviceName, instanceName, version: "1.0.0" });
-    expect(identity.schema).toBe(schema);
-    expect(identity.redisNamespace).toBe(namespace);
-    expect(identity.isSingleInstance).toBe(instanceName === "");
-    expect(identity.constantLabels).toEqual({
-      service: serviceName,
-      instance: instanceLabel,
-      version: "1.0.0",
+  ])("%s / %j → %s, %s, instance label %s", (serviceName, instanceName, schema, ns, label) => {
+    const identity = resolveServiceIdentity({
+      serviceName,
+      instanceName,
+      version: "1.2.3",
+      environment: "staging",
     });
+    expect(identity).toEqual({
+      serviceName,
+      instanceName,
+      version: "1.2.3",
+      environment: "staging",
+      schema,
+      redisNamespace: ns,
+      isSingleInstance: instanceName === "",
+      constantLabels: { service: serviceName, instance: label, version: "1.2.3" },
+    });
+  });
+
+  it("treats an absent instance name as a single instance and defaults the environment", () => {
+    const identity = resolveServiceIdentity({ serviceName: TSE, version: "2.0.0" });
+    expect(identity.instanceName).toBe("");
+    expect(identity.isSingleInstance).toBe(true);
+    expect(identity.environment).toBe("development");
+    expect(identity.constantLabels).toEqual({ service: TSE, instance: TSE, version: "2.0.0" });
+  });
+
+  it("accepts explicit undefined for optional settings", () => {
+    const identity = resolveServiceIdentity({
+      serviceName: MDS,
+      instanceName: undefined,
+      version: "1",
+      environment: undefined,
+      schemaName: undefined,
+      redisNamespace: undefined,
+    });
+    expect(identity.schema).toBe("public");
+    expect(identity.redisNamespace).toBe("market:data:");
+  });
+
+  it("returns a frozen identity with frozen labels", () => {
+    const identity = resolveServiceIdentity({ serviceName: MDS, version: "1" });
     expect(Object.isFrozen(identity)).toBe(true);
-  });
-});
-
-describe("instance name rules", () => {
-  it.each([
-    ["Market-data", /lower-case/],
-    ["market_data", /lower-case/],
-    ["-market", /start or end with '-'/],
-    ["market-", /start or end with '-'/],
-    ["a".repeat(64), /at most 63 characters/],
-    ["marké", /lower-case/],
-    ["市场", /lower-case/],
-    ["pg-x", /pg_ are reserved/],
-    ["information-schema", /information_schema/],
-    ["with space", /lower-case/],
-    ['a";drop table x;--', /lower-case/],
-    ["a\nb", /lower-case/],
-  ])("rejects %j with a reason", (name, reason) => {
-    const result = validateInstanceName(name);
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.reason).toMatch(reason);
-    expect(() =>
-      resolveServiceIdentity({ serviceName: MDS, instanceName: name, version: "1" }),
-    ).toThrow(InvalidIdentityError);
-  });
-
-  it("accepts 63 characters and inner hyphens", () => {
-    expect(validateInstanceName("a".repeat(63))).toEqual({ ok: true });
-    expect(validateInstanceName("a--b")).toEqual({ ok: true });
-    expect(validateInstanceName("pgx")).toEqual({ ok: true });
-  });
-
-  it("names the variable and the rule in one line", () => {
-    let error: unknown;
-    try {
-      resolveServiceIdentity({ serviceName: MDS, instanceName: "Bad_Name", version: "1" });
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(InvalidIdentityError);
-    const invalid = error as InvalidIdentityError;
-    expect(invalid.variable).toBe("SERVICE_INSTANCE_NAME");
-    expect(invalid.message).toBe(
-      `SERVICE_INSTANCE_NAME must contain only lower-case letters a-z, digits and '-', got "Bad_Name"`,
-    );
-  });
-
-  it("validates the service name and version too", () => {
-    expect(() => resolveServiceIdentity({ serviceName: "Market", version: "1" })).toThrow(
-      /^SERVICE_NAME/,
-    );
-    expect(() => resolveServiceIdentity({ serviceName: MDS, version: "" })).toThrow(
-      /^SERVICE_VERSION/,
-    );
-    expect(() => resolveServiceIdentity({ serviceName: MDS, version: "1 2" })).toThrow(
-      /^SERVICE_VERSION/,
-    );
+    expect(Object.isFrozen(identity.constantLabels)).toBe(true);
+    expect(() => {
+      (identity as { schema: string }).schema = "other";
+    }).toThrow(TypeError);
   });
 });
 
 describe("overrides", () => {
-  it("win over derivation", () => {
+  it("win over derivation and leave the labels alone", () => {
     const identity = resolveServiceIdentity({
       serviceName: MDS,
       instanceName: "market-data-sim-001",
@@ -112,130 +86,205 @@ describe("overrides", () => {
     });
     expect(identity.schema).toBe("legacy_market");
     expect(identity.redisNamespace).toBe("md:legacy:");
+    expect(identity.isSingleInstance).toBe(false);
     expect(identity.constantLabels.instance).toBe("market-data-sim-001");
   });
 
-  it.each([
-    ["SCHEMA_NAME", { schemaName: "Bad" }, /lower-case/],
-    ["SCHEMA_NAME", { schemaName: "1abc" }, /must start with/],
-    ["SCHEMA_NAME", { schemaName: "pg_catalog" }, /reserved/],
-    ["SCHEMA_NAME", { schemaName: "information_schema" }, /reserved/],
-    ["SCHEMA_NAME", { schemaName: 'x"; drop schema public; --' }, /must start with/],
-    ["SCHEMA_NAME", { schemaName: "a".repeat(64) }, /63/],
-    ["REDIS_NAMESPACE", { redisNamespace: "market:data" }, /end with ':'/],
-    ["REDIS_NAMESPACE", { redisNamespace: "market:*:" }, /glob/],
-    ["REDIS_NAMESPACE", { redisNamespace: "market data:" }, /glob/],
-    ["REDIS_NAMESPACE", { redisNamespace: "registry:services:" }, /discovery/],
-    ["REDIS_NAMESPACE", { redisNamespace: ":" }, /start with ':'/],
-  ])("%s %j is rejected", (variable, override, reason) => {
-    let error: unknown;
-    try {
-      resolveServiceIdentity({ serviceName: MDS, version: "1", ...override });
-    } catch (caught) {
-      error = caught;
-    }
+  it("apply to a single instance too", () => {
+    const identity = resolveServiceIdentity({
+      serviceName: TSE,
+      version: "1",
+      schemaName: "engine",
+      redisNamespace: "te:",
+    });
+    expect([identity.schema, identity.redisNamespace]).toEqual(["engine", "te:"]);
+  });
+
+  it.each<[string, Partial<IdentityInput>, RegExp]>([
+    ["SCHEMA_NAME", { schemaName: "Bad" }, /^SCHEMA_NAME must start with a lower-case letter/],
+    ["SCHEMA_NAME", { schemaName: "" }, /^SCHEMA_NAME must not be empty/],
+    ["SCHEMA_NAME", { schemaName: "pg_catalog" }, /^SCHEMA_NAME must not be a reserved/],
+    ["SCHEMA_NAME", { schemaName: "information_schema" }, /^SCHEMA_NAME must not be a reserved/],
+    ["SCHEMA_NAME", { schemaName: 'x"; drop schema public; --' }, /^SCHEMA_NAME must start/],
+    ["SCHEMA_NAME", { schemaName: "a".repeat(64) }, /^SCHEMA_NAME must be at most 63 bytes/],
+    ["REDIS_NAMESPACE", { redisNamespace: "market:data" }, /^REDIS_NAMESPACE must end with ':'/],
+    ["REDIS_NAMESPACE", { redisNamespace: "market:*:" }, /^REDIS_NAMESPACE must not contain glob/],
+    ["REDIS_NAMESPACE", { redisNamespace: "a b:" }, /^REDIS_NAMESPACE must not contain glob/],
+    ["REDIS_NAMESPACE", { redisNamespace: "registry:services:" }, /^REDIS_NAMESPACE .*registry:/],
+    ["REDIS_NAMESPACE", { redisNamespace: "" }, /^REDIS_NAMESPACE must not be empty/],
+  ])("%s %j is rejected with the variable named", (variable, override, message) => {
+    const error = catchError(() =>
+      resolveServiceIdentity({
+        serviceName: MDS,
+        instanceName: "market-data-sim-001",
+        version: "1",
+        ...override,
+      }),
+    );
     expect(error).toBeInstanceOf(InvalidIdentityError);
     expect((error as InvalidIdentityError).variable).toBe(variable);
-    expect((error as InvalidIdentityError).message).toMatch(reason);
+    expect((error as InvalidIdentityError).message).toMatch(message);
+  });
+});
+
+describe("rejections name the variable in a one-line message", () => {
+  it.each<[string, IdentityInput, string]>([
+    [
+      "SERVICE_NAME",
+      { serviceName: "Market", version: "1" },
+      `SERVICE_NAME must contain only lower-case letters a-z, digits and '-', got "Market"`,
+    ],
+    ["SERVICE_NAME", { serviceName: "", version: "1" }, `SERVICE_NAME must not be empty, got ""`],
+    [
+      "SERVICE_INSTANCE_NAME",
+      { serviceName: MDS, instanceName: "pg-x", version: "1" },
+      `SERVICE_INSTANCE_NAME must not derive the reserved Postgres schema "pg_x" (the pg_ prefix is reserved for system schemas), got "pg-x"`,
+    ],
+    [
+      "SERVICE_INSTANCE_NAME",
+      { serviceName: MDS, instanceName: 'a";drop table x;--', version: "1" },
+      `SERVICE_INSTANCE_NAME must contain only lower-case letters a-z, digits and '-', got "a\\";drop table x;--"`,
+    ],
+    [
+      "SERVICE_INSTANCE_NAME",
+      { serviceName: MDS, instanceName: "a\nb", version: "1" },
+      `SERVICE_INSTANCE_NAME must contain only lower-case letters a-z, digits and '-', got "a\\nb"`,
+    ],
+    [
+      "SERVICE_VERSION",
+      { serviceName: MDS, version: "" },
+      `SERVICE_VERSION must be 1-64 printable ASCII characters without whitespace, got ""`,
+    ],
+    [
+      "SERVICE_VERSION",
+      { serviceName: MDS, version: "1 2" },
+      `SERVICE_VERSION must be 1-64 printable ASCII characters without whitespace, got "1 2"`,
+    ],
+    [
+      "ENVIRONMENT",
+      { serviceName: MDS, version: "1", environment: "prod\n" },
+      `ENVIRONMENT must be 1-64 printable ASCII characters without whitespace, got "prod\\n"`,
+    ],
+  ])("%s: %j", (variable, input, message) => {
+    const error = catchError(() => resolveServiceIdentity(input));
+    expect(error).toBeInstanceOf(InvalidIdentityError);
+    expect((error as InvalidIdentityError).variable).toBe(variable);
+    expect((error as InvalidIdentityError).message).toBe(message);
+  });
+
+  it("reports the first broken rule in variable order", () => {
+    const error = catchError(() =>
+      resolveServiceIdentity({
+        serviceName: MDS,
+        instanceName: "Bad",
+        version: "",
+        schemaName: "Bad",
+        redisNamespace: "bad",
+      }),
+    );
+    expect((error as InvalidIdentityError).variable).toBe("SERVICE_INSTANCE_NAME");
+    const later = catchError(() =>
+      resolveServiceIdentity({
+        serviceName: MDS,
+        version: "1",
+        schemaName: "Bad",
+        redisNamespace: "x",
+      }),
+    );
+    expect((later as InvalidIdentityError).variable).toBe("SCHEMA_NAME");
   });
 });
 
 describe("identityFromEnv", () => {
-  it("reads the ecosystem's variables with defaults", () => {
-    const identity = identityFromEnv(
-      { SERVICE_INSTANCE_NAME: "market-data-sim-binance", ENVIRONMENT: "staging", SCHEMA_NAME: "" },
-      { serviceName: MDS, version: "0.1.0" },
-    );
-    expect(identity).toMatchObject({
-      serviceName: MDS,
-      instanceName: "market-data-sim-binance",
-      version: "0.1.0",
-      environment: "staging",
-      schema: "market_data_sim_binance",
-      redisNamespace: "market:data:sim:binance:",
-    });
-  });
+  const defaults = { serviceName: MDS, version: "0.1.0" };
 
-  it("defaults to a single development instance", () => {
-    expect(identityFromEnv({}, { serviceName: TSE, version: "2.0.0" })).toMatchObject({
+  it("defaults to a single development instance of the service", () => {
+    expect(identityFromEnv({}, { serviceName: TSE, version: "2.0.0" })).toEqual({
+      serviceName: TSE,
       instanceName: "",
+      version: "2.0.0",
       environment: "development",
       schema: "public",
       redisNamespace: "trading:engine:",
+      isSingleInstance: true,
       constantLabels: { service: TSE, instance: TSE, version: "2.0.0" },
     });
   });
 
-  it("names the variable of an invalid value", () => {
-    expect(() =>
-      identityFromEnv({ REDIS_NAMESPACE: "x" }, { serviceName: MDS, version: "1" }),
-    ).toThrow(/^REDIS_NAMESPACE must end with ':'/);
-  });
-});
-
-describe("property: every accepted name yields safe names", () => {
-  const nameChars = fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789-".split(""));
-  const candidate = fc.string({ unit: nameChars, minLength: 1, maxLength: 70 });
-  const anyString = fc.string({ unit: "grapheme", maxLength: 80 });
-
-  it("accepted names derive a valid identifier and a glob-free namespace", () => {
-    fc.assert(
-      fc.property(fc.oneof(candidate, anyString), (name) => {
-        fc.pre(name !== "");
-        const check = validateInstanceName(name);
-        if (!check.ok) {
-          expect(() =>
-            resolveServiceIdentity({ serviceName: MDS, instanceName: name, version: "1" }),
-          ).toThrow();
-          return;
-        }
-        const identity = resolveServiceIdentity({
-          serviceName: MDS,
-          instanceName: name,
-          version: "1",
-        });
-        expect(identity.schema).toMatch(/^[a-z0-9_]{1,63}$/);
-        expect(identity.schema.startsWith("pg_")).toBe(false);
-        expect(quoteIdentifier(identity.schema)).toBe(`"${identity.schema}"`);
-        expect(identity.redisNamespace.endsWith(":")).toBe(true);
-        expect(identity.redisNamespace).not.toMatch(/[*?[\]\\\s]/);
-        expect(identity.redisNamespace.startsWith("registry:")).toBe(false);
-      }),
-      { numRuns: 2_000 },
+  it("reads every variable", () => {
+    const identity = identityFromEnv(
+      {
+        SERVICE_NAME: TSE,
+        SERVICE_INSTANCE_NAME: "trading-engine-lh",
+        SERVICE_VERSION: "3.1.4",
+        ENVIRONMENT: "staging",
+        SCHEMA_NAME: "engine_lh",
+        REDIS_NAMESPACE: "te:lh:",
+      },
+      defaults,
     );
+    expect(identity).toEqual({
+      serviceName: TSE,
+      instanceName: "trading-engine-lh",
+      version: "3.1.4",
+      environment: "staging",
+      schema: "engine_lh",
+      redisNamespace: "te:lh:",
+      isSingleInstance: false,
+      constantLabels: { service: TSE, instance: "trading-engine-lh", version: "3.1.4" },
+    });
   });
 
-  it("different accepted names never share a schema or a namespace", () => {
-    fc.assert(
-      fc.property(candidate, candidate, (a, b) => {
-        fc.pre(a !== b && validateInstanceName(a).ok && validateInstanceName(b).ok);
-        const ia = resolveServiceIdentity({ serviceName: MDS, instanceName: a, version: "1" });
-        const ib = resolveServiceIdentity({ serviceName: MDS, instanceName: b, version: "1" });
-        expect(ia.schema).not.toBe(ib.schema);
-        expect(ia.redisNamespace).not.toBe(ib.redisNamespace);
-      }),
-      { numRuns: 2_000 },
+  it("derives the names when the overrides are absent or empty", () => {
+    const identity = identityFromEnv(
+      { SERVICE_INSTANCE_NAME: "market-data-sim-binance", SCHEMA_NAME: "", REDIS_NAMESPACE: "" },
+      defaults,
     );
+    expect(identity.schema).toBe("market_data_sim_binance");
+    expect(identity.redisNamespace).toBe("market:data:sim:binance:");
   });
 
-  it("no namespace of one instance is a prefix of another's keys", () => {
-    fc.assert(
-      fc.property(candidate, candidate, (a, b) => {
-        fc.pre(a !== b && validateInstanceName(a).ok && validateInstanceName(b).ok);
-        const na = resolveServiceIdentity({
-          serviceName: MDS,
-          instanceName: a,
-          version: "1",
-        }).redisNamespace;
-        const nb = resolveServiceIdentity({
-          serviceName: MDS,
-          instanceName: b,
-          version: "1",
-        }).redisNamespace;
-        // A prefix relation is inherent to hierarchical names (a-b vs a-b-c); it is what SCAN
-        // patterns must respect, so assert it only happens through a whole ':' segment.
-        if (nb.startsWith(na)) expect(na.endsWith(":")).toBe(true);
-      }),
+  it("treats empty variables as unset", () => {
+    const identity = identityFromEnv(
+      { SERVICE_NAME: "", SERVICE_INSTANCE_NAME: "", SERVICE_VERSION: "", ENVIRONMENT: "" },
+      defaults,
+    );
+    expect(identity).toMatchObject({
+      serviceName: MDS,
+      instanceName: "",
+      version: "0.1.0",
+      environment: "development",
+    });
+  });
+
+  it.each([
+    [{ SERVICE_NAME: "Market" }, "SERVICE_NAME"],
+    [{ SERVICE_INSTANCE_NAME: " market-data-sim-001" }, "SERVICE_INSTANCE_NAME"],
+    [{ SERVICE_INSTANCE_NAME: "information-schema" }, "SERVICE_INSTANCE_NAME"],
+    [{ SERVICE_VERSION: "1.0 beta" }, "SERVICE_VERSION"],
+    [{ ENVIRONMENT: "a b" }, "ENVIRONMENT"],
+    [{ SCHEMA_NAME: "pg_temp" }, "SCHEMA_NAME"],
+    [{ REDIS_NAMESPACE: "x" }, "REDIS_NAMESPACE"],
+    [{ REDIS_NAMESPACE: "registry:" }, "REDIS_NAMESPACE"],
+  ])("rejects %j naming %s", (env, variable) => {
+    const error = catchError(() => identityFromEnv(env, defaults));
+    expect(error).toBeInstanceOf(InvalidIdentityError);
+    expect((error as InvalidIdentityError).variable).toBe(variable);
+    expect((error as InvalidIdentityError).message.startsWith(`${variable} must `)).toBe(true);
+  });
+
+  it("validates the defaults too", () => {
+    expect(() => identityFromEnv({}, { serviceName: "Bad", version: "1" })).toThrow(
+      /^SERVICE_NAME /,
     );
   });
 });
+
+function catchError(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (error) {
+    return error;
+  }
+  throw new Error("expected an error");
+}

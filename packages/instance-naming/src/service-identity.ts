@@ -1,117 +1,158 @@
 import { deriveRedisNamespace, deriveSchema } from "./derive-names.js";
-import { validateInstanceName } from "./instance-name.js";
+import { assertInstanceName } from "./instance-name.js";
 import { InvalidIdentityError } from "./invalid-identity-error.js";
-import { redisNamespaceProblem, schemaNameProblem } from "./overrides.js";
+import { validateRedisNamespace, validateSchemaName } from "./overrides.js";
 
-/** The Prometheus constant labels of DESIGN §3. */
+/** The environment a service runs in when `ENVIRONMENT` is not set. */
+export const DEFAULT_ENVIRONMENT = "development";
+
+/** The Prometheus constant labels of DESIGN §3, attached to every metric of the service. */
 export interface ConstantLabels {
+  /** The service name. */
   readonly service: string;
-  /** The instance name, or the service name for a single instance. */
+  /** The instance name, or the service name for a single instance; never empty. */
   readonly instance: string;
+  /** The service version. */
   readonly version: string;
 }
 
-/** Who a running service is, and the names it must use for its data. */
+/** Who a running service is, and the names it must use for its data. Frozen. */
 export interface ServiceIdentity {
+  /** A name that passes `validateInstanceName`, e.g. `market-data-simulator`. */
   readonly serviceName: string;
-  /** `""` for a single instance. */
+  /** A name that passes `validateInstanceName`, or `""` for a single instance. */
   readonly instanceName: string;
   readonly version: string;
   readonly environment: string;
-  /** The Postgres schema every table lives in. */
+  /** The Postgres schema every table lives in (unquoted; quote it with `quoteIdentifier`). */
   readonly schema: string;
-  /** The prefix of every Redis key (except the shared discovery registry). */
+  /** The prefix of every Redis key (except the shared discovery registry); ends with `:`. */
   readonly redisNamespace: string;
+  /** `true` exactly when `instanceName` is `""`. */
   readonly isSingleInstance: boolean;
   readonly constantLabels: ConstantLabels;
 }
 
 /** The raw identity settings, as read from configuration. */
 export interface IdentityInput {
+  /** `SERVICE_NAME`. */
   readonly serviceName: string;
-  /** `""` (or absent) for a single instance. */
-  readonly instanceName?: string;
+  /** `SERVICE_INSTANCE_NAME`; `""` or absent for a single instance. */
+  readonly instanceName?: string | undefined;
+  /** `SERVICE_VERSION`. */
   readonly version: string;
-  readonly environment?: string;
-  /** `SCHEMA_NAME`: wins over derivation when given. */
-  readonly schemaName?: string;
-  /** `REDIS_NAMESPACE`: wins over derivation when given. */
-  readonly redisNamespace?: string;
+  /** `ENVIRONMENT`; absent means `development`. */
+  readonly environment?: string | undefined;
+  /** `SCHEMA_NAME`: when present, wins over derivation (and `""` is rejected, not ignored). */
+  readonly schemaName?: string | undefined;
+  /** `REDIS_NAMESPACE`: when present, wins over derivation (and `""` is rejected, not ignored). */
+  readonly redisNamespace?: string | undefined;
 }
 
+/** A version or environment label: 1-64 printable ASCII characters, no whitespace. */
+const LABEL_VALUE = /^[\x21-\x7e]{1,64}$/;
+
 /**
- * Validates the identity settings and derives the schema and Redis namespace (DESIGN §3).
- * Explicit `schemaName` / `redisNamespace` overrides win and are validated too.
+ * Validates the identity settings and derives the names the service must use (DESIGN §3).
  *
- * Throws {@link InvalidIdentityError} naming the variable (`SERVICE_NAME`,
- * `SERVICE_INSTANCE_NAME`, `SERVICE_VERSION`, `SCHEMA_NAME`, `REDIS_NAMESPACE`) for the first
- * broken rule. The result is frozen.
+ * Contract:
+ * - `serviceName` must pass `validateInstanceName`; a non-empty `instanceName` too (`""` or
+ *   absent means a single instance); `version` and `environment` (default `development`) must
+ *   be 1-64 printable ASCII characters without whitespace.
+ * - `schema`: the `schemaName` override when present (validated by `validateSchemaName`), else
+ *   the instance name with `-` → `_`, or `public` for a single instance.
+ * - `redisNamespace`: the `redisNamespace` override when present (validated by
+ *   `validateRedisNamespace`), else the instance name with `-` → `:` plus `:`, or for a single
+ *   instance the service's default namespace (`market:data:`, `trading:engine:`, else the
+ *   service name derived the same way).
+ * - `constantLabels` = `{ service, instance, version }`, `instance` being the instance name, or
+ *   the service name for a single instance. Overrides do not change the labels.
+ * - Rules are checked in the order `SERVICE_NAME`, `SERVICE_INSTANCE_NAME`, `SERVICE_VERSION`,
+ *   `ENVIRONMENT`, `SCHEMA_NAME`, `REDIS_NAMESPACE`; the first broken one throws an
+ *   {@link InvalidIdentityError} whose `variable` is that variable.
+ * - The result and its `constantLabels` are frozen.
  */
 export function resolveServiceIdentity(input: IdentityInput): ServiceIdentity {
-  const serviceCheck = validateInstanceName(input.serviceName);
-  if (!serviceCheck.ok)
-    throw new InvalidIdentityError("SERVICE_NAME", serviceCheck.reason, input.serviceName);
+  const { serviceName, version } = input;
   const instanceName = input.instanceName ?? "";
-  if (instanceName !== "") {
-    const check = validateInstanceName(instanceName);
-    if (!check.ok)
-      throw new InvalidIdentityError("SERVICE_INSTANCE_NAME", check.reason, instanceName);
-  }
-  if (!/^[\x21-\x7e]{1,64}$/.test(input.version)) {
-    throw new InvalidIdentityError(
-      "SERVICE_VERSION",
-      "must be 1-64 printable ASCII characters without spaces",
-      input.version,
-    );
-  }
+  const environment = input.environment ?? DEFAULT_ENVIRONMENT;
+  assertInstanceName(serviceName, "SERVICE_NAME");
+  if (instanceName !== "") assertInstanceName(instanceName, "SERVICE_INSTANCE_NAME");
+  assertLabelValue("SERVICE_VERSION", version);
+  assertLabelValue("ENVIRONMENT", environment);
   const schema = input.schemaName ?? deriveSchema(instanceName);
   if (input.schemaName !== undefined) {
-    const problem = schemaNameProblem(input.schemaName);
-    if (problem !== undefined)
-      throw new InvalidIdentityError("SCHEMA_NAME", problem, input.schemaName);
+    const check = validateSchemaName(input.schemaName);
+    if (!check.ok) throw new InvalidIdentityError("SCHEMA_NAME", check.reason, input.schemaName);
   }
-  const redisNamespace =
-    input.redisNamespace ?? deriveRedisNamespace(input.serviceName, instanceName);
+  const redisNamespace = input.redisNamespace ?? deriveRedisNamespace(serviceName, instanceName);
   if (input.redisNamespace !== undefined) {
-    const problem = redisNamespaceProblem(input.redisNamespace);
-    if (problem !== undefined)
-      throw new InvalidIdentityError("REDIS_NAMESPACE", problem, input.redisNamespace);
+    const check = validateRedisNamespace(input.redisNamespace);
+    if (!check.ok) {
+      throw new InvalidIdentityError("REDIS_NAMESPACE", check.reason, input.redisNamespace);
+    }
   }
+  const isSingleInstance = instanceName === "";
   return Object.freeze({
-    serviceName: input.serviceName,
+    serviceName,
     instanceName,
-    version: input.version,
-    environment: input.environment ?? "development",
+    version,
+    environment,
     schema,
     redisNamespace,
-    isSingleInstance: instanceName === "",
+    isSingleInstance,
     constantLabels: Object.freeze({
-      service: input.serviceName,
-      instance: instanceName === "" ? input.serviceName : instanceName,
-      version: input.version,
+      service: serviceName,
+      instance: isSingleInstance ? serviceName : instanceName,
+      version,
     }),
   });
 }
 
+/** The values `identityFromEnv` uses when a variable is unset or empty. */
+export interface IdentityDefaults {
+  /** The service's own name, e.g. `market-data-simulator`. */
+  readonly serviceName: string;
+  /** The app's package version. */
+  readonly version: string;
+}
+
 /**
- * Reads the identity from environment variables (`SERVICE_NAME`, `SERVICE_INSTANCE_NAME`,
- * `SERVICE_VERSION`, `ENVIRONMENT`, `SCHEMA_NAME`, `REDIS_NAMESPACE`) with the service's
- * defaults, and resolves it like {@link resolveServiceIdentity}. Empty overrides count as unset.
+ * Reads the identity from environment variables and resolves it with
+ * {@link resolveServiceIdentity} (same rules, same errors).
+ *
+ * Contract:
+ * - `SERVICE_NAME` and `SERVICE_VERSION` default to `defaults`; `ENVIRONMENT` to `development`;
+ *   `SERVICE_INSTANCE_NAME` to `""` (a single instance).
+ * - `SCHEMA_NAME` and `REDIS_NAMESPACE` override the derived names when set.
+ * - A variable set to `""` counts as unset. Values are not trimmed: a stray space is a start-up
+ *   error, not silently fixed.
+ * - Invalid values throw an {@link InvalidIdentityError} naming the variable.
  */
 export function identityFromEnv(
   env: Readonly<Record<string, string | undefined>>,
-  defaults: { readonly serviceName: string; readonly version: string },
+  defaults: IdentityDefaults,
 ): ServiceIdentity {
-  const nonEmpty = (value: string | undefined) =>
-    value === undefined || value === "" ? undefined : value;
-  const schemaName = nonEmpty(env.SCHEMA_NAME);
-  const redisNamespace = nonEmpty(env.REDIS_NAMESPACE);
+  const read = (variable: string): string | undefined => {
+    const value = env[variable];
+    return value === "" ? undefined : value;
+  };
   return resolveServiceIdentity({
-    serviceName: nonEmpty(env.SERVICE_NAME) ?? defaults.serviceName,
-    instanceName: env.SERVICE_INSTANCE_NAME ?? "",
-    version: nonEmpty(env.SERVICE_VERSION) ?? defaults.version,
-    environment: nonEmpty(env.ENVIRONMENT) ?? "development",
-    ...(schemaName === undefined ? {} : { schemaName }),
-    ...(redisNamespace === undefined ? {} : { redisNamespace }),
+    serviceName: read("SERVICE_NAME") ?? defaults.serviceName,
+    instanceName: read("SERVICE_INSTANCE_NAME") ?? "",
+    version: read("SERVICE_VERSION") ?? defaults.version,
+    environment: read("ENVIRONMENT") ?? DEFAULT_ENVIRONMENT,
+    schemaName: read("SCHEMA_NAME"),
+    redisNamespace: read("REDIS_NAMESPACE"),
   });
+}
+
+function assertLabelValue(variable: string, value: string): void {
+  if (!LABEL_VALUE.test(value)) {
+    throw new InvalidIdentityError(
+      variable,
+      "must be 1-64 printable ASCII characters without whitespace",
+      value,
+    );
+  }
 }

@@ -1,0 +1,84 @@
+import { randomUUID } from "node:crypto";
+import { validateSymbol } from "./market-symbol.js";
+import {
+  checkDate,
+  checkDecimal,
+  checkMetadata,
+  checkText,
+  checkUuid,
+  type Metadata,
+  ValidationError,
+} from "./validation-error.js";
+
+/** The `source` of a price feed when none is given. */
+export const DEFAULT_PRICE_FEED_SOURCE = "simulator";
+
+/** One sampled price of a symbol, as stored in `price_feeds`. */
+export interface PriceFeed {
+  /** uuid, lower case; assigned at validation when not given. Writing the same id twice is a no-op. */
+  readonly feedId: string;
+  readonly symbol: string;
+  /** > 0, 8 decimals. */
+  readonly price: number;
+  /** > 0, ≤ `ask`. */
+  readonly bid: number;
+  /** > 0, ≥ `bid`. */
+  readonly ask: number;
+  /** ≥ 0. */
+  readonly volume24h: number;
+  /** Who produced the price; `simulator` by default. */
+  readonly source: string;
+  readonly timestamp: Date;
+  readonly metadata: Metadata;
+}
+
+/** A price feed as a caller gives it: the id, source and metadata may be left out. */
+export interface PriceFeedInput {
+  readonly feedId?: string;
+  readonly symbol: string;
+  readonly price: number;
+  readonly bid: number;
+  readonly ask: number;
+  readonly volume24h: number;
+  readonly source?: string;
+  readonly timestamp: Date;
+  readonly metadata?: Metadata;
+}
+
+/** Records validatePriceFeed produced: frozen, so still valid; validating one again is free. */
+const validatedFeeds = new WeakSet<object>();
+
+/**
+ * Validates a price feed and returns the record to store (a copy).
+ *
+ * Contract: throws a `ValidationError` for an invalid symbol or id; a price, bid or ask that is
+ * not a finite number > 0 (at 8 decimals) or ≥ 10^16; a bid above the ask; a negative or
+ * non-finite volume; an empty source or one longer than 50 characters; an invalid `Date`; or
+ * metadata that is not a JSON object. Assigns a random `feedId` when absent; rounds decimals to 8
+ * places, as `numeric(24,8)` stores them.
+ *
+ * The record is frozen; given a record it returned, it returns that record at once (the
+ * write-behind buffer validates on enqueue, the repository again on write).
+ */
+export function validatePriceFeed(input: PriceFeedInput): PriceFeed {
+  if (validatedFeeds.has(input as PriceFeed)) return input as PriceFeed;
+  if (typeof input !== "object" || input === null) {
+    throw new ValidationError("priceFeed", "must be an object", input);
+  }
+  const bid = checkDecimal("bid", input.bid, "positive");
+  const ask = checkDecimal("ask", input.ask, "positive");
+  if (bid > ask) throw new ValidationError("bid", `must not be above ask (${ask})`, input.bid);
+  const record: PriceFeed = Object.freeze({
+    feedId: input.feedId === undefined ? randomUUID() : checkUuid("feedId", input.feedId),
+    symbol: validateSymbol(input.symbol),
+    price: checkDecimal("price", input.price, "positive"),
+    bid,
+    ask,
+    volume24h: checkDecimal("volume24h", input.volume24h, "non-negative"),
+    source: checkText("source", input.source ?? DEFAULT_PRICE_FEED_SOURCE, 50),
+    timestamp: checkDate("timestamp", input.timestamp),
+    metadata: checkMetadata("metadata", input.metadata),
+  });
+  validatedFeeds.add(record);
+  return record;
+}

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { sampleCandle } from "../contract/candle-repository.contract.js";
+import { samplePriceFeed } from "../contract/price-feed-repository.contract.js";
+import { sampleSnapshot } from "../contract/snapshot-repository.contract.js";
+import { createTestSchema, type TestSchema } from "../testing/postgres-test-schema.js";
+import { describeWithPostgres } from "../testing/test-servers.js";
+import { COPY_THRESHOLD_ROWS } from "./copy-rows.js";
+import { PostgresCandleRepository } from "./postgres-candle-repository.js";
+import { PostgresPriceFeedRepository } from "./postgres-price-feed-repository.js";
+import { PostgresSnapshotRepository } from "./postgres-snapshot-repository.js";
+
+const BIG = COPY_THRESHOLD_ROWS + 50;
+
+describeWithPostgres("the COPY write path and its fallback", () => {
+  let db: TestSchema;
+  beforeAll(async () => {
+    db = await createTestSchema("copy_path");
+  });
+  beforeEach(async () => {
+    await db.truncate("candles", "price_feeds", "market_snapshots");
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  describe("candles", () => {
+    it("a repository that did not write them (a restart) finds the stored ones and upserts", async () => {
+      const before = new PostgresCandleRepository(db.sql, { schema: db.schema });
+      await before.upsertBatch(Array.from({ length: BIG }, (_, i) => sampleCandle(i)));
+      // The same keys plus 10 new ones, with new values, from a fresh repository: the check
+      // before COPY finds stored candles, so the whole batch is upserted.
+      const after = new PostgresCandleRepository(db.sql, { schema: db.schema });
+      await after.upsertBatch(
+        Array.from({ length: BIG + 10 }, (_, i) => sampleCandle(i, { close: 100.75 })),
+      );
+      const stored = await after.query({ symbol: "BTC-USD", interval: "1m" });
+      expect(stored).toHaveLength(BIG + 10);
+      expect(new Set(stored.map((candle) => candle.close))).toEqual(new Set([100.75]));
+    });
+
+    it("re-written candles of the same repository go by upsert alongside COPY-ed new ones", async () => {
+      const repo = new PostgresCandleRepository(db.sql, { schema: db.schema });
+      await repo.upsertBatch(Array.from({ length: BIG }, (_, i) => sampleCandle(i)));
+      await repo.upsertBatch(
+        Array.from({ length: BIG }, (_, i) => sampleCandle(i + BIG - 1, { close: 99.5 })),
+      );
+      const stored = await repo.query({ symbol: "BTC-USD", interval: "1m" });
+      expect(stored).toHaveLength(2 * BIG - 1);
+      expect(stored[BIG - 2]?.close).toBe(100.5);
+      expect(stored[BIG - 1]?.close).toBe(99.5);
+    });
+
+    it("a COPY the server refuses fails the batch, writes nothing and frees its connection", async () => {
+      const repo = new PostgresCandleRepository(db.sql, {
+        schema: db.schema,
+        copyDeadlineMs: 1_000,
+      });
+      const rows = Array.from({ length: BIG }, (_, i) => sampleCandle(i));
+      // A rule the validator does not know, so the refusal comes from the server mid-COPY.
+      await db.sql.unsafe(
+        `alter table ${db.schema}.candles add constraint no_big_volume check (volume < 100)`,
+      );
+      try {
+        await expect(
+          repo.upsertBatch([...rows, sampleCandle(BIG, { volume: 1_000 })]),
+        ).rejects.toThrow();
+      } finally {
+        await db.sql.unsafe(`alter table ${db.schema}.candles drop constraint no_big_volume`);
+      }
+      expect(await repo.query({ symbol: "BTC-USD", interval: "1m" })).toHaveLength(0);
+      const stuck = await db.sql`select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and state = 'idle in transaction (aborted)'`;
+      expect(stuck[0]?.n).toBe(0);
+      await repo.upsertBatch(rows);
+      expect(await repo.query({ symbol: "BTC-USD", interval: "1m" })).toHaveLength(BIG);
+    });
+  });
+
+  it("price feeds: a retried big batch (same ids) is not stored twice", async () => {
+    const repo = new PostgresPriceFeedRepository(db.sql, { schema: db.schema });
+    const stored = await repo.insertBatch(
+      Array.from({ length: BIG }, (_, i) => samplePriceFeed(i)),
+    );
+    await repo.insertBatch([
+      ...stored,
+      ...Array.from({ length: 10 }, (_, i) => samplePriceFeed(BIG + i)),
+    ]);
+    expect(await repo.query({ limit: 10_000 })).toHaveLength(BIG + 10);
+  });
+
+  it("snapshots: a retried big batch (same ids) is not stored twice", async () => {
+    const repo = new PostgresSnapshotRepository(db.sql, { schema: db.schema });
+    const stored = await repo.insertBatch(Array.from({ length: BIG }, (_, i) => sampleSnapshot(i)));
+    await repo.insertBatch(stored);
+    expect(await repo.query({ limit: 10_000 })).toHaveLength(BIG);
+  });
+});

@@ -1,0 +1,20 @@
+import { afterAll, beforeAll } from "vitest";
+import { describeSnapshotRepositoryContract } from "../contract/snapshot-repository.contract.js";
+import { createTestSchema, type TestSchema } from "../testing/postgres-test-schema.js";
+import { describeWithPostgres } from "../testing/test-servers.js";
+import { PostgresSnapshotRepository } from "./postgres-snapshot-repository.js";
+
+describeWithPostgres("PostgresSnapshotRepository", () => {
+  let db: TestSchema;
+  beforeAll(async () => {
+    db = await createTestSchema("market_snapshots");
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  describeSnapshotRepositoryContract("postgres", async () => {
+    await db.truncate("market_snapshots");
+    return new PostgresSnapshotRepository(db.sql, { schema: db.schema });
+  });
+});

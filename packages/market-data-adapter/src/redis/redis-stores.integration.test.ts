@@ -1,0 +1,206 @@
+import {
+  DISCOVERY_SERVICES_PREFIX,
+  escapeGlob,
+  resolveServiceIdentity,
+  scanPattern,
+} from "@tse/instance-naming";
+import { createClient } from "redis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeCacheStoreContract } from "../contract/cache-store.contract.js";
+import { describeQuoteStoreContract } from "../contract/quote-store.contract.js";
+import { describeServiceRegistryContract } from "../contract/service-registry.contract.js";
+import { describeWithRedis, TEST_REDIS_URL, uniqueTestName } from "../testing/test-servers.js";
+import { deleteKeysMatching } from "./delete-keys-matching.js";
+import { RedisCacheStore } from "./redis-cache-store.js";
+import { createRedisConnection, type RedisConnection } from "./redis-connection.js";
+import { RedisQuoteStore } from "./redis-quote-store.js";
+import { RedisServiceRegistry } from "./redis-service-registry.js";
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The three contract suites against the Redis at `url`, in a namespace of their own (an
+ * instance `market-data-it-…`, so `market:data:it:…:`), every test in a sub-namespace of it, and
+ * every key — namespace and registry entries — deleted afterwards.
+ */
+function describeRedisContracts(label: string, url: () => string): void {
+  const identity = resolveServiceIdentity({
+    serviceName: "market-data-simulator",
+    instanceName: uniqueTestName("market-data-it"),
+    version: "0.0.0-test",
+  });
+  const namespace = identity.redisNamespace;
+  const servicePrefix = uniqueTestName("market-ct");
+  let connection: RedisConnection;
+  let test = 0;
+  const subNamespace = () => {
+    test += 1;
+    return `${namespace}t${test}:`;
+  };
+
+  describe(label, () => {
+    beforeAll(async () => {
+      connection = createRedisConnection({
+        url: url(),
+        namespace: identity,
+        onError: (error) => console.warn(`redis (${label}): ${error.message}`),
+      });
+      await connection.connect();
+    });
+    afterAll(async () => {
+      await deleteKeysMatching(connection, scanPattern(namespace));
+      await deleteKeysMatching(
+        connection,
+        `${escapeGlob(DISCOVERY_SERVICES_PREFIX + servicePrefix)}*`,
+      );
+      await connection.close();
+    });
+
+    describeCacheStoreContract(`redis (${label})`, async () => {
+      const ns = subNamespace();
+      return {
+        store: new RedisCacheStore({ connection, namespace: ns }),
+        sleep,
+        cleanup: async () => {
+          await deleteKeysMatching(connection, scanPattern(ns));
+        },
+      };
+    });
+
+    describeQuoteStoreContract(`redis (${label})`, async ({ maxLength }) => {
+      const ns = subNamespace();
+      return {
+        store: new RedisQuoteStore({ connection, namespace: ns, maxLength }),
+        cleanup: async () => {
+          await deleteKeysMatching(connection, scanPattern(ns));
+        },
+      };
+    });
+
+    describeServiceRegistryContract(`redis (${label})`, async ({ now }) => {
+      test += 1;
+      const prefix = `${servicePrefix}-${test}`;
+      return {
+        registry: new RedisServiceRegistry({ connection, now }),
+        servicePrefix: prefix,
+        sleep,
+        cleanup: async () => {
+          await deleteKeysMatching(
+            connection,
+            `${escapeGlob(DISCOVERY_SERVICES_PREFIX + prefix)}*`,
+          );
+        },
+      };
+    });
+  });
+}
+
+describeWithRedis("Redis stores", () => {
+  describeRedisContracts("default user", () => TEST_REDIS_URL);
+});
+
+/**
+ * Least privilege: the same suites as an ACL user limited like the ecosystem's adapter users
+ * (`~market:* ~registry:services:market-* +@read +@write +@keyspace -@dangerous`, no `PING`).
+ */
+describeWithRedis("Redis stores as a least-privilege ACL user", () => {
+  const user = uniqueTestName("tse-acl");
+  const password = `pw-${Math.random().toString(36).slice(2)}`;
+  const userUrl = () => {
+    const parsed = new URL(TEST_REDIS_URL);
+    parsed.username = user;
+    parsed.password = password;
+    return parsed.toString();
+  };
+  let admin: ReturnType<typeof createClient>;
+
+  beforeAll(async () => {
+    admin = createClient({ url: TEST_REDIS_URL, disableClientInfo: true });
+    admin.on("error", () => {});
+    await admin.connect();
+    await admin.sendCommand([
+      "ACL",
+      "SETUSER",
+      user,
+      "reset",
+      "on",
+      `>${password}`,
+      "~market:*",
+      "~registry:services:market-*",
+      "resetchannels",
+      "+@read",
+      "+@write",
+      "+@keyspace",
+      "-@dangerous",
+    ]);
+  });
+  afterAll(async () => {
+    await admin.sendCommand(["ACL", "DELUSER", user]);
+    await admin.close();
+  });
+
+  it("refuses PING, KEYS, INFO and CLIENT to that user, so the suites below cannot have used them", async () => {
+    const probe = createClient({ url: userUrl(), disableClientInfo: true });
+    probe.on("error", () => {});
+    await probe.connect();
+    try {
+      for (const command of [
+        ["PING"],
+        ["KEYS", "market:*"],
+        ["INFO"],
+        ["CLIENT", "SETNAME", "x"],
+      ]) {
+        await expect(probe.sendCommand(command), command.join(" ")).rejects.toThrow(/NOPERM/);
+      }
+      // …while a key outside the user's patterns is refused too (the limits are real).
+      await expect(probe.get("trading:engine:x")).rejects.toThrow(/NOPERM/);
+    } finally {
+      await probe.close();
+    }
+  });
+
+  it("lists the registry as that user, skipping entries it may not read instead of failing", async () => {
+    const foreign = `registry:services:trading-system-engine:${user}`;
+    const mine = `registry:services:market-${user}`.slice(0, 80);
+    await admin.set(foreign, "{}", { expiration: { type: "PX", value: 60_000 } });
+    const connection = createRedisConnection({
+      url: userUrl(),
+      namespace: "market:data:acl:",
+      onError: () => {},
+    });
+    await connection.connect();
+    const skipped: Array<[string, string]> = [];
+    try {
+      const registry = new RedisServiceRegistry({
+        connection,
+        onInvalidEntry: (key, reason) => skipped.push([key, reason]),
+      });
+      const service = `market-${user}`;
+      await registry.register(
+        {
+          service,
+          instance: "i1",
+          version: "1",
+          host: "h",
+          httpPort: 8080,
+          grpcPort: 0,
+          status: "healthy",
+          environment: "test",
+          registeredAt: new Date(),
+          lastHeartbeat: new Date(),
+        },
+        60_000,
+      );
+      const listed = await registry.list();
+      expect(listed.map((entry) => entry.service)).toContain(service);
+      expect(skipped.find(([key]) => key === foreign)?.[1]).toMatch(/NOPERM/);
+      expect(await registry.deregister(service, "i1")).toBe(true);
+      expect((await connection.health()).ok).toBe(true);
+    } finally {
+      await admin.unlink([foreign, mine]);
+      await connection.close();
+    }
+  });
+
+  describeRedisContracts("ACL user", userUrl);
+});

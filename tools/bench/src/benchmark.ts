@@ -1,0 +1,46 @@
+import type { Stats } from "./stats.js";
+
+/** How a benchmark run was asked for. */
+export interface BenchmarkContext {
+  /** `--quick`: fewer rows and rounds, for a run under a minute. */
+  readonly quick: boolean;
+  /** Progress lines (stderr), so stdout stays the result table. */
+  readonly log: (line: string) => void;
+}
+
+/** A candidate measured against a baseline doing the same work in the same run. */
+export interface Comparison {
+  /** What was measured, e.g. `candle upsert (repository)`. */
+  readonly subject: string;
+  /** The unit of both statistics, e.g. `rows/s`; higher is better. */
+  readonly unit: string;
+  readonly candidate: Stats;
+  /** What the baseline is, e.g. `raw postgres.js COPY`. */
+  readonly baselineName: string;
+  readonly baseline: Stats;
+  /** candidate median / baseline median. */
+  readonly ratio: number;
+  /** The lowest acceptable ratio, when the issue sets one. */
+  readonly target?: number;
+}
+
+/** The outcome of one benchmark. */
+export interface BenchmarkResult {
+  readonly name: string;
+  readonly comparisons: readonly Comparison[];
+  /** Single figures that have no baseline (e.g. `backfill seconds`). */
+  readonly figures: Readonly<Record<string, number>>;
+}
+
+/** One benchmark of `tools/bench`. */
+export interface Benchmark {
+  /** kebab-case, used by `--only`. */
+  readonly name: string;
+  readonly description: string;
+  run(context: BenchmarkContext): Promise<BenchmarkResult>;
+}
+
+/** Whether a comparison met its target (`undefined` when it has none). */
+export function targetMet(comparison: Comparison): boolean | undefined {
+  return comparison.target === undefined ? undefined : comparison.ratio >= comparison.target;
+}

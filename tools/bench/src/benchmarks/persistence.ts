@@ -19,6 +19,9 @@ const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.
 const TARGET_RATIO = 0.7;
 
 const MINUTE = 60_000;
+
+/** Rows per trial of the small-batch case. */
+const SMALL_BATCH_ROWS = 20_000;
 const T0 = Date.UTC(2026, 0, 1);
 
 /** `count` candles of 7 symbols, starting `trial` × `count` minutes after T0 (new keys per trial). */
@@ -189,11 +192,18 @@ async function measure(
       baseline: copyCandles(rowsPerRound),
     },
     {
+      // Small transactions are slow on both sides (a commit each); 20 000 rows are enough.
       subject: "candle upsert, repository, 1 000 rows per call",
       table: candlesTable,
-      candidate: () => inBatches(candleRows, 1_000, (b) => adapter.candles.upsertBatch(b)),
+      candidate: () =>
+        inBatches(candleRows.slice(0, SMALL_BATCH_ROWS), 1_000, (b) =>
+          adapter.candles.upsertBatch(b),
+        ),
       baselineName: "raw COPY, 1 000 rows per statement",
-      baseline: copyCandles(1_000),
+      baseline: () =>
+        inBatches(candleRows.slice(0, SMALL_BATCH_ROWS), 1_000, (batch) =>
+          copyInto(raw, candlesTable, candleColumns, candleCopyLines(batch)),
+        ),
     },
     {
       subject: "candle upsert, write-behind buffer (enqueue + flush)",

@@ -118,6 +118,12 @@ export const persistenceBenchmark: Benchmark = {
     });
     const raw = postgres(POSTGRES_URL, { max: 4, onnotice: () => undefined });
     try {
+      // Schemas of runs that were interrupted before their clean-up.
+      const leftovers = await admin<{ name: string }[]>`select nspname as name from pg_namespace
+        where nspname like 'bench\_persistence\_%' and nspname <> ${schema}`;
+      for (const { name } of leftovers) {
+        await admin.unsafe(`drop schema if exists ${quoteIdentifier(name)} cascade`);
+      }
       await adapter.connect();
       const comparisons = await measure(adapter, raw, admin, schema, {
         rowsPerRound,

@@ -17,9 +17,10 @@ describe("choleskyFactor", () => {
     const lower = choleskyFactor(matrix);
     expect(lower[0]?.[1]).toBe(0);
     const back = multiplyByTranspose(lower);
-    back.forEach((row, i) =>
-      row.forEach((value, j) => expect(value).toBeCloseTo(matrix[i]?.[j] as number, 12)),
-    );
+    for (const [i, row] of back.entries()) {
+      for (const [j, value] of row.entries())
+        expect(value).toBeCloseTo(matrix[i]?.[j] as number, 12);
+    }
   });
 
   it("keeps earlier rows when a symbol is appended (so its shocks do not change theirs)", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { type ColumnSpec, copyLine, unnestInsert, unnestParameters } from "./column-spec.js";
 import { copyText } from "./copy-rows.js";
 import { arrayLiteral, metadataJson, quotedArrayLiteral } from "./write-chunks.js";
 
@@ -26,5 +27,37 @@ describe("array literals", () => {
   it("serializes empty metadata without JSON.stringify, other metadata as JSON", () => {
     expect(metadataJson({})).toBe("{}");
     expect(metadataJson({ a: [1, "}"] })).toBe('{"a":[1,"}"]}');
+  });
+});
+
+describe("column specs", () => {
+  interface Row {
+    readonly symbol: string;
+    readonly price: number;
+    readonly note: string;
+  }
+  const columns: readonly ColumnSpec<Row>[] = [
+    { name: "symbol", type: "text", value: (r) => r.symbol },
+    { name: "price", type: "numeric", value: (r) => r.price },
+    { name: "note", type: "text", value: (r) => r.note, freeText: true },
+  ];
+  const rows: Row[] = [
+    { symbol: "BTC-USD", price: 1.5, note: 'tab\there "q"' },
+    { symbol: "ETH-USD", price: 2, note: "" },
+  ];
+
+  it("build one typed array parameter per column, quoting only free text", () => {
+    expect(unnestInsert("t", columns)).toBe(
+      "insert into t (symbol, price, note) select * from unnest($1::text[], $2::numeric[], $3::text[])",
+    );
+    expect(unnestParameters(columns, rows)).toEqual([
+      "{BTC-USD,ETH-USD}",
+      "{1.5,2}",
+      '{"tab\there \\"q\\"",""}',
+    ]);
+  });
+
+  it("build COPY lines with free text escaped", () => {
+    expect(copyLine(columns, rows[0] as Row)).toBe('BTC-USD\t1.5\ttab\\there "q"\n');
   });
 });

@@ -44,11 +44,11 @@ export class CopyFailedError extends Error {
  * twice as fast as row-by-row `INSERT … SELECT`, but has no `ON CONFLICT`: callers first make
  * sure no row can collide.
  *
- * Contract: resolves when the server confirmed the COPY; rejects when it refused it. postgres.js
- * 3.4 never settles the stream when the server refuses a COPY after the last row was sent
- * (porsager/postgres#1173), so the COPY is also given up after `deadlineMs` with a
- * {@link CopyFailedError}: the caller's transaction then rolls back and the connection is freed
- * (the server has already ended the COPY), instead of waiting forever.
+ * Contract: resolves when the server confirmed the COPY; rejects when it refused it. Unpatched,
+ * postgres.js 3.4.9 never settles the stream when the server refuses a COPY after the last row
+ * was sent (porsager/postgres#1173; `patches/` fixes it), so the COPY is also given up after
+ * `deadlineMs` with a {@link CopyFailedError}: the caller's transaction then rolls back and the
+ * connection is freed, instead of a batch waiting forever.
  */
 export async function copyRows<T>(
   sql: postgres.TransactionSql,

@@ -16,11 +16,18 @@ import {
   type CandleRepository,
   checkCandleQuery,
 } from "../repositories/candle-repository.js";
-import { COPY_DEADLINE_MS, COPY_THRESHOLD_ROWS, copyRows, copyText } from "./copy-rows.js";
+import {
+  type ColumnSpec,
+  columnList,
+  copyLine,
+  unnestInsert,
+  unnestParameters,
+} from "./column-spec.js";
+import { COPY_DEADLINE_MS, COPY_THRESHOLD_ROWS, copyRows } from "./copy-rows.js";
 import {
   arrayLiteral,
   DEFAULT_ROWS_PER_STATEMENT,
-  metadataArrayLiteral,
+  forEachChunk,
   metadataJson,
   toDate,
   toNumber,
@@ -51,8 +58,21 @@ interface CandleRow {
   metadata: Metadata;
 }
 
-const COLUMNS = `symbol, "interval", open, high, low, close, volume, start_time, end_time,
-  num_trades, metadata`;
+const SPECS: readonly ColumnSpec<Candle>[] = [
+  { name: "symbol", type: "text", value: (c) => c.symbol },
+  { name: `"interval"`, type: "text", value: (c) => c.interval },
+  { name: "open", type: "numeric", value: (c) => c.open },
+  { name: "high", type: "numeric", value: (c) => c.high },
+  { name: "low", type: "numeric", value: (c) => c.low },
+  { name: "close", type: "numeric", value: (c) => c.close },
+  { name: "volume", type: "numeric", value: (c) => c.volume },
+  { name: "start_time", type: "timestamptz", value: (c) => c.startTime.toISOString() },
+  { name: "end_time", type: "timestamptz", value: (c) => c.endTime.toISOString() },
+  { name: "num_trades", type: "bigint", value: (c) => c.numTrades },
+  { name: "metadata", type: "jsonb", value: (c) => metadataJson(c.metadata), freeText: true },
+];
+
+const COLUMNS = columnList(SPECS);
 
 /**
  * The {@link CandleRepository} on Postgres (postgres.js), in the instance schema's `candles`.
@@ -88,14 +108,7 @@ export class PostgresCandleRepository implements CandleRepository {
     this.table = table;
     this.rowsPerStatement = options.rowsPerStatement ?? DEFAULT_ROWS_PER_STATEMENT;
     this.copyDeadlineMs = options.copyDeadlineMs ?? COPY_DEADLINE_MS;
-    this.upsertText = `insert into ${table} (${COLUMNS})
-      select t.symbol, t.interval, t.open, t.high, t.low, t.close, t.volume, t.start_time,
-             t.end_time, t.num_trades, t.metadata
-      from unnest($1::text[], $2::text[], $3::numeric[], $4::numeric[], $5::numeric[],
-                  $6::numeric[], $7::numeric[], $8::timestamptz[], $9::timestamptz[],
-                  $10::bigint[], $11::jsonb[])
-        as t(symbol, interval, open, high, low, close, volume, start_time, end_time, num_trades,
-             metadata)
+    this.upsertText = `${unnestInsert(table, SPECS)}
       on conflict (symbol, "interval", start_time) do update set
         open = excluded.open, high = excluded.high, low = excluded.low, close = excluded.close,
         volume = excluded.volume, end_time = excluded.end_time,
@@ -125,15 +138,19 @@ export class PostgresCandleRepository implements CandleRepository {
       );
     } else {
       await this.sql.begin(async (tx) => {
-        const upsertAll = async (rows: readonly Candle[]) => {
-          for (let start = 0; start < rows.length; start += this.rowsPerStatement) {
-            await this.upsertChunk(tx, rows.slice(start, start + this.rowsPerStatement));
-          }
-        };
+        const upsertAll = (rows: readonly Candle[]) =>
+          forEachChunk(rows, this.rowsPerStatement, (chunk) => this.upsertChunk(tx, chunk));
         if (await this.anyStoredFrom(tx, fresh)) {
           await upsertAll(valid);
         } else {
-          await copyRows(tx, this.table, COLUMNS, fresh, candleCopyLine, this.copyDeadlineMs);
+          await copyRows(
+            tx,
+            this.table,
+            COLUMNS,
+            fresh,
+            (c) => copyLine(SPECS, c),
+            this.copyDeadlineMs,
+          );
           await upsertAll(rewritten);
         }
       });
@@ -181,23 +198,9 @@ export class PostgresCandleRepository implements CandleRepository {
     sql: postgres.Sql | postgres.TransactionSql,
     chunk: readonly Candle[],
   ): Promise<number> {
-    const result = await sql.unsafe(
-      this.upsertText,
-      [
-        arrayLiteral(chunk.map((c) => c.symbol)),
-        arrayLiteral(chunk.map((c) => c.interval)),
-        arrayLiteral(chunk.map((c) => c.open)),
-        arrayLiteral(chunk.map((c) => c.high)),
-        arrayLiteral(chunk.map((c) => c.low)),
-        arrayLiteral(chunk.map((c) => c.close)),
-        arrayLiteral(chunk.map((c) => c.volume)),
-        arrayLiteral(chunk.map((c) => c.startTime.toISOString())),
-        arrayLiteral(chunk.map((c) => c.endTime.toISOString())),
-        arrayLiteral(chunk.map((c) => c.numTrades)),
-        metadataArrayLiteral(chunk),
-      ],
-      { prepare: true },
-    );
+    const result = await sql.unsafe(this.upsertText, unnestParameters(SPECS, chunk), {
+      prepare: true,
+    });
     return result.count;
   }
 
@@ -244,10 +247,6 @@ export class PostgresCandleRepository implements CandleRepository {
 
 function seriesKey(candle: Candle): string {
   return `${candle.symbol} ${candle.interval}`;
-}
-
-function candleCopyLine(c: Candle): string {
-  return `${c.symbol}\t${c.interval}\t${c.open}\t${c.high}\t${c.low}\t${c.close}\t${c.volume}\t${c.startTime.toISOString()}\t${c.endTime.toISOString()}\t${c.numTrades}\t${copyText(metadataJson(c.metadata))}\n`;
 }
 
 function fromRow(row: CandleRow): Candle {

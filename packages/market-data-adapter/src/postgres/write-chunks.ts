@@ -20,13 +20,20 @@ export async function writeInChunks<T>(
 ): Promise<number> {
   if (rows.length === 0) return 0;
   if (rows.length <= rowsPerStatement) return write(sql, rows);
-  return sql.begin(async (tx) => {
-    let total = 0;
-    for (let start = 0; start < rows.length; start += rowsPerStatement) {
-      total += await write(tx, rows.slice(start, start + rowsPerStatement));
-    }
-    return total;
-  });
+  return sql.begin((tx) => forEachChunk(rows, rowsPerStatement, (chunk) => write(tx, chunk)));
+}
+
+/** Runs `write` on consecutive chunks of at most `size` rows, one after the other; sums its results. */
+export async function forEachChunk<T>(
+  rows: readonly T[],
+  size: number,
+  write: (chunk: readonly T[]) => Promise<number>,
+): Promise<number> {
+  let total = 0;
+  for (let start = 0; start < rows.length; start += size) {
+    total += await write(rows.slice(start, start + size));
+  }
+  return total;
 }
 
 /** The text Postgres receives for a number bound for a `numeric` column (`1e-7` is accepted). */
@@ -61,11 +68,6 @@ export function quotedArrayLiteral(values: readonly string[]): string {
 
 const NEEDS_ESCAPE = /["\\]/;
 const ESCAPED = /["\\]/g;
-
-/** The `metadata` column of a chunk: `{}` (the common case) costs no serialization. */
-export function metadataArrayLiteral(rows: readonly { readonly metadata: object }[]): string {
-  return quotedArrayLiteral(rows.map((row) => metadataJson(row.metadata)));
-}
 
 /** `metadata` as JSON text; `{}` without calling the serializer. */
 export function metadataJson(metadata: object): string {

@@ -19,6 +19,8 @@ import {
 /** The tables behind the hot write paths, as the buffer's lanes and the metrics' `table` label. */
 export type BufferedTable = "price_feeds" | "market_snapshots" | "candles";
 
+const TABLES: readonly BufferedTable[] = ["price_feeds", "market_snapshots", "candles"];
+
 /** Tuning of {@link BufferedWrites}; every field has a default. */
 export interface BufferedWritesOptions {
   /** The most rows held across the three tables while Postgres is slow or down (default 100 000). */
@@ -191,9 +193,10 @@ export class BufferedWrites {
   }
 
   #updateGauges(): void {
-    const { buffered } = this.#buffer.status();
-    for (const [table, rows] of Object.entries(buffered)) {
-      this.#metrics.setGauge(PERSISTENCE_METRICS.buffered, rows, { table });
+    for (const table of TABLES) {
+      this.#metrics.setGauge(PERSISTENCE_METRICS.buffered, this.#buffer.bufferedRows(table), {
+        table,
+      });
     }
   }
 }

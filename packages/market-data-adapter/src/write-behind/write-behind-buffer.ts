@@ -119,6 +119,11 @@ export class WriteBehindBuffer<Lanes extends Record<string, unknown>> {
     this.enforceLimit();
   }
 
+  /** Rows of `laneName` waiting to be written (cheap: for gauges on the enqueue path). */
+  bufferedRows(laneName: keyof Lanes & string): number {
+    return this.byName.get(laneName)?.rows.size ?? 0;
+  }
+
   /** Buffered, dropped and written counts, and whether the last write succeeded. */
   status(): WriteBehindStatus {
     const per = (pick: (state: LaneState<unknown>) => number) =>

@@ -120,10 +120,13 @@ export function checkDecimal(
  * the binary fraction: `roundDecimal(1.000000005, 8)` is `1.00000001`, like Postgres.
  */
 export function roundDecimal(value: number, scale: number): number {
+  // Fast path (nearly every price), without formatting the number: when some integer N gives
+  // back exactly `value` as N / 10^scale, the decimal N·10^-scale round-trips to `value`, so
+  // its shortest form has at most `scale` decimals and Postgres stores it unchanged.
+  const factor = 10 ** scale;
+  const nearest = Math.round(value * factor);
+  if (Math.abs(nearest) <= Number.MAX_SAFE_INTEGER && nearest / factor === value) return value;
   const text = String(Math.abs(value));
-  // Fast path (nearly every price): plain notation with no more than `scale` decimals.
-  const point = text.indexOf(".");
-  if (point !== -1 && text.length - point - 1 <= scale && !text.includes("e")) return value;
   const match = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(text);
   if (match === null) return value;
   const digits = `${match[1] ?? ""}${match[2] ?? ""}`;

@@ -23,7 +23,9 @@ describeWithPostgres("decimal rounding agrees with Postgres", () => {
         fc.integer({ min: -1e9, max: 1e9 }).map((n) => n / 1e9 + 0.000000005),
         // At most 8 decimals (the fast path), small and near the column's limit.
         fc.integer({ min: -1e9, max: 1e9 }).map((n) => n / 1e8),
-        fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }).map((n) => n / 1e8),
+        fc
+          .integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER })
+          .map((n) => n / 1e8),
       ),
       2_000,
     );

@@ -82,4 +82,14 @@ describe("lastCandlePerKey", () => {
     const a2 = validateCandle({ ...base, close: 11.5 });
     expect(lastCandlePerKey([a, b, a2])).toEqual([b, a2]);
   });
+
+  it("keeps every candle, in order, when each series' starts increase; dedupes when they do not", () => {
+    const at = (hours: number, symbol = "ETH-USD") =>
+      validateCandle({ ...base, symbol, startTime: new Date(start.getTime() + hours * 3_600_000) });
+    const increasing = [at(0), at(0, "BTC-USD"), at(4), at(4, "BTC-USD"), at(8)];
+    expect(lastCandlePerKey(increasing)).toEqual(increasing);
+    // Same keys again later in the batch, out of order: the Map path keeps the last of each.
+    const repeated = [at(4), at(0), at(4)];
+    expect(lastCandlePerKey(repeated)).toEqual([repeated[1], repeated[2]]);
+  });
 });

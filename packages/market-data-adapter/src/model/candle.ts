@@ -1,3 +1,4 @@
+import { CandleSeriesMap } from "./candle-series-map.js";
 import { validateSymbol } from "./market-symbol.js";
 import {
   checkDate,
@@ -160,6 +161,7 @@ export function candleKey(candle: Pick<Candle, "symbol" | "interval" | "startTim
  * this so they agree.
  */
 export function lastCandlePerKey(candles: readonly Candle[]): Candle[] {
+  if (startsIncreasePerSeries(candles)) return [...candles];
   const byKey = new Map<string, Candle>();
   for (const candle of candles) {
     const key = candleKey(candle);
@@ -168,6 +170,20 @@ export function lastCandlePerKey(candles: readonly Candle[]): Candle[] {
     byKey.set(key, candle);
   }
   return [...byKey.values()];
+}
+
+/**
+ * Whether every series' candles come in strictly increasing start order — the usual shape of a
+ * batch (a backfill, a flush) — so no key repeats and {@link lastCandlePerKey} has nothing to do.
+ */
+function startsIncreasePerSeries(candles: readonly Candle[]): boolean {
+  const lastStart = new CandleSeriesMap<number>();
+  for (const candle of candles) {
+    const start = candle.startTime.getTime();
+    if (start <= (lastStart.get(candle) ?? Number.NEGATIVE_INFINITY)) return false;
+    lastStart.set(candle, start);
+  }
+  return true;
 }
 
 /**

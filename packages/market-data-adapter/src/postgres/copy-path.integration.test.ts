@@ -4,12 +4,13 @@ import { samplePriceFeed } from "../contract/price-feed-repository.contract.js";
 import { sampleSnapshot } from "../contract/snapshot-repository.contract.js";
 import { createTestSchema, type TestSchema } from "../testing/postgres-test-schema.js";
 import { describeWithPostgres } from "../testing/test-servers.js";
-import { COPY_THRESHOLD_ROWS } from "./copy-rows.js";
+import { COPY_THRESHOLD_ROWS, copyRows, copyUnlessStored } from "./copy-rows.js";
 import { PostgresCandleRepository } from "./postgres-candle-repository.js";
 import { PostgresPriceFeedRepository } from "./postgres-price-feed-repository.js";
 import { PostgresSnapshotRepository } from "./postgres-snapshot-repository.js";
 
 const BIG = COPY_THRESHOLD_ROWS + 50;
+const PRICE_FEED_COLUMNS = `feed_id, symbol, price, bid, ask, volume_24h, source, "timestamp", metadata`;
 
 describeWithPostgres("the COPY write path and its fallback", () => {
   let db: TestSchema;
@@ -86,6 +87,24 @@ describeWithPostgres("the COPY write path and its fallback", () => {
       ...Array.from({ length: 10 }, (_, i) => samplePriceFeed(BIG + i)),
     ]);
     expect(await repo.query({ limit: 10_000 })).toHaveLength(BIG + 10);
+  });
+
+  it("falls back to the ON CONFLICT path when COPY meets a key stored after the check", async () => {
+    const repo = new PostgresPriceFeedRepository(db.sql, { schema: db.schema });
+    const [stored] = await repo.insertBatch([samplePriceFeed(0)]);
+    const line = `${stored?.feedId}\tBTC-USD\t1\t1\t1\t0\tsimulator\t2026-01-01T00:00:00Z\t{}\n`;
+    let fellBack = false;
+    const path = await copyUnlessStored(
+      async () => false, // as if a concurrent writer stored the row right after the check
+      () =>
+        copyRows(db.sql, `${db.schema}.price_feeds`, PRICE_FEED_COLUMNS, [line], (text) => text),
+      async () => {
+        fellBack = true;
+      },
+    );
+    expect(path).toBe("fallback");
+    expect(fellBack).toBe(true);
+    expect(await repo.query({})).toHaveLength(1);
   });
 
   it("snapshots: a retried big batch (same ids) is not stored twice", async () => {

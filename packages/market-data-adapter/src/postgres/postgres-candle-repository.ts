@@ -9,6 +9,7 @@ import {
   validateCandle,
   validateCandleInterval,
 } from "../model/candle.js";
+import { CandleSeriesMap } from "../model/candle-series-map.js";
 import { validateSymbol } from "../model/market-symbol.js";
 import { type Metadata, validateBatch } from "../model/validation-error.js";
 import {
@@ -23,7 +24,7 @@ import {
   unnestInsert,
   unnestParameters,
 } from "./column-spec.js";
-import { COPY_DEADLINE_MS, COPY_THRESHOLD_ROWS, copyRows } from "./copy-rows.js";
+import { COPY_DEADLINE_MS, COPY_THRESHOLD_ROWS, copyRows, copyUnlessStored } from "./copy-rows.js";
 import {
   arrayLiteral,
   DEFAULT_ROWS_PER_STATEMENT,
@@ -83,8 +84,9 @@ const COLUMNS = columnList(SPECS);
  *   the batch size (arrays are parameters), so it is prepared once per connection.
  * - Bulk inserts: a batch with at least `COPY_THRESHOLD_ROWS` candles newer than anything this
  *   repository wrote for their series (a backfill, a flush after an outage) goes by `COPY` in
- *   a transaction, about twice as fast, after one query checked that none of them is stored
- *   yet (after a restart some may be; then the whole batch is upserted).
+ *   one statement, about twice as fast, after one query checked that none of them is stored
+ *   yet (after a restart some may be; then the whole batch is upserted); see
+ *   `copyUnlessStored`. Mixed with re-written candles, COPY and upserts share a transaction.
  */
 export class PostgresCandleRepository implements CandleRepository {
   private readonly upsertText: string;
@@ -98,7 +100,7 @@ export class PostgresCandleRepository implements CandleRepository {
    * The latest start time this repository wrote per series (symbol + interval). Candles after it
    * are new to the table as far as this process knows, and go by COPY; the rest are upserts.
    */
-  private readonly lastWrittenStart = new Map<string, number>();
+  private readonly lastWrittenStart = new CandleSeriesMap<number>();
 
   constructor(
     private readonly sql: postgres.Sql,
@@ -129,37 +131,38 @@ export class PostgresCandleRepository implements CandleRepository {
     const fresh: Candle[] = [];
     const rewritten: Candle[] = [];
     for (const candle of valid) {
-      const last = this.lastWrittenStart.get(seriesKey(candle)) ?? Number.NEGATIVE_INFINITY;
+      const last = this.lastWrittenStart.get(candle) ?? Number.NEGATIVE_INFINITY;
       (candle.startTime.getTime() > last ? fresh : rewritten).push(candle);
     }
+    const upsertAll = (sql: postgres.Sql | postgres.TransactionSql, rows: readonly Candle[]) =>
+      forEachChunk(rows, this.rowsPerStatement, (chunk) => this.upsertChunk(sql, chunk));
+    const copyFresh = (sql: postgres.Sql | postgres.TransactionSql) =>
+      copyRows(sql, this.table, COLUMNS, fresh, (c) => copyLine(SPECS, c), this.copyDeadlineMs);
     if (fresh.length < COPY_THRESHOLD_ROWS) {
       await writeInChunks(this.sql, valid, this.rowsPerStatement, (sql, chunk) =>
         this.upsertChunk(sql, chunk),
       );
+    } else if (rewritten.length === 0) {
+      await copyUnlessStored(
+        () => this.anyStoredFrom(this.sql, fresh),
+        () => copyFresh(this.sql),
+        () => this.sql.begin((tx) => upsertAll(tx, valid)).then(() => undefined),
+      );
     } else {
+      // New and re-written candles together: COPY and upserts in one transaction.
       await this.sql.begin(async (tx) => {
-        const upsertAll = (rows: readonly Candle[]) =>
-          forEachChunk(rows, this.rowsPerStatement, (chunk) => this.upsertChunk(tx, chunk));
         if (await this.anyStoredFrom(tx, fresh)) {
-          await upsertAll(valid);
+          await upsertAll(tx, valid);
         } else {
-          await copyRows(
-            tx,
-            this.table,
-            COLUMNS,
-            fresh,
-            (c) => copyLine(SPECS, c),
-            this.copyDeadlineMs,
-          );
-          await upsertAll(rewritten);
+          await copyFresh(tx);
+          await upsertAll(tx, rewritten);
         }
       });
     }
     for (const candle of valid) {
-      const key = seriesKey(candle);
       const start = candle.startTime.getTime();
-      if (start > (this.lastWrittenStart.get(key) ?? Number.NEGATIVE_INFINITY)) {
-        this.lastWrittenStart.set(key, start);
+      if (start > (this.lastWrittenStart.get(candle) ?? Number.NEGATIVE_INFINITY)) {
+        this.lastWrittenStart.set(candle, start);
       }
     }
     return valid.length;
@@ -172,17 +175,16 @@ export class PostgresCandleRepository implements CandleRepository {
    * and the caller's retry absorb).
    */
   private async anyStoredFrom(
-    tx: postgres.TransactionSql,
+    sql: postgres.Sql | postgres.TransactionSql,
     candles: readonly Candle[],
   ): Promise<boolean> {
-    const earliest = new Map<string, Candle>();
+    const earliest = new CandleSeriesMap<Candle>();
     for (const candle of candles) {
-      const key = seriesKey(candle);
-      const known = earliest.get(key);
-      if (known === undefined || candle.startTime < known.startTime) earliest.set(key, candle);
+      const known = earliest.get(candle);
+      if (known === undefined || candle.startTime < known.startTime) earliest.set(candle, candle);
     }
     const series = [...earliest.values()];
-    const rows = await tx.unsafe(
+    const rows = await sql.unsafe(
       this.anyStoredText,
       [
         arrayLiteral(series.map((c) => c.symbol)),
@@ -243,10 +245,6 @@ export class PostgresCandleRepository implements CandleRepository {
     const rows = await this.sql.unsafe<CandleRow[]>(this.latestAllText, [], { prepare: true });
     return rows.map(fromRow).sort(compareCandleSeries);
   }
-}
-
-function seriesKey(candle: Candle): string {
-  return `${candle.symbol} ${candle.interval}`;
 }
 
 function fromRow(row: CandleRow): Candle {

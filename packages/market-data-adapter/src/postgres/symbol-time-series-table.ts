@@ -9,8 +9,8 @@ import {
   unnestInsert,
   unnestParameters,
 } from "./column-spec.js";
-import { COPY_THRESHOLD_ROWS, copyRows } from "./copy-rows.js";
-import { DEFAULT_ROWS_PER_STATEMENT, forEachChunk, writeInChunks } from "./write-chunks.js";
+import { COPY_THRESHOLD_ROWS, copyRows, copyUnlessStored } from "./copy-rows.js";
+import { DEFAULT_ROWS_PER_STATEMENT, writeInChunks } from "./write-chunks.js";
 
 /** The shape of {@link SymbolTimeSeriesTable}. */
 export interface SymbolTimeSeriesTableOptions<T, Row> {
@@ -47,9 +47,9 @@ export interface TimeSeriesQuery {
  * Writes happen once per id, so a retried batch that had in fact committed is not duplicated:
  * - small batches: `insert … select * from unnest($1::uuid[], …) on conflict (<id>) do nothing`,
  *   whose text never depends on the batch size, so it is prepared once per connection;
- * - batches of at least `COPY_THRESHOLD_ROWS`: `COPY` in a transaction (Postgres' bulk insert
- *   path, about twice as fast) after one query checked that none of the ids is stored (a
- *   retried batch may be; then the statement above writes it instead).
+ * - batches of at least `COPY_THRESHOLD_ROWS`: one `COPY` (Postgres' bulk insert path, about
+ *   twice as fast) after one query checked that none of the ids is stored (a retried batch may
+ *   be; then the statement above writes it instead); see `copyUnlessStored`.
  * Reads: latest per symbol (one index probe), latest of every symbol (a loose index scan), a
  * filtered range in time order (ties broken by id), deletion before a cutoff.
  */
@@ -106,18 +106,23 @@ export class SymbolTimeSeriesTable<T extends { readonly symbol: string }, Row> {
     }
     const idColumn = this.#columns.find((column) => column.name === this.#idColumn);
     if (idColumn === undefined) throw new Error(`no column spec for ${this.#idColumn}`);
-    await this.#sql.begin(async (tx) => {
-      const stored = await tx.unsafe(this.#anyStoredText, unnestParameters([idColumn], rows), {
-        prepare: true,
-      });
-      if (stored.length === 0) {
-        await copyRows(tx, this.#table, columnList(this.#columns), rows, (row) =>
+    await copyUnlessStored(
+      async () =>
+        (
+          await this.#sql.unsafe(this.#anyStoredText, unnestParameters([idColumn], rows), {
+            prepare: true,
+          })
+        ).length > 0,
+      () =>
+        copyRows(this.#sql, this.#table, columnList(this.#columns), rows, (row) =>
           copyLine(this.#columns, row),
+        ),
+      async () => {
+        await writeInChunks(this.#sql, rows, this.#rowsPerStatement, (sql, chunk) =>
+          this.#insertChunk(sql, chunk),
         );
-      } else {
-        await forEachChunk(rows, this.#rowsPerStatement, (chunk) => this.#insertChunk(tx, chunk));
-      }
-    });
+      },
+    );
   }
 
   /** The newest row of `symbol` (ties: greatest id), or `undefined`. */

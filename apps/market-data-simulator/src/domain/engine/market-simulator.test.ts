@@ -54,10 +54,8 @@ describe("MarketSimulator", () => {
     expect(minutes.length).toBeGreaterThan(25);
     const trades = steps.flatMap((step) => step.trades);
     for (const candle of minutes) {
-      const inside = trades.filter(
-        (t) => t.timestamp > candle.start && t.timestamp <= candle.start + 60_000,
-      );
       // Steps land on whole seconds; a step at the boundary belongs to the next minute.
+      // Steps land on whole seconds; a step at a boundary belongs to the minute it starts.
       const inMinute = trades.filter(
         (t) => t.timestamp >= candle.start && t.timestamp < candle.start + CANDLE_INTERVALS["1m"],
       );

@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { FanOutHub, SubscriptionRefusedError } from "./fan-out-hub.js";
+
+interface Update {
+  readonly symbol: string;
+  readonly sequence: number;
+}
+
+const limits = { maxSubscribers: 3, maxSymbolsPerSubscription: 2 };
+const update = (symbol: string, sequence: number): Update => ({ symbol, sequence });
+
+describe("FanOutHub", () => {
+  it("delivers every update to a subscriber that keeps up, only for its symbols", async () => {
+    const hub = new FanOutHub<Update>(limits);
+    const btc = hub.subscribe(["BTC-USD"]);
+    const all = hub.subscribe("all");
+    const received: Update[] = [];
+    for (let i = 1; i <= 5; i++) {
+      hub.publish([update("BTC-USD", i), update("ETH-USD", i)]);
+      received.push(...((await btc.next()) ?? []));
+      expect(await all.next()).toEqual([update("BTC-USD", i), update("ETH-USD", i)]);
+    }
+    expect(received.map((u) => u.sequence)).toEqual([1, 2, 3, 4, 5]);
+    expect(received.every((u) => u.symbol === "BTC-USD")).toBe(true);
+    expect(btc.conflated).toBe(0);
+  });
+
+  it("conflates for a subscriber that stops reading: bounded, newest per symbol, counted", async () => {
+    const counted: number[] = [];
+    const hub = new FanOutHub<Update>(limits, (n) => counted.push(n));
+    const slow = hub.subscribe("all");
+    const fast = hub.subscribe("all");
+    for (let i = 1; i <= 10_000; i++) {
+      hub.publish([update("BTC-USD", i), update("ETH-USD", i)]);
+      expect(fast.pending).toBe(2);
+      await fast.next();
+    }
+    // The slow one never read: it holds one update per symbol, the newest.
+    expect(slow.pending).toBe(2);
+    expect(slow.conflated).toBe(2 * 9_999);
+    expect(counted.reduce((s, n) => s + n, 0)).toBe(2 * 9_999);
+    expect(await slow.next()).toEqual([update("BTC-USD", 10_000), update("ETH-USD", 10_000)]);
+    expect(fast.conflated).toBe(0);
+  });
+
+  it("wakes a waiting subscriber on publish and ends it on close", async () => {
+    const hub = new FanOutHub<Update>(limits);
+    const subscription = hub.subscribe("all");
+    const waiting = subscription.next();
+    hub.publish([update("SOL-USD", 1)]);
+    expect(await waiting).toEqual([update("SOL-USD", 1)]);
+    const ended = subscription.next();
+    subscription.close();
+    expect(await ended).toBeUndefined();
+    expect(hub.size).toBe(0);
+  });
+
+  it("iterates with for await, and closeAll ends every iterator", async () => {
+    const hub = new FanOutHub<Update>(limits);
+    const subscription = hub.subscribe(["BTC-USD"]);
+    const seen: number[] = [];
+    const loop = (async () => {
+      for await (const batch of subscription) seen.push(...batch.map((u) => u.sequence));
+    })();
+    hub.publish([update("BTC-USD", 1)]);
+    await new Promise((resolve) => setImmediate(resolve));
+    hub.publish([update("BTC-USD", 2)]);
+    await new Promise((resolve) => setImmediate(resolve));
+    hub.closeAll();
+    await loop;
+    expect(seen).toEqual([1, 2]);
+    expect(hub.size).toBe(0);
+  });
+
+  it("refuses subscriptions past its limits, and frees a place when one closes", () => {
+    const hub = new FanOutHub<Update>(limits);
+    const first = hub.subscribe("all");
+    hub.subscribe("all");
+    hub.subscribe("all");
+    expect(() => hub.subscribe("all")).toThrow(SubscriptionRefusedError);
+    first.close();
+    expect(() => hub.subscribe(["A-USD", "B-USD", "C-USD"])).toThrow(/at most 2 symbols/);
+    expect(() => hub.subscribe(["A-USD"])).not.toThrow();
+  });
+});

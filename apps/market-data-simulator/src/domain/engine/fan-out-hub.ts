@@ -1,0 +1,166 @@
+/** Limits of a {@link FanOutHub}. */
+export interface FanOutLimits {
+  /** The most subscriptions open at once (`MAX_SUBSCRIBERS`). */
+  readonly maxSubscribers: number;
+  /** The most symbols one subscription may name (`MAX_SYMBOLS_PER_STREAM`). */
+  readonly maxSymbolsPerSubscription: number;
+}
+
+/** Why a subscription was refused; the API answers `ResourceExhausted` / 429 or `InvalidArgument`. */
+export class SubscriptionRefusedError extends Error {
+  override readonly name = "SubscriptionRefusedError";
+
+  constructor(
+    message: string,
+    /** `limit`: a capacity limit was reached; `invalid`: the request itself is wrong. */
+    readonly kind: "limit" | "invalid",
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One subscriber's view of the feed: an async iterator of batches, each holding the newest
+ * update of every symbol that changed since the previous batch.
+ */
+export interface Subscription<U> extends AsyncIterable<U[]> {
+  /** The symbols it receives, or `all`. */
+  readonly symbols: ReadonlySet<string> | "all";
+  /** Updates replaced by a newer one of the same symbol before this subscriber took them. */
+  readonly conflated: number;
+  /** Updates waiting right now (at most one per subscribed symbol). */
+  readonly pending: number;
+  /** Waits for the next batch; `undefined` once closed. */
+  next(): Promise<U[] | undefined>;
+  /** Ends the subscription: a waiting `next` resolves `undefined`. Idempotent. */
+  close(): void;
+}
+
+interface Subscriber<U> {
+  readonly symbols: ReadonlySet<string> | "all";
+  readonly pending: Map<string, U>;
+  conflated: number;
+  wake: (() => void) | undefined;
+  closed: boolean;
+}
+
+/**
+ * Fans one feed out to many subscribers without letting any of them slow the feed or the others
+ * (DESIGN §5). `publish` never waits: it puts each update into every interested subscriber's
+ * queue, where it replaces an older, untaken update of the same symbol (conflation). A queue
+ * therefore never holds more than one update per subscribed symbol, whatever the subscriber's
+ * speed; a slow subscriber simply sees fewer, newer updates, and `onConflated` counts what it
+ * missed.
+ */
+export class FanOutHub<U extends { readonly symbol: string }> {
+  readonly #subscribers = new Set<Subscriber<U>>();
+  readonly #limits: FanOutLimits;
+  readonly #onConflated: (count: number) => void;
+
+  constructor(limits: FanOutLimits, onConflated: (count: number) => void = () => undefined) {
+    this.#limits = limits;
+    this.#onConflated = onConflated;
+  }
+
+  /** Open subscriptions. */
+  get size(): number {
+    return this.#subscribers.size;
+  }
+
+  /**
+   * Opens a subscription to `symbols` (`all` for every symbol, including ones added later).
+   * Throws a {@link SubscriptionRefusedError} when the hub is full or too many symbols are named.
+   */
+  subscribe(symbols: readonly string[] | "all"): Subscription<U> {
+    if (this.#subscribers.size >= this.#limits.maxSubscribers) {
+      throw new SubscriptionRefusedError(
+        `the simulator serves at most ${this.#limits.maxSubscribers} streams at once`,
+        "limit",
+      );
+    }
+    if (symbols !== "all" && symbols.length > this.#limits.maxSymbolsPerSubscription) {
+      throw new SubscriptionRefusedError(
+        `a stream may name at most ${this.#limits.maxSymbolsPerSubscription} symbols (got ${symbols.length})`,
+        "limit",
+      );
+    }
+    const subscriber: Subscriber<U> = {
+      symbols: symbols === "all" ? "all" : new Set(symbols),
+      pending: new Map(),
+      conflated: 0,
+      wake: undefined,
+      closed: false,
+    };
+    this.#subscribers.add(subscriber);
+    const close = () => {
+      if (subscriber.closed) return;
+      subscriber.closed = true;
+      this.#subscribers.delete(subscriber);
+      subscriber.wake?.();
+    };
+    const next = async (): Promise<U[] | undefined> => {
+      while (subscriber.pending.size === 0 && !subscriber.closed) {
+        await new Promise<void>((resolve) => {
+          subscriber.wake = resolve;
+        });
+        subscriber.wake = undefined;
+      }
+      if (subscriber.closed) return undefined;
+      const batch = [...subscriber.pending.values()];
+      subscriber.pending.clear();
+      return batch;
+    };
+    return {
+      symbols: subscriber.symbols,
+      get conflated() {
+        return subscriber.conflated;
+      },
+      get pending() {
+        return subscriber.pending.size;
+      },
+      next,
+      close,
+      async *[Symbol.asyncIterator]() {
+        try {
+          for (;;) {
+            const batch = await next();
+            if (batch === undefined) return;
+            yield batch;
+          }
+        } finally {
+          close();
+        }
+      },
+    };
+  }
+
+  /** Hands `updates` to every interested subscriber; never waits. */
+  publish(updates: readonly U[]): void {
+    let conflated = 0;
+    for (const subscriber of this.#subscribers) {
+      let added = false;
+      for (const update of updates) {
+        if (subscriber.symbols !== "all" && !subscriber.symbols.has(update.symbol)) continue;
+        if (subscriber.pending.has(update.symbol)) {
+          subscriber.conflated += 1;
+          conflated += 1;
+          // Re-insert so the batch lists symbols in the order they last changed.
+          subscriber.pending.delete(update.symbol);
+        }
+        subscriber.pending.set(update.symbol, update);
+        added = true;
+      }
+      if (added) subscriber.wake?.();
+    }
+    if (conflated > 0) this.#onConflated(conflated);
+  }
+
+  /** Closes every subscription (shutdown): their iterators end. */
+  closeAll(): void {
+    for (const subscriber of [...this.#subscribers]) {
+      subscriber.closed = true;
+      this.#subscribers.delete(subscriber);
+      subscriber.wake?.();
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import { createMarketDataAdapter, type MarketDataAdapter } from "@tse/market-data-adapter";
+import { InMemoryMetrics } from "@tse/metrics-port";
+import { afterEach, describe, expect, it } from "vitest";
+import { FanOutHub } from "../domain/engine/fan-out-hub.js";
+import { type MarketQuote, MarketSimulator } from "../domain/engine/market-simulator.js";
+import { buildUniverse } from "../domain/market/symbol-universe.js";
+import { FEED_METRICS, MarketFeed } from "./market-feed.js";
+
+const T0 = Date.UTC(2026, 10, 23);
+
+describe("MarketFeed", () => {
+  let adapter: MarketDataAdapter | undefined;
+  afterEach(async () => {
+    await adapter?.close(1_000);
+  });
+
+  function setup(overrides: { failQuotes?: boolean } = {}) {
+    adapter = createMarketDataAdapter({
+      identity: { schema: "public", redisNamespace: "market:data:" },
+      writes: { flushIntervalMs: 60_000 },
+    });
+    const simulator = new MarketSimulator({
+      universe: buildUniverse(["BTC-USD", "ETH-USD"]),
+      seed: 5,
+      startTime: T0,
+    });
+    const hub = new FanOutHub<MarketQuote>({ maxSubscribers: 10, maxSymbolsPerSubscription: 10 });
+    const metrics = new InMemoryMetrics();
+    const errors: string[] = [];
+    let now = 1_000_000;
+    const quotes = overrides.failQuotes
+      ? { publishQuotes: () => Promise.reject(new Error("redis down")) }
+      : adapter.quotes;
+    const feed = new MarketFeed(
+      {
+        simulator,
+        hub,
+        metrics,
+        history: adapter.writes,
+        quotes,
+        now: () => now,
+        onError: (what) => errors.push(what),
+      },
+      {
+        tickIntervalMs: 100,
+        speed: 10,
+        priceFeedPersistIntervalMs: 1_000,
+        snapshotIntervalMs: 60_000,
+      },
+    );
+    const advance = (ticks: number) => {
+      for (let i = 0; i < ticks; i++) {
+        now += 100;
+        feed.tick();
+      }
+    };
+    return { adapter, simulator, hub, metrics, errors, feed, advance };
+  }
+
+  it("advances simulated time by real time × speed and fans quotes out to subscribers", async () => {
+    const { simulator, hub, advance, metrics } = setup();
+    const subscription = hub.subscribe(["BTC-USD"]);
+    advance(10);
+    expect(simulator.now).toBe(T0 + 10 * 100 * 10);
+    const batch = await subscription.next();
+    expect(batch?.map((q) => q.symbol)).toEqual(["BTC-USD"]);
+    expect(batch?.[0]?.sequence).toBe(10);
+    expect(
+      metrics.counter(FEED_METRICS.priceUpdates, { symbol: "BTC-USD", source: "simulator" }),
+    ).toBe(10);
+  });
+
+  it("stores closed candles, a price feed per symbol per interval and periodic snapshots", async () => {
+    const { adapter: a, advance, metrics, feed } = setup();
+    advance(1_200); // 2 real minutes of 100 ms ticks at speed 10: 20 simulated minutes
+    await feed.stop();
+    await a.writes.flush();
+    const candles = await a.candles.query({ symbol: "BTC-USD", interval: "1m" });
+    expect(candles.length).toBeGreaterThanOrEqual(19);
+    expect(metrics.counter(FEED_METRICS.candles, { symbol: "BTC-USD", interval: "1m" })).toBe(
+      candles.length,
+    );
+    // One feed per simulated second per symbol: 1 200 each.
+    expect(await a.priceFeeds.query({ symbol: "ETH-USD", limit: 10_000 })).toHaveLength(1_200);
+    // Snapshots every simulated minute: 20 each.
+    expect(await a.snapshots.query({ symbol: "BTC-USD", limit: 100 })).toHaveLength(20);
+    expect(metrics.counter(FEED_METRICS.snapshots, { symbol: "BTC-USD" })).toBe(20);
+    const latest = await a.quotes.latestQuote("BTC-USD");
+    expect(latest?.sequence).toBeGreaterThan(1_000);
+  });
+
+  it("keeps ticking when publishing quotes fails, reporting it", async () => {
+    const { simulator, advance, errors, feed } = setup({ failQuotes: true });
+    advance(5);
+    await feed.stop();
+    expect(simulator.now).toBe(T0 + 5_000);
+    expect(errors).toContain("publishing quotes");
+  });
+});

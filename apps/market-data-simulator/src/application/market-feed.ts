@@ -1,0 +1,227 @@
+import type {
+  CandleInput,
+  MarketSnapshotInput,
+  PriceFeedInput,
+  Quote,
+} from "@tse/market-data-adapter";
+import type { MetricsPort } from "@tse/metrics-port";
+import type { OhlcCandle } from "../domain/candles/candle-aggregator.js";
+import type { FanOutHub } from "../domain/engine/fan-out-hub.js";
+import type { MarketQuote, MarketSimulator } from "../domain/engine/market-simulator.js";
+
+/** Where the feed writes history: the adapter's write-behind buffer (never waits). */
+export interface HistorySink {
+  enqueueCandles(candles: readonly CandleInput[]): void;
+  enqueuePriceFeeds(feeds: readonly PriceFeedInput[]): void;
+  enqueueSnapshots(snapshots: readonly MarketSnapshotInput[]): void;
+}
+
+/** Where the feed publishes live quotes for other services (Redis, or memory). */
+export interface QuotePublisher {
+  publishQuotes(quotes: readonly Quote[]): Promise<void>;
+}
+
+/** What {@link MarketFeed} is wired to. */
+export interface MarketFeedPorts {
+  readonly simulator: MarketSimulator;
+  readonly hub: FanOutHub<MarketQuote>;
+  readonly metrics: MetricsPort;
+  readonly history: HistorySink;
+  readonly quotes: QuotePublisher;
+  /** Wall-clock milliseconds; injected so tests drive time. */
+  readonly now: () => number;
+  /** Told about failures of the side outputs (the feed itself never stops for them). */
+  readonly onError: (what: string, error: unknown) => void;
+}
+
+/** Timing of {@link MarketFeed} (DESIGN §5, §6 names). */
+export interface MarketFeedOptions {
+  /** `TICK_INTERVAL_MS`: real time between ticks. */
+  readonly tickIntervalMs: number;
+  /** `SIMULATION_SPEED`: simulated seconds per real second. */
+  readonly speed: number;
+  /** `PRICE_FEED_PERSIST_INTERVAL_MS`: simulated time between stored price feeds per symbol. */
+  readonly priceFeedPersistIntervalMs: number;
+  /** `SNAPSHOT_INTERVAL_MS`: simulated time between stored snapshots per symbol. */
+  readonly snapshotIntervalMs: number;
+}
+
+/** Metric names the feed records (DESIGN §8). */
+export const FEED_METRICS = Object.freeze({
+  priceUpdates: "market_data_price_updates_total",
+  candles: "market_data_candles_generated_total",
+  snapshots: "market_data_snapshots_created_total",
+});
+
+/**
+ * The live feed: one clock advancing the simulator, and everything each step feeds — the
+ * subscribers (through the hub), the business metrics, the stored history (closed candles, a
+ * price feed per symbol every `priceFeedPersistIntervalMs`, a snapshot every
+ * `snapshotIntervalMs`) and the published quotes.
+ *
+ * Contract: a tick never waits for a store. History goes to a write-behind buffer; quotes are
+ * published without awaiting, at most one publish in flight: what changes meanwhile is
+ * conflated to the newest quote per symbol and goes out next, so a slow Redis gets fewer,
+ * newer quotes instead of a growing queue. A failure of either is reported and the feed goes on.
+ */
+export class MarketFeed {
+  readonly #ports: MarketFeedPorts;
+  readonly #options: MarketFeedOptions;
+  readonly #lastFeedAt = new Map<string, number>();
+  readonly #lastSnapshotAt = new Map<string, number>();
+  #lastReal: number;
+  #timer: NodeJS.Timeout | undefined;
+  #publishing: Promise<void> | undefined;
+  /** Quotes newer than the last publish, newest per symbol (conflated while one is in flight). */
+  readonly #unpublished = new Map<string, MarketQuote>();
+
+  constructor(ports: MarketFeedPorts, options: MarketFeedOptions) {
+    if (!(options.tickIntervalMs > 0) || !(options.speed > 0)) {
+      throw new RangeError("tick interval and speed must be > 0");
+    }
+    this.#ports = ports;
+    this.#options = options;
+    this.#lastReal = ports.now();
+    for (const { symbol } of ports.simulator.symbols) {
+      this.#lastFeedAt.set(symbol, Number.NEGATIVE_INFINITY);
+      this.#lastSnapshotAt.set(symbol, Number.NEGATIVE_INFINITY);
+    }
+    ports.metrics.describe(FEED_METRICS.priceUpdates, "counter", {
+      help: "Price updates published, by symbol and source.",
+    });
+    ports.metrics.describe(FEED_METRICS.candles, "counter", {
+      help: "Candles closed, by symbol and interval.",
+    });
+    ports.metrics.describe(FEED_METRICS.snapshots, "counter", {
+      help: "24h market snapshots created, by symbol.",
+    });
+  }
+
+  /** Starts ticking every `tickIntervalMs`. */
+  start(): void {
+    this.#lastReal = this.#ports.now();
+    this.#timer ??= setInterval(() => this.tick(), this.#options.tickIntervalMs);
+  }
+
+  /** Stops ticking and waits until the latest quotes are published (or failed to be). */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+    while (this.#publishing !== undefined) await this.#publishing;
+  }
+
+  /**
+   * One step: advances simulated time by the real time since the last tick × speed (at least
+   * 1 ms), then fans out, counts, stores and publishes what happened.
+   */
+  tick(): void {
+    const { simulator, hub, metrics } = this.#ports;
+    const real = this.#ports.now();
+    const simulatedMs = Math.max(1, Math.round((real - this.#lastReal) * this.#options.speed));
+    this.#lastReal = real;
+    const step = simulator.advance(simulator.now + simulatedMs);
+    hub.publish(step.quotes);
+    for (const quote of step.quotes) {
+      metrics.incCounter(FEED_METRICS.priceUpdates, { symbol: quote.symbol, source: "simulator" });
+    }
+    for (const candle of step.closedCandles) {
+      metrics.incCounter(FEED_METRICS.candles, {
+        symbol: candle.symbol,
+        interval: candle.interval,
+      });
+    }
+    this.#store(step.timestamp, step.quotes, step.closedCandles);
+    this.#publish(step.quotes);
+  }
+
+  #store(timestamp: number, quotes: readonly MarketQuote[], closed: readonly OhlcCandle[]): void {
+    const { history, metrics } = this.#ports;
+    try {
+      if (closed.length > 0) history.enqueueCandles(closed.map(toCandleInput));
+      const feeds = quotes.filter((quote) =>
+        this.#due(
+          this.#lastFeedAt,
+          quote.symbol,
+          timestamp,
+          this.#options.priceFeedPersistIntervalMs,
+        ),
+      );
+      if (feeds.length > 0) history.enqueuePriceFeeds(feeds.map(toPriceFeed));
+      const snapshots = quotes.filter((quote) =>
+        this.#due(this.#lastSnapshotAt, quote.symbol, timestamp, this.#options.snapshotIntervalMs),
+      );
+      if (snapshots.length > 0) {
+        history.enqueueSnapshots(snapshots.map(toSnapshot));
+        for (const quote of snapshots)
+          metrics.incCounter(FEED_METRICS.snapshots, { symbol: quote.symbol });
+      }
+    } catch (error) {
+      this.#ports.onError("storing history", error);
+    }
+  }
+
+  #due(last: Map<string, number>, symbol: string, timestamp: number, intervalMs: number): boolean {
+    if (timestamp - (last.get(symbol) ?? Number.NEGATIVE_INFINITY) < intervalMs) return false;
+    last.set(symbol, timestamp);
+    return true;
+  }
+
+  #publish(quotes: readonly MarketQuote[]): void {
+    for (const quote of quotes) this.#unpublished.set(quote.symbol, quote);
+    if (this.#publishing !== undefined || this.#unpublished.size === 0) return;
+    const batch = [...this.#unpublished.values()].map(toQuote);
+    this.#unpublished.clear();
+    this.#publishing = this.#ports.quotes
+      .publishQuotes(batch)
+      .catch((error: unknown) => this.#ports.onError("publishing quotes", error))
+      .finally(() => {
+        this.#publishing = undefined;
+        // What changed meanwhile goes out next, newest per symbol.
+        this.#publish([]);
+      });
+  }
+}
+
+function toCandleInput(candle: OhlcCandle): CandleInput {
+  return {
+    symbol: candle.symbol,
+    interval: candle.interval,
+    open: candle.open,
+    high: candle.high,
+    low: candle.low,
+    close: candle.close,
+    volume: candle.volume,
+    startTime: new Date(candle.start),
+    numTrades: candle.trades,
+  };
+}
+
+function toPriceFeed(quote: MarketQuote): PriceFeedInput {
+  return {
+    symbol: quote.symbol,
+    price: quote.last,
+    bid: quote.bid,
+    ask: quote.ask,
+    volume24h: quote.volume24h,
+    timestamp: new Date(quote.timestamp),
+  };
+}
+
+function toSnapshot(quote: MarketQuote): MarketSnapshotInput {
+  return {
+    symbol: quote.symbol,
+    lastPrice: quote.last,
+    bid: quote.bid,
+    ask: quote.ask,
+    spread: quote.ask - quote.bid,
+    volume24h: quote.volume24h,
+    priceChange24h: quote.change24h,
+    priceChangePercent24h: quote.changePercent24h,
+    timestamp: new Date(quote.timestamp),
+  };
+}
+
+/** A domain quote in the stores' shape. */
+export function toQuote(quote: MarketQuote): Quote {
+  return { ...quote, timestamp: new Date(quote.timestamp) };
+}

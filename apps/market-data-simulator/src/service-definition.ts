@@ -1,5 +1,17 @@
 import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import {
+  type Candle,
+  createMarketDataAdapter,
+  type ServiceRegistration,
+} from "@tse/market-data-adapter";
 import type { ServiceDefinition } from "@tse/service-kit";
+import { MarketFeed, toCandleInput } from "./application/market-feed.js";
+import type { OhlcCandle } from "./domain/candles/candle-aggregator.js";
+import { FanOutHub } from "./domain/engine/fan-out-hub.js";
+import { type MarketQuote, MarketSimulator } from "./domain/engine/market-simulator.js";
+import { buildUniverse } from "./domain/market/symbol-universe.js";
+import { simulatorSettings } from "./settings.js";
 
 const packageJson = JSON.parse(
   readFileSync(new URL("../package.json", import.meta.url), "utf8"),
@@ -7,20 +19,159 @@ const packageJson = JSON.parse(
   version: string;
 };
 
-/** The service-specific settings (none yet: the kit's common settings cover identity and ports). */
-const settings = {} as const;
+/** Simulated time per backfill step: fine enough for 1m candles, coarse enough to start fast. */
+const BACKFILL_STEP_MS = 5_000;
 
 /**
- * The market-data-simulator service: its identity defaults (DESIGN §3), its ports (DESIGN §4) and its
- * composition. It runs fully in memory, so its Postgres and Redis readiness checks are disabled.
+ * The market-data-simulator service: its identity defaults (DESIGN §3), its ports (DESIGN §4)
+ * and its composition root — the adapter from POSTGRES_URL / REDIS_URL (memory otherwise), the
+ * simulator resumed from stored candles and backfilled, the live feed, discovery registration,
+ * readiness, and the shutdown order (stop the feed, end streams, deregister, flush, close).
  */
-export const serviceDefinition: ServiceDefinition<typeof settings> = {
+export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
   serviceName: "market-data-simulator",
   version: packageJson.version,
   summary: "realistic, reproducible synthetic market data",
   ports: { http: 8080, grpc: 50051 },
-  settings,
-  compose: () => ({
-    readiness: { postgres: "disabled", redis: "disabled" },
-  }),
+  settings: simulatorSettings,
+  async compose({ config, identity, logger, metrics, shutdownSignal }) {
+    const universe = buildUniverse(config.symbols);
+    const adapter = createMarketDataAdapter({
+      identity,
+      postgresUrl: config.postgresUrl,
+      redisUrl: config.redisUrl,
+      postgres: { maxConnections: config.maxConnections },
+      redis: { commandTimeoutMs: config.redisCommandTimeoutMs },
+      metrics,
+      log: (level, message, fields) => logger[level](fields, message),
+    });
+    await adapter.connect(shutdownSignal);
+
+    const stored = (await adapter.candles.lastPersistedAll()).filter((candle) =>
+      universe.symbols.some((s) => s.symbol === candle.symbol),
+    );
+    const now = Date.now();
+    const backfillStart = now - config.backfillHours * 3_600_000;
+    const resumeAt = Math.max(
+      0,
+      ...stored.filter((c) => c.interval === "1m").map((c) => c.startTime.getTime()),
+    );
+    // Resume only when the stored history reaches into the backfill window; else start afresh.
+    const resumable = resumeAt > backfillStart ? stored : [];
+    const startTime = Math.max(resumeAt, backfillStart);
+    const simulator = new MarketSimulator({
+      universe,
+      seed: config.seed,
+      startTime,
+      startPrices: Object.fromEntries(
+        resumable.filter((c) => c.interval === "1m").map((c) => [c.symbol, c.close]),
+      ),
+    });
+    simulator.resumeCandles(resumable.map(toOhlc));
+    let backfilled = 0;
+    for (let t = startTime + BACKFILL_STEP_MS; t < now; t += BACKFILL_STEP_MS) {
+      const step = simulator.advance(t);
+      if (step.closedCandles.length > 0) {
+        adapter.writes.enqueueCandles(step.closedCandles.map(toCandleInput));
+        backfilled += step.closedCandles.length;
+      }
+    }
+    logger.info(
+      {
+        resumedFrom: resumable.length > 0 ? new Date(startTime).toISOString() : undefined,
+        backfilled,
+      },
+      "history ready",
+    );
+
+    const hub = new FanOutHub<MarketQuote>(
+      {
+        maxSubscribers: config.maxSubscribers,
+        maxSymbolsPerSubscription: config.maxSymbolsPerStream,
+      },
+      (count) => metrics.incCounter("market_data_subscriber_updates_dropped_total", {}, count),
+    );
+    metrics.describe("market_data_subscriber_updates_dropped_total", "counter", {
+      help: "Price updates a slow subscriber did not receive because a newer one replaced them.",
+    });
+    const feed = new MarketFeed(
+      {
+        simulator,
+        hub,
+        metrics,
+        history: adapter.writes,
+        quotes: adapter.quotes,
+        now: Date.now,
+        onError: (what, error) => logger.warn({ err: error }, `${what} failed`),
+      },
+      {
+        tickIntervalMs: config.tickIntervalMs,
+        speed: config.speed,
+        priceFeedPersistIntervalMs: config.priceFeedPersistIntervalMs,
+        snapshotIntervalMs: config.snapshotIntervalMs,
+      },
+    );
+    feed.start();
+
+    const ttlMs = 3 * config.healthCheckIntervalSeconds * 1_000;
+    const instance = identity.constantLabels.instance;
+    let registration: ServiceRegistration | undefined;
+    let heartbeat: NodeJS.Timeout | undefined;
+    const beat = async () => {
+      if (registration === undefined) return;
+      await adapter.registry
+        .heartbeat(registration, ttlMs)
+        .catch((error: unknown) => logger.warn({ err: error }, "discovery heartbeat failed"));
+    };
+
+    return {
+      readiness: adapter.readinessProbes(),
+      async onListening(ports) {
+        const at = new Date();
+        registration = {
+          service: identity.serviceName,
+          instance,
+          version: identity.version,
+          host: config.host === "0.0.0.0" || config.host === "::" ? hostname() : config.host,
+          httpPort: ports.http,
+          grpcPort: ports.grpc,
+          status: "healthy",
+          environment: identity.environment,
+          registeredAt: at,
+          lastHeartbeat: at,
+        };
+        heartbeat = setInterval(beat, config.healthCheckIntervalSeconds * 1_000);
+        heartbeat.unref();
+        await adapter.registry.register(registration, ttlMs);
+      },
+      onShutdown: [
+        async () => {
+          await feed.stop();
+          hub.closeAll();
+        },
+        async () => {
+          clearInterval(heartbeat);
+          await adapter.registry.deregister(identity.serviceName, instance);
+        },
+        async (remainingMs) => {
+          const { flushed, unwritten } = await adapter.close(Math.max(100, remainingMs - 500));
+          if (!flushed) throw new Error(`history not fully written: ${JSON.stringify(unwritten)}`);
+        },
+      ],
+    };
+  },
 };
+
+function toOhlc(candle: Candle): OhlcCandle {
+  return {
+    symbol: candle.symbol,
+    interval: candle.interval,
+    start: candle.startTime.getTime(),
+    open: candle.open,
+    high: candle.high,
+    low: candle.low,
+    close: candle.close,
+    volume: candle.volume,
+    trades: candle.numTrades,
+  };
+}

@@ -28,6 +28,7 @@ export {
   flagOf,
   integerSchema,
   listSchema,
+  numberSchema,
   portSchema,
   type Setting,
   type SettingsSpec,

@@ -182,7 +182,8 @@ export class MarketFeed {
   }
 }
 
-function toCandleInput(candle: OhlcCandle): CandleInput {
+/** A closed (or open) candle in the stores' shape. */
+export function toCandleInput(candle: OhlcCandle): CandleInput {
   return {
     symbol: candle.symbol,
     interval: candle.interval,

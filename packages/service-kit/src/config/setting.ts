@@ -59,6 +59,16 @@ export function integerSchema(min: number, max: number): z.ZodType<number> {
     .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 }
 
+/** A finite decimal number within `[min, max]` (`1.5`, `0.25`, `100`). */
+export function numberSchema(min: number, max: number): z.ZodType<number> {
+  return z
+    .string()
+    .trim()
+    .regex(/^-?(\d+\.?\d*|\.\d+)$/, "must be a number")
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+}
+
 /** A TCP port: 0 (any free port) to 65535. */
 export const portSchema: z.ZodType<number> = integerSchema(0, 65535);
 

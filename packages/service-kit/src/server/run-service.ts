@@ -55,6 +55,11 @@ export interface ServiceComposition {
   /** Readiness checks by name (`postgres`, `redis`, ...); `"disabled"` for an unused store. */
   readonly readiness?: Readonly<Record<string, ReadinessCheck>>;
   /**
+   * Run once both ports listen, with the ports bound (e.g. to register in service discovery).
+   * A failure is logged; the service keeps serving.
+   */
+  readonly onListening?: (ports: ListeningPorts) => Promise<void>;
+  /**
    * Run after the server has drained, in order (flush buffers, deregister, close pools); each
    * gets the time left before the shutdown deadline.
    */
@@ -147,6 +152,12 @@ export async function startService<S extends SettingsSpec>(
     },
     `${identity.serviceName} listening on http :${ports.http} and grpc :${ports.grpc}`,
   );
+
+  if (composition.onListening !== undefined) {
+    await composition.onListening(ports).catch((error: unknown) => {
+      logger.error({ err: error }, "start-up step after listening failed");
+    });
+  }
 
   let stopping: Promise<boolean> | undefined;
   const stop = () => {

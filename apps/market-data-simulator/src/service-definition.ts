@@ -6,6 +6,7 @@ import {
   type ServiceRegistration,
 } from "@tse/market-data-adapter";
 import type { ServiceDefinition } from "@tse/service-kit";
+import { registerMarketDataV1 } from "./adapters/connect/market-data-v1-service.js";
 import { MarketFeed, toCandleInput } from "./application/market-feed.js";
 import type { OhlcCandle } from "./domain/candles/candle-aggregator.js";
 import { FanOutHub } from "./domain/engine/fan-out-hub.js";
@@ -125,6 +126,7 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
     };
 
     return {
+      routes: (router) => registerMarketDataV1(router, { simulator, hub }),
       readiness: adapter.readinessProbes(),
       async onListening(ports) {
         const at = new Date();

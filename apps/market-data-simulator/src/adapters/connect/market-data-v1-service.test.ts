@@ -1,0 +1,202 @@
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
+import {
+  BatchKind,
+  Interval,
+  MarketDataService,
+  ScenarioStatus,
+  ScenarioType,
+  TradeSide,
+} from "@tse/proto/marketdata/v1/market_data_pb";
+import { describe, expect, it } from "vitest";
+import { FanOutHub } from "../../domain/engine/fan-out-hub.js";
+import { type MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
+import { buildUniverse } from "../../domain/market/symbol-universe.js";
+import { registerMarketDataV1 } from "./market-data-v1-service.js";
+
+const T0 = Date.UTC(2026, 10, 23);
+
+function setup(limits = { maxSubscribers: 2, maxSymbolsPerSubscription: 2 }) {
+  const simulator = new MarketSimulator({
+    universe: buildUniverse(["BTC-USD", "ETH-USD", "SOL-USD"]),
+    seed: 9,
+    startTime: T0,
+  });
+  for (let i = 1; i <= 600; i++) simulator.advance(T0 + i * 1_000);
+  const hub = new FanOutHub<MarketQuote>(limits);
+  const transport = createRouterTransport((router) =>
+    registerMarketDataV1(router, { simulator, hub }),
+  );
+  const client = createClient(MarketDataService, transport);
+  const tick = () => hub.publish(simulator.advance(simulator.now + 1_000).quotes);
+  return { simulator, hub, client, tick };
+}
+
+async function codeOf(call: Promise<unknown>): Promise<Code | undefined> {
+  try {
+    await call;
+    return undefined;
+  } catch (error) {
+    return ConnectError.from(error).code;
+  }
+}
+
+describe("marketdata.v1 unary RPCs", () => {
+  it("lists symbols and serves quotes that match the simulator", async () => {
+    const { client, simulator } = setup();
+    const { symbols } = await client.listSymbols({});
+    expect(symbols.map((s) => s.symbol)).toEqual(["BTC-USD", "ETH-USD", "SOL-USD"]);
+    expect(symbols[0]).toMatchObject({ base: "BTC", quote: "USD", tickSize: 0.01, active: true });
+    const { quote } = await client.getQuote({ symbol: "ETH-USD" });
+    const expected = simulator.quote("ETH-USD");
+    expect(quote).toMatchObject({
+      symbol: "ETH-USD",
+      last: expected?.last,
+      bid: expected?.bid,
+      ask: expected?.ask,
+    });
+    expect(quote?.sequence).toBe(600n);
+    expect(await codeOf(client.getQuote({ symbol: "XRP-USD" }))).toBe(Code.NotFound);
+    expect(await codeOf(client.getQuote({ symbol: "" }))).toBe(Code.InvalidArgument);
+  });
+
+  it("serves candles oldest first, marks the open one, and validates interval, range and limit", async () => {
+    const { client } = setup();
+    const { candles } = await client.getCandles({
+      symbol: "BTC-USD",
+      interval: Interval.INTERVAL_1M,
+      limit: 5,
+    });
+    expect(candles).toHaveLength(5);
+    expect(candles.slice(0, 4).every((c) => c.closed)).toBe(true);
+    expect(candles.at(-1)?.closed).toBe(false);
+    const starts = candles.map((c) => Number(c.startTime?.seconds));
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    const ranged = await client.getCandles({
+      symbol: "BTC-USD",
+      interval: Interval.INTERVAL_1M,
+      startTime: timestampFromMs(T0 + 120_000),
+      endTime: timestampFromMs(T0 + 300_000),
+    });
+    expect(ranged.candles).toHaveLength(3);
+    expect(
+      await codeOf(
+        client.getCandles({ symbol: "BTC-USD", interval: Interval.INTERVAL_UNSPECIFIED }),
+      ),
+    ).toBe(Code.InvalidArgument);
+    expect(await codeOf(client.getCandles({ symbol: "BTC-USD", interval: 99 as Interval }))).toBe(
+      Code.InvalidArgument,
+    );
+    expect(
+      await codeOf(
+        client.getCandles({ symbol: "BTC-USD", interval: Interval.INTERVAL_1M, limit: 5_001 }),
+      ),
+    ).toBe(Code.InvalidArgument);
+    expect(
+      await codeOf(
+        client.getCandles({
+          symbol: "BTC-USD",
+          interval: Interval.INTERVAL_1M,
+          startTime: timestampFromMs(T0 + 300_000),
+          endTime: timestampFromMs(T0),
+        }),
+      ),
+    ).toBe(Code.InvalidArgument);
+  });
+
+  it("serves the book at the quote, the tape, and snapshots", async () => {
+    const { client, simulator } = setup();
+    const { orderBook } = await client.getOrderBook({ symbol: "SOL-USD", depth: 5 });
+    expect(orderBook?.bids).toHaveLength(5);
+    expect(orderBook?.bids[0]?.price).toBe(simulator.quote("SOL-USD")?.bid);
+    expect(orderBook?.asks[0]?.price).toBe(simulator.quote("SOL-USD")?.ask);
+    expect(await codeOf(client.getOrderBook({ symbol: "SOL-USD", depth: 101 }))).toBe(
+      Code.InvalidArgument,
+    );
+    const { trades } = await client.getRecentTrades({ symbol: "SOL-USD", limit: 10 });
+    expect(trades).toHaveLength(10);
+    expect(trades.every((t) => t.side === TradeSide.BUY || t.side === TradeSide.SELL)).toBe(true);
+    expect(await codeOf(client.getRecentTrades({ symbol: "SOL-USD", limit: 1_001 }))).toBe(
+      Code.InvalidArgument,
+    );
+    const { snapshots } = await client.getMarketSnapshot({});
+    expect(snapshots.map((s) => s.symbol)).toEqual(["BTC-USD", "ETH-USD", "SOL-USD"]);
+    const btc = snapshots[0];
+    expect(btc?.spread).toBeCloseTo((btc?.ask ?? 0) - (btc?.bid ?? 0), 9);
+  });
+});
+
+describe("marketdata.v1 scenarios", () => {
+  it("starts, lists, stops and reports scenarios; bad requests are InvalidArgument", async () => {
+    const { client } = setup();
+    const { scenario } = await client.startScenario({
+      type: ScenarioType.RALLY,
+      symbols: ["BTC-USD"],
+      parameters: { intensity: 2, durationSeconds: 300 },
+    });
+    expect(scenario).toMatchObject({
+      type: ScenarioType.RALLY,
+      status: ScenarioStatus.ACTIVE,
+      symbols: ["BTC-USD"],
+    });
+    expect((await client.listScenarios({})).scenarios.map((s) => s.id)).toEqual([scenario?.id]);
+    const stopped = await client.stopScenario({ scenarioId: scenario?.id ?? "" });
+    expect(stopped.scenario?.status).toBe(ScenarioStatus.STOPPED);
+    expect((await client.listScenarios({})).scenarios).toEqual([]);
+    expect((await client.listScenarios({ includeEnded: true })).scenarios).toHaveLength(1);
+    expect(await codeOf(client.stopScenario({ scenarioId: "nope" }))).toBe(Code.NotFound);
+    expect(
+      await codeOf(client.startScenario({ type: ScenarioType.UNSPECIFIED, symbols: ["BTC-USD"] })),
+    ).toBe(Code.InvalidArgument);
+    expect(
+      await codeOf(
+        client.startScenario({
+          type: ScenarioType.CRASH,
+          symbols: ["BTC-USD"],
+          parameters: { durationSeconds: 0 },
+        }),
+      ),
+    ).toBe(Code.InvalidArgument);
+    expect(
+      await codeOf(client.startScenario({ type: ScenarioType.CRASH, symbols: ["DOGE-USD"] })),
+    ).toBe(Code.NotFound);
+  });
+});
+
+describe("marketdata.v1 StreamPrices", () => {
+  it("sends a snapshot first, then update batches with increasing sequences", async () => {
+    const { client, tick } = setup();
+    const abort = new AbortController();
+    const stream = client.streamPrices({ symbols: ["BTC-USD"] }, { signal: abort.signal });
+    const iterator = stream[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    expect(first.done).toBe(false);
+    if (first.done === true) return;
+    expect(first.value.kind).toBe(BatchKind.SNAPSHOT);
+    expect(first.value.updates.map((q) => q.symbol)).toEqual(["BTC-USD"]);
+    const sequences: bigint[] = [];
+    for (let i = 0; i < 3; i++) {
+      tick();
+      const next = await iterator.next();
+      expect(next.value?.kind).toBe(BatchKind.UPDATE);
+      sequences.push(next.value?.updates[0]?.sequence ?? 0n);
+    }
+    expect(sequences).toEqual([601n, 602n, 603n]);
+    abort.abort();
+    await iterator.return?.();
+  });
+
+  it("refuses unknown symbols and streams past the limits", async () => {
+    const { client, hub } = setup({ maxSubscribers: 1, maxSymbolsPerSubscription: 2 });
+    const read = (request: { symbols: string[] }) =>
+      (async () => {
+        for await (const _ of client.streamPrices(request)) return;
+      })();
+    expect(await codeOf(read({ symbols: ["XRP-USD"] }))).toBe(Code.NotFound);
+    expect(await codeOf(read({ symbols: ["BTC-USD", "ETH-USD", "SOL-USD"] }))).toBe(
+      Code.ResourceExhausted,
+    );
+    hub.subscribe("all");
+    expect(await codeOf(read({ symbols: [] }))).toBe(Code.ResourceExhausted);
+  });
+});

@@ -1,0 +1,376 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampDate, timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError, type ConnectRouter, type HandlerContext } from "@connectrpc/connect";
+import {
+  BatchKind,
+  type Candle as CandleMessage,
+  CandleSchema,
+  Interval,
+  MarketDataService,
+  MarketSnapshotSchema,
+  OrderBookSchema,
+  type Quote as QuoteMessage,
+  QuoteSchema,
+  type Scenario as ScenarioMessage,
+  ScenarioSchema,
+  ScenarioStatus,
+  ScenarioType,
+  SymbolSchema,
+  TradeSchema,
+  TradeSide,
+} from "@tse/proto/marketdata/v1/market_data_pb";
+import type { CandleInterval, OhlcCandle } from "../../domain/candles/candle-aggregator.js";
+import { CANDLE_INTERVALS } from "../../domain/candles/candle-aggregator.js";
+import { type FanOutHub, SubscriptionRefusedError } from "../../domain/engine/fan-out-hub.js";
+import type { MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
+import { RingBuffer } from "../../domain/market/ring-buffer.js";
+import {
+  type ScenarioType as DomainScenarioType,
+  type RunningScenario,
+  SCENARIO_TYPES,
+  scenarioPhase,
+} from "../../domain/scenarios/scenario.js";
+
+/** Limits of the API (DESIGN §4.3 numbers). */
+export const API_LIMITS = Object.freeze({ maxCandles: 5_000, maxDepth: 100, maxTrades: 1_000 });
+
+const INTERVAL_NAMES: Readonly<Record<number, CandleInterval>> = {
+  [Interval.INTERVAL_1M]: "1m",
+  [Interval.INTERVAL_5M]: "5m",
+  [Interval.INTERVAL_15M]: "15m",
+  [Interval.INTERVAL_1H]: "1h",
+  [Interval.INTERVAL_4H]: "4h",
+  [Interval.INTERVAL_1D]: "1d",
+};
+const INTERVAL_ENUMS = Object.fromEntries(
+  Object.entries(INTERVAL_NAMES).map(([value, name]) => [name, Number(value)]),
+) as Record<CandleInterval, Interval>;
+
+/** What the service reads and drives. */
+export interface MarketDataV1Dependencies {
+  readonly simulator: MarketSimulator;
+  readonly hub: FanOutHub<MarketQuote>;
+}
+
+/**
+ * `marketdata.v1.MarketDataService` on the simulator: the unary reads, scenarios on the live
+ * feed, and StreamPrices (a snapshot batch, then batches of conflated updates, optionally at
+ * most one per `min_interval_ms`). Every refusal is a ConnectError with a deliberate code:
+ * `InvalidArgument` for a malformed request (naming the field), `NotFound` for an unknown
+ * symbol or scenario, `ResourceExhausted` when the stream limits are reached. RPCs not listed
+ * here answer `Unimplemented`.
+ */
+export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1Dependencies): void {
+  const { simulator, hub } = deps;
+  const started = new RingBuffer<{ scenario: RunningScenario; stoppedAt?: number }>(200);
+
+  const knownSymbol = (symbol: string, field = "symbol"): string => {
+    if (symbol === "") throw new ConnectError(`${field} is required`, Code.InvalidArgument);
+    if (!simulator.has(symbol))
+      throw new ConnectError(`unknown symbol ${JSON.stringify(symbol)}`, Code.NotFound);
+    return symbol;
+  };
+  const bounded = (field: string, value: number, fallback: number, max: number): number => {
+    if (value === 0) return fallback;
+    if (value > max)
+      throw new ConnectError(
+        `${field} must be at most ${max} (got ${value})`,
+        Code.InvalidArgument,
+      );
+    return value;
+  };
+  const scenarioMessage = (entry: {
+    scenario: RunningScenario;
+    stoppedAt?: number;
+  }): ScenarioMessage => toScenarioMessage(entry.scenario, simulator, entry.stoppedAt);
+
+  router.service(MarketDataService, {
+    listSymbols() {
+      return {
+        symbols: simulator.symbols.map((s) =>
+          create(SymbolSchema, {
+            symbol: s.symbol,
+            base: s.base,
+            quote: s.quote,
+            displayName: `${s.base}/${s.quote}`,
+            tickSize: s.tickSize,
+            minOrderSize: s.tickSize,
+            maxOrderSize: s.baseVolumePerDay,
+            active: true,
+          }),
+        ),
+      };
+    },
+
+    getQuote(request) {
+      const quote = simulator.quote(knownSymbol(request.symbol));
+      return { quote: quote === undefined ? undefined : toQuoteMessage(quote) };
+    },
+
+    async *streamPrices(request, context: HandlerContext) {
+      const symbols =
+        request.symbols.length === 0
+          ? "all"
+          : request.symbols.map((s) => knownSymbol(s, "symbols"));
+      const minIntervalMs = request.minIntervalMs ?? 0;
+      if (minIntervalMs > 60_000) {
+        throw new ConnectError(
+          `min_interval_ms must be at most 60000 (got ${minIntervalMs})`,
+          Code.InvalidArgument,
+        );
+      }
+      let subscription: ReturnType<typeof hub.subscribe>;
+      try {
+        subscription = hub.subscribe(symbols);
+      } catch (error) {
+        if (error instanceof SubscriptionRefusedError) {
+          throw new ConnectError(
+            error.message,
+            error.kind === "limit" ? Code.ResourceExhausted : Code.InvalidArgument,
+          );
+        }
+        throw error;
+      }
+      const onAbort = () => subscription.close();
+      context.signal.addEventListener("abort", onAbort, { once: true });
+      try {
+        const wanted =
+          symbols === "all" ? simulator.quotes() : symbols.map((s) => simulator.quote(s));
+        yield {
+          kind: BatchKind.SNAPSHOT,
+          updates: wanted.filter((q): q is MarketQuote => q !== undefined).map(toQuoteMessage),
+        };
+        for (;;) {
+          const batch = await subscription.next();
+          if (batch === undefined) return;
+          yield { kind: BatchKind.UPDATE, updates: batch.map(toQuoteMessage) };
+          if (minIntervalMs > 0) await delay(minIntervalMs, context.signal);
+        }
+      } finally {
+        context.signal.removeEventListener("abort", onAbort);
+        subscription.close();
+      }
+    },
+
+    getCandles(request) {
+      const symbol = knownSymbol(request.symbol);
+      const interval = INTERVAL_NAMES[request.interval];
+      if (interval === undefined) {
+        throw new ConnectError(
+          "interval must be one of INTERVAL_1M … INTERVAL_1D",
+          Code.InvalidArgument,
+        );
+      }
+      const limit = bounded("limit", request.limit, 500, API_LIMITS.maxCandles);
+      const from =
+        request.startTime === undefined ? undefined : timestampDate(request.startTime).getTime();
+      const to =
+        request.endTime === undefined ? undefined : timestampDate(request.endTime).getTime();
+      if (from !== undefined && to !== undefined && from >= to) {
+        throw new ConnectError("start_time must be before end_time", Code.InvalidArgument);
+      }
+      const candles =
+        simulator.candles(symbol, interval, {
+          ...(from === undefined ? {} : { from }),
+          ...(to === undefined ? {} : { to }),
+          limit,
+        }) ?? [];
+      const open = simulator.openCandle(symbol, interval);
+      return { candles: candles.map((c) => toCandleMessage(c, c.start !== open?.start)) };
+    },
+
+    getOrderBook(request) {
+      const symbol = knownSymbol(request.symbol);
+      const depth = bounded("depth", request.depth, 20, API_LIMITS.maxDepth);
+      const book = simulator.orderBook(symbol, depth);
+      const quote = simulator.quote(symbol);
+      return {
+        orderBook: create(OrderBookSchema, {
+          symbol,
+          bids: (book?.bids ?? []).map(([price, quantity]) => ({ price, quantity })),
+          asks: (book?.asks ?? []).map(([price, quantity]) => ({ price, quantity })),
+          timestamp: timestampFromMs(simulator.now),
+          sequence: BigInt(quote?.sequence ?? 0),
+        }),
+      };
+    },
+
+    getRecentTrades(request) {
+      const symbol = knownSymbol(request.symbol);
+      const limit = bounded("limit", request.limit, 100, API_LIMITS.maxTrades);
+      return {
+        trades: (simulator.recentTrades(symbol, limit) ?? []).map((t) =>
+          create(TradeSchema, {
+            id: t.id,
+            symbol: t.symbol,
+            price: t.price,
+            quantity: t.quantity,
+            side: t.side === "buy" ? TradeSide.BUY : TradeSide.SELL,
+            timestamp: timestampFromMs(t.timestamp),
+          }),
+        ),
+      };
+    },
+
+    getMarketSnapshot(request) {
+      const quotes =
+        request.symbol === "" ? simulator.quotes() : [simulator.quote(knownSymbol(request.symbol))];
+      return {
+        snapshots: quotes
+          .filter((q): q is MarketQuote => q !== undefined)
+          .map((q) =>
+            create(MarketSnapshotSchema, {
+              symbol: q.symbol,
+              lastPrice: q.last,
+              bid: q.bid,
+              ask: q.ask,
+              spread: q.ask - q.bid,
+              open24h: q.last - q.change24h,
+              high24h: q.high24h,
+              low24h: q.low24h,
+              volume24h: q.volume24h,
+              priceChange24h: q.change24h,
+              priceChangePercent24h: q.changePercent24h,
+              timestamp: timestampFromMs(q.timestamp),
+            }),
+          ),
+      };
+    },
+
+    startScenario(request) {
+      const type = SCENARIO_TYPES[request.type - 1];
+      if (request.type === ScenarioType.UNSPECIFIED || type === undefined) {
+        throw new ConnectError(
+          "type must be a SCENARIO_TYPE_* value other than UNSPECIFIED",
+          Code.InvalidArgument,
+        );
+      }
+      const symbols = request.symbols.map((s) => knownSymbol(s, "symbols"));
+      const parameters = request.parameters;
+      try {
+        const scenario = simulator.startScenario({
+          type,
+          symbols,
+          intensity: parameters?.intensity ?? 1,
+          durationSeconds: parameters?.durationSeconds ?? 0,
+          recoveryFactor: parameters?.recoveryFactor ?? 0,
+          gradualTransition: parameters?.gradualTransition ?? false,
+        });
+        const entry = { scenario };
+        started.push(entry);
+        return { scenario: scenarioMessage(entry) };
+      } catch (error) {
+        if (error instanceof RangeError)
+          throw new ConnectError(error.message, Code.InvalidArgument);
+        throw error;
+      }
+    },
+
+    stopScenario(request) {
+      const entry = started.latest().find((e) => e.scenario.id === request.scenarioId);
+      if (entry === undefined) {
+        throw new ConnectError(
+          `unknown scenario ${JSON.stringify(request.scenarioId)}`,
+          Code.NotFound,
+        );
+      }
+      if (simulator.stopScenario(entry.scenario.id)) entry.stoppedAt = simulator.now;
+      return { scenario: scenarioMessage(entry) };
+    },
+
+    listScenarios(request) {
+      const running = new Set(simulator.runningScenarios().map((s) => s.id));
+      return {
+        scenarios: started
+          .latest()
+          .filter((e) => request.includeEnded || running.has(e.scenario.id))
+          .map(scenarioMessage),
+      };
+    },
+  });
+}
+
+function toQuoteMessage(quote: MarketQuote): QuoteMessage {
+  return create(QuoteSchema, {
+    symbol: quote.symbol,
+    last: quote.last,
+    bid: quote.bid,
+    ask: quote.ask,
+    bidSize: quote.bidSize,
+    askSize: quote.askSize,
+    change24h: quote.change24h,
+    changePercent24h: quote.changePercent24h,
+    high24h: quote.high24h,
+    low24h: quote.low24h,
+    volume24h: quote.volume24h,
+    timestamp: timestampFromMs(quote.timestamp),
+    sequence: BigInt(quote.sequence),
+  });
+}
+
+function toCandleMessage(candle: OhlcCandle, closed: boolean): CandleMessage {
+  return create(CandleSchema, {
+    symbol: candle.symbol,
+    interval: INTERVAL_ENUMS[candle.interval],
+    startTime: timestampFromMs(candle.start),
+    endTime: timestampFromMs(candle.start + CANDLE_INTERVALS[candle.interval]),
+    open: candle.open,
+    high: candle.high,
+    low: candle.low,
+    close: candle.close,
+    volume: candle.volume,
+    tradeCount: candle.trades,
+    closed,
+  });
+}
+
+function toScenarioMessage(
+  scenario: RunningScenario,
+  simulator: MarketSimulator,
+  stoppedAt?: number,
+): ScenarioMessage {
+  const { spec } = scenario;
+  const durationMs = spec.durationSeconds * 1_000;
+  const running = simulator.runningScenarios().some((s) => s.id === scenario.id);
+  const phase = running ? scenarioPhase(scenario, simulator.now) : "ended";
+  const status =
+    stoppedAt !== undefined
+      ? ScenarioStatus.STOPPED
+      : phase === "main"
+        ? ScenarioStatus.ACTIVE
+        : phase === "recovery"
+          ? ScenarioStatus.RECOVERING
+          : ScenarioStatus.COMPLETED;
+  return create(ScenarioSchema, {
+    id: scenario.id,
+    type: (SCENARIO_TYPES.indexOf(spec.type as DomainScenarioType) + 1) as ScenarioType,
+    symbols: [...spec.symbols],
+    parameters: {
+      intensity: spec.intensity,
+      durationSeconds: spec.durationSeconds,
+      recoveryFactor: spec.recoveryFactor,
+      gradualTransition: spec.gradualTransition,
+    },
+    status,
+    startedAt: timestampFromMs(scenario.startedAt),
+    endsAt: timestampFromMs(scenario.startedAt + durationMs),
+    ...(spec.recoveryFactor > 0 && spec.type !== "FLASH_CRASH"
+      ? { recoveryEndsAt: timestampFromMs(scenario.startedAt + 2 * durationMs) }
+      : {}),
+    ...(stoppedAt === undefined ? {} : { stoppedAt: timestampFromMs(stoppedAt) }),
+  });
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+}

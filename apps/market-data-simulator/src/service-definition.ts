@@ -6,6 +6,7 @@ import {
   type ServiceRegistration,
 } from "@tse/market-data-adapter";
 import type { ServiceDefinition } from "@tse/service-kit";
+import { registerLegacyMarketData } from "./adapters/connect/legacy-market-data-service.js";
 import { registerMarketDataV1 } from "./adapters/connect/market-data-v1-service.js";
 import { MarketFeed, toCandleInput } from "./application/market-feed.js";
 import type { OhlcCandle } from "./domain/candles/candle-aggregator.js";
@@ -126,7 +127,16 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
     };
 
     return {
-      routes: (router) => registerMarketDataV1(router, { simulator, hub }),
+      routes: (router) => {
+        registerMarketDataV1(router, { simulator, hub });
+        registerLegacyMarketData(router, {
+          simulator,
+          source: instance,
+          seed: config.seed,
+          maxSimulationPoints: config.maxSimulationPoints,
+          details: { service: identity.serviceName, instance, version: identity.version },
+        });
+      },
       readiness: adapter.readinessProbes(),
       async onListening(ports) {
         const at = new Date();

@@ -82,6 +82,12 @@ export const simulatorSettings = {
     default: "50",
     schema: integerSchema(1, 1_000),
   }),
+  maxSimulationPoints: setting({
+    env: "MAX_SIMULATION_POINTS",
+    description: "most points one GenerateSimulation may return",
+    default: "10000",
+    schema: integerSchema(3, 100_000),
+  }),
   healthCheckIntervalSeconds: setting({
     env: "HEALTH_CHECK_INTERVAL",
     description: "seconds between service-discovery heartbeats (the entry lives 3 × this)",

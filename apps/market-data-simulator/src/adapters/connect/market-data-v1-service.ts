@@ -30,6 +30,7 @@ import {
   SCENARIO_TYPES,
   scenarioPhase,
 } from "../../domain/scenarios/scenario.js";
+import { abortableDelay } from "./abortable-delay.js";
 
 /** Limits of the API (DESIGN §4.3 numbers). */
 export const API_LIMITS = Object.freeze({ maxCandles: 5_000, maxDepth: 100, maxTrades: 1_000 });
@@ -144,7 +145,7 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
           const batch = await subscription.next();
           if (batch === undefined) return;
           yield { kind: BatchKind.UPDATE, updates: batch.map(toQuoteMessage) };
-          if (minIntervalMs > 0) await delay(minIntervalMs, context.signal);
+          if (minIntervalMs > 0) await abortableDelay(minIntervalMs, context.signal);
         }
       } finally {
         context.signal.removeEventListener("abort", onAbort);
@@ -358,19 +359,5 @@ function toScenarioMessage(
       ? { recoveryEndsAt: timestampFromMs(scenario.startedAt + 2 * durationMs) }
       : {}),
     ...(stoppedAt === undefined ? {} : { stoppedAt: timestampFromMs(stoppedAt) }),
-  });
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
   });
 }

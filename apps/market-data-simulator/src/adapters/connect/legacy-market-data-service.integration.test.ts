@@ -1,0 +1,138 @@
+import { fileURLToPath } from "node:url";
+import * as grpc from "@grpc/grpc-js";
+import * as protoLoader from "@grpc/proto-loader";
+import { repoRoot, type SpawnedService, spawnService } from "@tse/service-kit/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const entry = fileURLToPath(new URL("../../main.ts", import.meta.url));
+
+interface LegacyClient extends grpc.Client {
+  getPrice(
+    request: object,
+    callback: (error: grpc.ServiceError | null, response: Record<string, unknown>) => void,
+  ): void;
+  generateSimulation(
+    request: object,
+    callback: (error: grpc.ServiceError | null, response: Record<string, unknown>) => void,
+  ): void;
+  healthCheck(
+    request: object,
+    callback: (error: grpc.ServiceError | null, response: Record<string, unknown>) => void,
+  ): void;
+  streamPrices(request: object): grpc.ClientReadableStream<Record<string, unknown>>;
+}
+
+const definition = protoLoader.loadSync(
+  `${repoRoot}protobuf-schemas/legacy/marketdata/market_data.proto`,
+  {
+    includeDirs: [`${repoRoot}protobuf-schemas/legacy`],
+    keepCase: true,
+    defaults: true,
+    enums: String,
+  },
+);
+const LegacyService = (
+  grpc.loadPackageDefinition(definition) as unknown as {
+    marketdata: { MarketDataService: grpc.ServiceClientConstructor };
+  }
+).marketdata.MarketDataService;
+
+function call<T>(
+  invoke: (callback: (error: grpc.ServiceError | null, response: T) => void) => void,
+): Promise<T> {
+  return new Promise((resolve, reject) =>
+    invoke((error, response) => (error ? reject(error) : resolve(response))),
+  );
+}
+
+describe("legacy marketdata.MarketDataService with a standard @grpc/grpc-js client", () => {
+  let service: SpawnedService;
+  beforeAll(async () => {
+    service = await spawnService(entry, { HISTORY_BACKFILL_HOURS: "2", TICK_INTERVAL_MS: "20" });
+  });
+  afterAll(async () => {
+    await service?.stop();
+  });
+
+  const clientOn = (port: "http" | "grpc") =>
+    new LegacyService(
+      `127.0.0.1:${port === "http" ? service.httpPort : service.grpcPort}`,
+      grpc.credentials.createInsecure(),
+    ) as unknown as LegacyClient;
+
+  it.each(["http", "grpc"] as const)(
+    "GetPrice and HealthCheck answer on the %s port",
+    async (port) => {
+      const client = clientOn(port);
+      try {
+        const price = await call<Record<string, unknown>>((cb) =>
+          client.getPrice({ symbol: "BTC-USD" }, cb),
+        );
+        expect(price.symbol).toBe("BTC-USD");
+        expect(price.price).toBeGreaterThan(0);
+        expect(price.source).toBe("market-data-simulator");
+        const health = await call<Record<string, unknown>>((cb) => client.healthCheck({}, cb));
+        expect(health.status).toBe("SERVING");
+        expect((health.details as Record<string, string>).symbols).toBe("BTC-USD,ETH-USD,SOL-USD");
+        const missing = await call((cb) => client.getPrice({ symbol: "XRP-USD" }, cb)).catch(
+          (e: grpc.ServiceError) => e,
+        );
+        expect((missing as grpc.ServiceError).code).toBe(grpc.status.NOT_FOUND);
+      } finally {
+        client.close();
+      }
+    },
+  );
+
+  it("StreamPrices honours update_interval_ms with a 100 ms floor and fills change_info", async () => {
+    const client = clientOn("grpc");
+    const stream = client.streamPrices({ symbols: ["ETH-USD"], update_interval_ms: 10 });
+    const arrivals: number[] = [];
+    const updates: Record<string, unknown>[] = [];
+    await new Promise<void>((resolve) => {
+      stream.on("data", (update: Record<string, unknown>) => {
+        arrivals.push(Date.now());
+        updates.push(update);
+        if (updates.length === 4) {
+          stream.cancel();
+          resolve();
+        }
+      });
+      stream.on("error", () => resolve());
+    });
+    client.close();
+    // Three gaps of at least ~100 ms (timers may fire a little early).
+    expect((arrivals.at(-1) as number) - (arrivals[0] as number)).toBeGreaterThanOrEqual(280);
+    const info = updates[0]?.change_info as Record<string, number>;
+    expect(info.daily_high as number).toBeGreaterThanOrEqual(info.daily_low as number);
+    expect(info.daily_volume as number).toBeGreaterThan(0);
+  });
+
+  it("GenerateSimulation returns history, a simulated series and computed metrics", async () => {
+    const client = clientOn("http");
+    try {
+      const response = await call<Record<string, unknown>>((cb) =>
+        client.generateSimulation(
+          { symbol: "SOL-USD", simulation_type: "MONTE_CARLO", parameters: { data_points: 60 } },
+          cb,
+        ),
+      );
+      expect(response.historical_data).toHaveLength(60);
+      expect(response.simulated_data).toHaveLength(60);
+      const metrics = response.similarity_metrics as Record<string, number>;
+      expect(metrics.confidence_score).toBeDefined();
+      expect(metrics.volatility_similarity as number).toBeGreaterThan(0);
+      expect(metrics.volatility_similarity as number).toBeLessThanOrEqual(1);
+      expect(metrics.confidence_score as number).toBeGreaterThan(0);
+      const tooBig = await call((cb) =>
+        client.generateSimulation(
+          { symbol: "SOL-USD", parameters: { data_points: 10_000_000 } },
+          cb,
+        ),
+      ).catch((e: grpc.ServiceError) => e);
+      expect((tooBig as grpc.ServiceError).code).toBe(grpc.status.INVALID_ARGUMENT);
+    } finally {
+      client.close();
+    }
+  });
+});

@@ -8,6 +8,7 @@ import {
 import type { ServiceDefinition } from "@tse/service-kit";
 import { registerLegacyMarketData } from "./adapters/connect/legacy-market-data-service.js";
 import { registerMarketDataV1 } from "./adapters/connect/market-data-v1-service.js";
+import { marketRestRoutes } from "./adapters/http/market-rest-routes.js";
 import { MarketFeed, toCandleInput } from "./application/market-feed.js";
 import type { OhlcCandle } from "./domain/candles/candle-aggregator.js";
 import { FanOutHub } from "./domain/engine/fan-out-hub.js";
@@ -137,6 +138,7 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
           details: { service: identity.serviceName, instance, version: identity.version },
         });
       },
+      rest: marketRestRoutes({ simulator, hub }),
       readiness: adapter.readinessProbes(),
       async onListening(ports) {
         const at = new Date();

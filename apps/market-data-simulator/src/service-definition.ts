@@ -9,6 +9,7 @@ import type { ServiceDefinition } from "@tse/service-kit";
 import { registerLegacyMarketData } from "./adapters/connect/legacy-market-data-service.js";
 import { registerMarketDataV1 } from "./adapters/connect/market-data-v1-service.js";
 import { marketRestRoutes } from "./adapters/http/market-rest-routes.js";
+import { SimulationService } from "./application/generate-simulation.js";
 import { MarketFeed, toCandleInput } from "./application/market-feed.js";
 import type { OhlcCandle } from "./domain/candles/candle-aggregator.js";
 import { FanOutHub } from "./domain/engine/fan-out-hub.js";
@@ -116,6 +117,8 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
     );
     feed.start();
 
+    const simulations = new SimulationService(simulator, config.seed, config.maxSimulationPoints);
+
     const ttlMs = 3 * config.healthCheckIntervalSeconds * 1_000;
     const instance = identity.constantLabels.instance;
     let registration: ServiceRegistration | undefined;
@@ -129,12 +132,11 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
 
     return {
       routes: (router) => {
-        registerMarketDataV1(router, { simulator, hub });
+        registerMarketDataV1(router, { simulator, hub, simulations });
         registerLegacyMarketData(router, {
           simulator,
+          simulations,
           source: instance,
-          seed: config.seed,
-          maxSimulationPoints: config.maxSimulationPoints,
           details: { service: identity.serviceName, instance, version: identity.version },
         });
       },

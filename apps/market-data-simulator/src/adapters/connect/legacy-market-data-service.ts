@@ -4,21 +4,17 @@ import { Code, ConnectError, type ConnectRouter, type HandlerContext } from "@co
 import {
   HealthStatus,
   MarketDataService,
-  type PricePoint,
   PricePointSchema,
   type PriceUpdate,
   PriceUpdateSchema,
   SimulationType,
 } from "@tse/proto/marketdata/market_data_pb";
+import type { SimulationService } from "../../application/generate-simulation.js";
+import type { OhlcCandle } from "../../domain/candles/candle-aggregator.js";
 import type { MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
-import { SeededRandom, streamSeed } from "../../domain/random/seeded-random.js";
-import { similarity } from "../../domain/simulation/similarity.js";
-import {
-  type SimulationModel,
-  simulate,
-  validateSimulationParameters,
-} from "../../domain/simulation/simulation-models.js";
+import type { SimulationModel } from "../../domain/simulation/simulation-models.js";
 import { abortableDelay } from "./abortable-delay.js";
+import { runSimulation } from "./run-simulation.js";
 
 /** The legacy contract's floor on `update_interval_ms`: faster requests are served at this pace. */
 export const LEGACY_MIN_UPDATE_INTERVAL_MS = 100;
@@ -36,10 +32,8 @@ export interface LegacyMarketDataDependencies {
   readonly simulator: MarketSimulator;
   /** Filled into every `source` field: the instance label. */
   readonly source: string;
-  /** `SIMULATION_SEED`, so a simulation request is reproducible. */
-  readonly seed: number;
-  /** Most points one simulation may return (`MAX_SIMULATION_POINTS`). */
-  readonly maxSimulationPoints: number;
+  /** GenerateSimulation, shared with `marketdata.v1`. */
+  readonly simulations: SimulationService;
   /** Service name, instance and version for HealthCheck details. */
   readonly details: Readonly<Record<string, string>>;
 }
@@ -57,7 +51,6 @@ export function registerLegacyMarketData(
   deps: LegacyMarketDataDependencies,
 ): void {
   const { simulator, source } = deps;
-  let simulations = 0;
   const quoteOf = (symbol: string): MarketQuote => {
     if (symbol === "") throw new ConnectError("symbol is required", Code.InvalidArgument);
     const quote = simulator.quote(symbol);
@@ -89,7 +82,6 @@ export function registerLegacyMarketData(
     },
 
     generateSimulation(request) {
-      const symbol = quoteOf(request.symbol).symbol;
       const model = MODELS[request.simulationType];
       if (model === undefined)
         throw new ConnectError(
@@ -97,66 +89,37 @@ export function registerLegacyMarketData(
           Code.InvalidArgument,
         );
       const p = request.parameters;
-      let parameters: ReturnType<typeof validateSimulationParameters>;
-      try {
-        parameters = validateSimulationParameters(
-          {
-            volatilityFactor: p?.volatilityFactor || 1,
-            trendFactor: p === undefined || p.trendFactor === 0 ? 1 : p.trendFactor,
-            dataPoints: p?.dataPoints || 100,
-            includeNoise: p?.includeNoise ?? false,
-            noiseLevel: p?.noiseLevel ?? 0,
-          },
-          deps.maxSimulationPoints,
-        );
-      } catch (error) {
-        throw new ConnectError((error as Error).message, Code.InvalidArgument);
-      }
-      const from =
-        request.startTime === undefined ? undefined : timestampDate(request.startTime).getTime();
-      const to =
-        request.endTime === undefined ? undefined : timestampDate(request.endTime).getTime();
-      const history =
-        simulator.candles(symbol, "1m", {
-          ...(from === undefined ? {} : { from }),
-          ...(to === undefined ? {} : { to }),
-          limit: parameters.dataPoints,
-        }) ?? [];
-      if (history.length < 3) {
-        throw new ConnectError(
-          "fewer than three 1m candles of history in the requested range",
-          Code.FailedPrecondition,
-        );
-      }
-      simulations += 1;
-      const id = `sim-${simulations}`;
-      const closes = history.map((c) => c.close);
-      const simulated = simulate(
+      const result = runSimulation(deps.simulations, {
+        symbol: quoteOf(request.symbol).symbol,
         model,
-        closes,
-        parameters,
-        new SeededRandom(streamSeed(deps.seed, `${symbol}:${id}`)),
-      );
-      const lastStart = history[history.length - 1]?.start ?? simulator.now;
-      const metrics = similarity(
-        closes,
-        simulated.slice(0, Math.max(3, Math.min(simulated.length, closes.length))),
-      );
+        interval: "1m",
+        ...(request.startTime === undefined
+          ? {}
+          : { from: timestampDate(request.startTime).getTime() }),
+        ...(request.endTime === undefined ? {} : { to: timestampDate(request.endTime).getTime() }),
+        parameters: {
+          volatilityFactor: p?.volatilityFactor || 1,
+          trendFactor: p === undefined || p.trendFactor === 0 ? 1 : p.trendFactor,
+          dataPoints: p?.dataPoints || 100,
+          includeNoise: p?.includeNoise ?? false,
+          noiseLevel: p?.noiseLevel ?? 0,
+        },
+      });
+      const point = (c: OhlcCandle) =>
+        create(PricePointSchema, {
+          timestamp: timestampFromMs(c.start),
+          open: c.open,
+          high: c.high,
+          low: c.low,
+          close: c.close,
+          volume: c.volume,
+        });
       return {
-        symbol,
-        historicalData: history.map((c) =>
-          create(PricePointSchema, {
-            timestamp: timestampFromMs(c.start),
-            open: c.open,
-            high: c.high,
-            low: c.low,
-            close: c.close,
-            volume: c.volume,
-          }),
-        ),
-        simulatedData: toPricePoints(simulated, lastStart + 60_000),
-        similarityMetrics: metrics,
-        simulationId: id,
+        symbol: request.symbol,
+        historicalData: result.historical.map(point),
+        simulatedData: result.simulated.map(point),
+        similarityMetrics: result.metrics,
+        simulationId: result.id,
       };
     },
 
@@ -185,20 +148,5 @@ function toPriceUpdate(quote: MarketQuote, source: string): PriceUpdate {
       dailyLow: quote.low24h,
       dailyVolume: quote.volume24h,
     },
-  });
-}
-
-/** One-minute points from a close series: each opens at the previous close. */
-function toPricePoints(closes: readonly number[], firstStart: number): PricePoint[] {
-  return closes.map((close, i) => {
-    const open = i === 0 ? close : (closes[i - 1] as number);
-    return create(PricePointSchema, {
-      timestamp: timestampFromMs(firstStart + i * 60_000),
-      open,
-      high: Math.max(open, close),
-      low: Math.min(open, close),
-      close,
-      volume: 0,
-    });
   });
 }

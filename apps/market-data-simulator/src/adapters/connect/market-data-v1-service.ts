@@ -5,6 +5,7 @@ import {
   BatchKind,
   type Candle as CandleMessage,
   CandleSchema,
+  HistoricalSource,
   Interval,
   MarketDataService,
   MarketSnapshotSchema,
@@ -18,7 +19,9 @@ import {
   SymbolSchema,
   TradeSchema,
   TradeSide,
+  SimulationModel as V1SimulationModel,
 } from "@tse/proto/marketdata/v1/market_data_pb";
+import type { SimulationService } from "../../application/generate-simulation.js";
 import type { CandleInterval, OhlcCandle } from "../../domain/candles/candle-aggregator.js";
 import { CANDLE_INTERVALS } from "../../domain/candles/candle-aggregator.js";
 import { type FanOutHub, SubscriptionRefusedError } from "../../domain/engine/fan-out-hub.js";
@@ -30,7 +33,9 @@ import {
   SCENARIO_TYPES,
   scenarioPhase,
 } from "../../domain/scenarios/scenario.js";
+import type { SimulationModel } from "../../domain/simulation/simulation-models.js";
 import { abortableDelay } from "./abortable-delay.js";
+import { runSimulation } from "./run-simulation.js";
 
 /** Limits of the API (DESIGN §4.3 numbers). */
 export const API_LIMITS = Object.freeze({ maxCandles: 5_000, maxDepth: 100, maxTrades: 1_000 });
@@ -43,6 +48,14 @@ const INTERVAL_NAMES: Readonly<Record<number, CandleInterval>> = {
   [Interval.INTERVAL_4H]: "4h",
   [Interval.INTERVAL_1D]: "1d",
 };
+const V1_MODELS: Readonly<Record<number, SimulationModel>> = {
+  [V1SimulationModel.BOOTSTRAP]: "STATISTICAL_SIMILARITY",
+  [V1SimulationModel.GBM]: "MONTE_CARLO",
+  [V1SimulationModel.BROWNIAN_MOTION]: "BROWNIAN_MOTION",
+  [V1SimulationModel.ORNSTEIN_UHLENBECK]: "MEAN_REVERSION",
+  [V1SimulationModel.MOMENTUM]: "TREND_FOLLOWING",
+};
+
 const INTERVAL_ENUMS = Object.fromEntries(
   Object.entries(INTERVAL_NAMES).map(([value, name]) => [name, Number(value)]),
 ) as Record<CandleInterval, Interval>;
@@ -51,6 +64,8 @@ const INTERVAL_ENUMS = Object.fromEntries(
 export interface MarketDataV1Dependencies {
   readonly simulator: MarketSimulator;
   readonly hub: FanOutHub<MarketQuote>;
+  /** GenerateSimulation, shared with the legacy service. */
+  readonly simulations: SimulationService;
 }
 
 /**
@@ -58,11 +73,12 @@ export interface MarketDataV1Dependencies {
  * feed, and StreamPrices (a snapshot batch, then batches of conflated updates, optionally at
  * most one per `min_interval_ms`). Every refusal is a ConnectError with a deliberate code:
  * `InvalidArgument` for a malformed request (naming the field), `NotFound` for an unknown
- * symbol or scenario, `ResourceExhausted` when the stream limits are reached. RPCs not listed
- * here answer `Unimplemented`.
+ * symbol or scenario, `ResourceExhausted` when the stream limits are reached,
+ * `FailedPrecondition` when a simulation has too little history. StreamCandles and
+ * StreamScenarioPreview answer `Unimplemented` for now.
  */
 export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1Dependencies): void {
-  const { simulator, hub } = deps;
+  const { simulator, hub, simulations } = deps;
   const started = new RingBuffer<{ scenario: RunningScenario; stoppedAt?: number }>(200);
 
   const knownSymbol = (symbol: string, field = "symbol"): string => {
@@ -235,6 +251,54 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
               timestamp: timestampFromMs(q.timestamp),
             }),
           ),
+      };
+    },
+
+    generateSimulation(request) {
+      const symbol = knownSymbol(request.symbol);
+      const model = V1_MODELS[request.model];
+      if (model === undefined) {
+        throw new ConnectError(
+          "model must be a SIMULATION_MODEL_* value other than UNSPECIFIED",
+          Code.InvalidArgument,
+        );
+      }
+      const interval =
+        request.interval === Interval.INTERVAL_UNSPECIFIED
+          ? "1m"
+          : INTERVAL_NAMES[request.interval];
+      if (interval === undefined)
+        throw new ConnectError("interval is not a known Interval", Code.InvalidArgument);
+      if (request.seed !== undefined && request.seed > 0xffffffffn) {
+        throw new ConnectError("seed must fit in 32 bits", Code.InvalidArgument);
+      }
+      const result = runSimulation(simulations, {
+        symbol,
+        model,
+        interval,
+        ...(request.startTime === undefined
+          ? {}
+          : { from: timestampDate(request.startTime).getTime() }),
+        ...(request.endTime === undefined ? {} : { to: timestampDate(request.endTime).getTime() }),
+        parameters: {
+          volatilityFactor: request.volatilityFactor ?? 1,
+          trendFactor: request.trendFactor ?? 1,
+          dataPoints: request.dataPoints === 0 ? 100 : request.dataPoints,
+          includeNoise: request.noiseLevel > 0,
+          noiseLevel: request.noiseLevel,
+        },
+        ...(request.seed === undefined ? {} : { seed: Number(request.seed) | 0 }),
+      });
+      return {
+        simulationId: result.id,
+        symbol,
+        model: request.model,
+        interval: INTERVAL_ENUMS[interval],
+        seed: BigInt(result.seed >>> 0),
+        historicalSource: HistoricalSource.SYNTHETIC,
+        historical: result.historical.map((c) => toCandleMessage(c, true)),
+        simulated: result.simulated.map((c) => toCandleMessage(c, true)),
+        metrics: result.metrics,
       };
     },
 

@@ -12,6 +12,7 @@ import { marketRestRoutes } from "./adapters/http/market-rest-routes.js";
 import { SimulationService } from "./application/generate-simulation.js";
 import { MarketFeed, toCandleInput } from "./application/market-feed.js";
 import type { OhlcCandle } from "./domain/candles/candle-aggregator.js";
+import { type CandleUpdate, candleUpdateKey } from "./domain/engine/candle-update.js";
 import { FanOutHub } from "./domain/engine/fan-out-hub.js";
 import { type MarketQuote, MarketSimulator } from "./domain/engine/market-simulator.js";
 import { buildUniverse } from "./domain/market/symbol-universe.js";
@@ -98,10 +99,19 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
     metrics.describe("market_data_subscriber_updates_dropped_total", "counter", {
       help: "Price updates a slow subscriber did not receive because a newer one replaced them.",
     });
+    const candleHub = new FanOutHub<CandleUpdate>(
+      {
+        maxSubscribers: config.maxSubscribers,
+        maxSymbolsPerSubscription: config.maxSymbolsPerStream,
+      },
+      (count) => metrics.incCounter("market_data_subscriber_updates_dropped_total", {}, count),
+      candleUpdateKey,
+    );
     const feed = new MarketFeed(
       {
         simulator,
         hub,
+        candleHub,
         metrics,
         history: adapter.writes,
         quotes: adapter.quotes,
@@ -132,7 +142,7 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
 
     return {
       routes: (router) => {
-        registerMarketDataV1(router, { simulator, hub, simulations });
+        registerMarketDataV1(router, { simulator, hub, candleHub, simulations });
         registerLegacyMarketData(router, {
           simulator,
           simulations,
@@ -164,6 +174,7 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
         async () => {
           await feed.stop();
           hub.closeAll();
+          candleHub.closeAll();
         },
         async () => {
           clearInterval(heartbeat);

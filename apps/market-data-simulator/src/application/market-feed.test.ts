@@ -1,6 +1,7 @@
 import { createMarketDataAdapter, type MarketDataAdapter } from "@tse/market-data-adapter";
 import { InMemoryMetrics } from "@tse/metrics-port";
 import { afterEach, describe, expect, it } from "vitest";
+import { type CandleUpdate, candleUpdateKey } from "../domain/engine/candle-update.js";
 import { FanOutHub } from "../domain/engine/fan-out-hub.js";
 import { type MarketQuote, MarketSimulator } from "../domain/engine/market-simulator.js";
 import { buildUniverse } from "../domain/market/symbol-universe.js";
@@ -25,6 +26,11 @@ describe("MarketFeed", () => {
       startTime: T0,
     });
     const hub = new FanOutHub<MarketQuote>({ maxSubscribers: 10, maxSymbolsPerSubscription: 10 });
+    const candleHub = new FanOutHub<CandleUpdate>(
+      { maxSubscribers: 10, maxSymbolsPerSubscription: 10 },
+      undefined,
+      candleUpdateKey,
+    );
     const metrics = new InMemoryMetrics();
     const errors: string[] = [];
     let now = 1_000_000;
@@ -35,6 +41,7 @@ describe("MarketFeed", () => {
       {
         simulator,
         hub,
+        candleHub,
         metrics,
         history: adapter.writes,
         quotes,
@@ -54,7 +61,7 @@ describe("MarketFeed", () => {
         feed.tick();
       }
     };
-    return { adapter, simulator, hub, metrics, errors, feed, advance };
+    return { adapter, simulator, hub, candleHub, metrics, errors, feed, advance };
   }
 
   it("advances simulated time by real time × speed and fans quotes out to subscribers", async () => {
@@ -87,6 +94,19 @@ describe("MarketFeed", () => {
     expect(metrics.counter(FEED_METRICS.snapshots, { symbol: "BTC-USD" })).toBe(20);
     const latest = await a.quotes.latestQuote("BTC-USD");
     expect(latest?.sequence).toBeGreaterThan(1_000);
+  });
+
+  it("publishes open candles as they change and closed candles once, without losing a close", async () => {
+    const { candleHub, advance } = setup();
+    const subscription = candleHub.subscribe(["BTC-USD"]);
+    // 100 simulated seconds without reading: the 1m candle closes once meanwhile.
+    advance(100);
+    const batch = (await subscription.next()) ?? [];
+    const closed = batch.filter((u) => u.closed);
+    expect(closed.map((u) => u.candle.interval)).toEqual(["1m"]);
+    const open = batch.filter((u) => !u.closed).map((u) => u.candle.interval);
+    expect(open).toEqual(["1m", "5m", "15m", "1h", "4h", "1d"]);
+    expect(batch.every((u) => u.symbol === "BTC-USD")).toBe(true);
   });
 
   it("keeps ticking when publishing quotes fails, reporting it", async () => {

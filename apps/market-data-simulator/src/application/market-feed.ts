@@ -5,7 +5,8 @@ import type {
   Quote,
 } from "@tse/market-data-adapter";
 import type { MetricsPort } from "@tse/metrics-port";
-import type { OhlcCandle } from "../domain/candles/candle-aggregator.js";
+import { INTERVALS, type OhlcCandle } from "../domain/candles/candle-aggregator.js";
+import type { CandleUpdate } from "../domain/engine/candle-update.js";
 import type { FanOutHub } from "../domain/engine/fan-out-hub.js";
 import type { MarketQuote, MarketSimulator } from "../domain/engine/market-simulator.js";
 
@@ -25,6 +26,8 @@ export interface QuotePublisher {
 export interface MarketFeedPorts {
   readonly simulator: MarketSimulator;
   readonly hub: FanOutHub<MarketQuote>;
+  /** Receives every step's open candles of the updated symbols and the candles that closed. */
+  readonly candleHub: FanOutHub<CandleUpdate>;
   readonly metrics: MetricsPort;
   readonly history: HistorySink;
   readonly quotes: QuotePublisher;
@@ -121,6 +124,7 @@ export class MarketFeed {
     this.#lastReal = real;
     const step = simulator.advance(simulator.now + simulatedMs);
     hub.publish(step.quotes);
+    this.#publishCandles(step.quotes, step.closedCandles);
     for (const quote of step.quotes) {
       metrics.incCounter(FEED_METRICS.priceUpdates, { symbol: quote.symbol, source: "simulator" });
     }
@@ -132,6 +136,23 @@ export class MarketFeed {
     }
     this.#store(step.timestamp, step.quotes, step.closedCandles);
     this.#publish(step.quotes);
+  }
+
+  #publishCandles(quotes: readonly MarketQuote[], closed: readonly OhlcCandle[]): void {
+    const { simulator, candleHub } = this.#ports;
+    if (candleHub.size === 0) return;
+    const updates: CandleUpdate[] = closed.map((candle) => ({
+      symbol: candle.symbol,
+      candle,
+      closed: true,
+    }));
+    for (const { symbol } of quotes) {
+      for (const interval of INTERVALS) {
+        const candle = simulator.openCandle(symbol, interval);
+        if (candle !== undefined) updates.push({ symbol, candle, closed: false });
+      }
+    }
+    candleHub.publish(updates);
   }
 
   #store(timestamp: number, quotes: readonly MarketQuote[], closed: readonly OhlcCandle[]): void {

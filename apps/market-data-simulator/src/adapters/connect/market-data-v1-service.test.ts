@@ -11,6 +11,8 @@ import {
 } from "@tse/proto/marketdata/v1/market_data_pb";
 import { describe, expect, it } from "vitest";
 import { SimulationService } from "../../application/generate-simulation.js";
+import type { OhlcCandle } from "../../domain/candles/candle-aggregator.js";
+import { type CandleUpdate, candleUpdateKey } from "../../domain/engine/candle-update.js";
 import { FanOutHub } from "../../domain/engine/fan-out-hub.js";
 import { type MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
 import { buildUniverse } from "../../domain/market/symbol-universe.js";
@@ -27,12 +29,24 @@ function setup(limits = { maxSubscribers: 2, maxSymbolsPerSubscription: 2 }) {
   for (let i = 1; i <= 600; i++) simulator.advance(T0 + i * 1_000);
   const hub = new FanOutHub<MarketQuote>(limits);
   const simulations = new SimulationService(simulator, 9, 10_000);
+  const candleHub = new FanOutHub<CandleUpdate>(limits, undefined, candleUpdateKey);
   const transport = createRouterTransport((router) =>
-    registerMarketDataV1(router, { simulator, hub, simulations }),
+    registerMarketDataV1(router, { simulator, hub, candleHub, simulations }),
   );
   const client = createClient(MarketDataService, transport);
   const tick = () => hub.publish(simulator.advance(simulator.now + 1_000).quotes);
-  return { simulator, hub, client, tick };
+  const tickCandles = () => {
+    const step = simulator.advance(simulator.now + 1_000);
+    candleHub.publish([
+      ...step.closedCandles.map((candle) => ({ symbol: candle.symbol, candle, closed: true })),
+      ...step.quotes.map((q) => ({
+        symbol: q.symbol,
+        candle: simulator.openCandle(q.symbol, "1m") as OhlcCandle,
+        closed: false,
+      })),
+    ]);
+  };
+  return { simulator, hub, client, tick, tickCandles };
 }
 
 async function codeOf(call: Promise<unknown>): Promise<Code | undefined> {
@@ -210,6 +224,46 @@ describe("marketdata.v1 GenerateSimulation", () => {
         }),
       ),
     ).toBe(Code.FailedPrecondition);
+  });
+});
+
+describe("marketdata.v1 StreamCandles", () => {
+  it("sends the open candles first, then updates of the chosen intervals, closes marked", async () => {
+    const { client, tickCandles } = setup();
+    const abort = new AbortController();
+    const stream = client.streamCandles(
+      { symbols: ["ETH-USD"], intervals: [Interval.INTERVAL_1M, Interval.INTERVAL_1H] },
+      { signal: abort.signal },
+    );
+    const iterator = stream[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    if (first.done === true) throw new Error("stream ended");
+    expect(first.value.kind).toBe(BatchKind.SNAPSHOT);
+    expect(first.value.candles.map((c) => c.interval)).toEqual([
+      Interval.INTERVAL_1M,
+      Interval.INTERVAL_1H,
+    ]);
+    expect(first.value.candles.every((c) => !c.closed && c.symbol === "ETH-USD")).toBe(true);
+    // The simulator is at 10:00 past T0; 60 more seconds close the 1m candle.
+    const seen: { interval: Interval; closed: boolean }[] = [];
+    for (let i = 0; i < 60; i++) {
+      tickCandles();
+      const next = await iterator.next();
+      if (next.done === true) break;
+      expect(next.value.kind).toBe(BatchKind.UPDATE);
+      seen.push(...next.value.candles.map((c) => ({ interval: c.interval, closed: c.closed })));
+    }
+    expect(seen.filter((c) => c.closed)).toEqual([
+      { interval: Interval.INTERVAL_1M, closed: true },
+    ]);
+    expect(seen.every((c) => c.interval === Interval.INTERVAL_1M)).toBe(true);
+    abort.abort();
+    await iterator.return?.();
+    const read = (request: { intervals: Interval[] }) =>
+      (async () => {
+        for await (const _ of client.streamCandles(request)) return;
+      })();
+    expect(await codeOf(read({ intervals: [42 as Interval] }))).toBe(Code.InvalidArgument);
   });
 });
 

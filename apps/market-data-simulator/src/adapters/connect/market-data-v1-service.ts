@@ -24,7 +24,12 @@ import {
 import type { SimulationService } from "../../application/generate-simulation.js";
 import type { CandleInterval, OhlcCandle } from "../../domain/candles/candle-aggregator.js";
 import { CANDLE_INTERVALS } from "../../domain/candles/candle-aggregator.js";
-import { type FanOutHub, SubscriptionRefusedError } from "../../domain/engine/fan-out-hub.js";
+import type { CandleUpdate } from "../../domain/engine/candle-update.js";
+import {
+  type FanOutHub,
+  type Subscription,
+  SubscriptionRefusedError,
+} from "../../domain/engine/fan-out-hub.js";
 import type { MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
 import { RingBuffer } from "../../domain/market/ring-buffer.js";
 import {
@@ -64,6 +69,7 @@ const INTERVAL_ENUMS = Object.fromEntries(
 export interface MarketDataV1Dependencies {
   readonly simulator: MarketSimulator;
   readonly hub: FanOutHub<MarketQuote>;
+  readonly candleHub: FanOutHub<CandleUpdate>;
   /** GenerateSimulation, shared with the legacy service. */
   readonly simulations: SimulationService;
 }
@@ -74,11 +80,12 @@ export interface MarketDataV1Dependencies {
  * most one per `min_interval_ms`). Every refusal is a ConnectError with a deliberate code:
  * `InvalidArgument` for a malformed request (naming the field), `NotFound` for an unknown
  * symbol or scenario, `ResourceExhausted` when the stream limits are reached,
- * `FailedPrecondition` when a simulation has too little history. StreamCandles and
- * StreamScenarioPreview answer `Unimplemented` for now.
+ * `FailedPrecondition` when a simulation has too little history. StreamCandles sends the open
+ * candles first, then open candles as they change and each candle once closed.
+ * StreamScenarioPreview answers `Unimplemented` for now.
  */
 export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1Dependencies): void {
-  const { simulator, hub, simulations } = deps;
+  const { simulator, hub, candleHub, simulations } = deps;
   const started = new RingBuffer<{ scenario: RunningScenario; stoppedAt?: number }>(200);
 
   const knownSymbol = (symbol: string, field = "symbol"): string => {
@@ -162,6 +169,55 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
           if (batch === undefined) return;
           yield { kind: BatchKind.UPDATE, updates: batch.map(toQuoteMessage) };
           if (minIntervalMs > 0) await abortableDelay(minIntervalMs, context.signal);
+        }
+      } finally {
+        context.signal.removeEventListener("abort", onAbort);
+        subscription.close();
+      }
+    },
+
+    async *streamCandles(request, context: HandlerContext) {
+      const symbols =
+        request.symbols.length === 0
+          ? "all"
+          : request.symbols.map((s) => knownSymbol(s, "symbols"));
+      const intervals = new Set<CandleInterval>(
+        request.intervals.length === 0
+          ? Object.values(INTERVAL_NAMES)
+          : request.intervals.map((value) => {
+              const interval = INTERVAL_NAMES[value];
+              if (interval === undefined) {
+                throw new ConnectError(
+                  "intervals must be INTERVAL_1M … INTERVAL_1D",
+                  Code.InvalidArgument,
+                );
+              }
+              return interval;
+            }),
+      );
+      const subscription = subscribeOrRefuse(candleHub, symbols);
+      const onAbort = () => subscription.close();
+      context.signal.addEventListener("abort", onAbort, { once: true });
+      try {
+        const names = symbols === "all" ? simulator.symbols.map((s) => s.symbol) : symbols;
+        const open = names.flatMap((symbol) =>
+          [...intervals].map((interval) => simulator.openCandle(symbol, interval)),
+        );
+        yield {
+          kind: BatchKind.SNAPSHOT,
+          candles: open
+            .filter((c): c is OhlcCandle => c !== undefined)
+            .map((c) => toCandleMessage(c, false)),
+        };
+        for (;;) {
+          const batch = await subscription.next();
+          if (batch === undefined) return;
+          const wanted = batch.filter((update) => intervals.has(update.candle.interval));
+          if (wanted.length === 0) continue;
+          yield {
+            kind: BatchKind.UPDATE,
+            candles: wanted.map((u) => toCandleMessage(u.candle, u.closed)),
+          };
         }
       } finally {
         context.signal.removeEventListener("abort", onAbort);
@@ -353,6 +409,24 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
       };
     },
   });
+}
+
+/** Opens a hub subscription, or refuses with `ResourceExhausted` / `InvalidArgument`. */
+function subscribeOrRefuse<U extends { readonly symbol: string }>(
+  hub: FanOutHub<U>,
+  symbols: readonly string[] | "all",
+): Subscription<U> {
+  try {
+    return hub.subscribe(symbols);
+  } catch (error) {
+    if (error instanceof SubscriptionRefusedError) {
+      throw new ConnectError(
+        error.message,
+        error.kind === "limit" ? Code.ResourceExhausted : Code.InvalidArgument,
+      );
+    }
+    throw error;
+  }
 }
 
 function toQuoteMessage(quote: MarketQuote): QuoteMessage {

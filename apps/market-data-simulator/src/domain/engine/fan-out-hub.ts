@@ -28,7 +28,7 @@ export interface Subscription<U> extends AsyncIterable<U[]> {
   readonly symbols: ReadonlySet<string> | "all";
   /** Updates replaced by a newer one of the same symbol before this subscriber took them. */
   readonly conflated: number;
-  /** Updates waiting right now (at most one per subscribed symbol). */
+  /** Updates waiting right now (at most one per key of a subscribed symbol). */
   readonly pending: number;
   /** Waits for the next batch; `undefined` once closed. */
   next(): Promise<U[] | undefined>;
@@ -56,10 +56,21 @@ export class FanOutHub<U extends { readonly symbol: string }> {
   readonly #subscribers = new Set<Subscriber<U>>();
   readonly #limits: FanOutLimits;
   readonly #onConflated: (count: number) => void;
+  readonly #keyOf: (update: U) => string;
 
-  constructor(limits: FanOutLimits, onConflated: (count: number) => void = () => undefined) {
+  /**
+   * `keyOf` names what an update supersedes (default: its symbol, one quote per symbol); a
+   * candle feed keys by symbol, interval and open/closed so a closed candle is never replaced
+   * by the next open one.
+   */
+  constructor(
+    limits: FanOutLimits,
+    onConflated: (count: number) => void = () => undefined,
+    keyOf: (update: U) => string = (update) => update.symbol,
+  ) {
     this.#limits = limits;
     this.#onConflated = onConflated;
+    this.#keyOf = keyOf;
   }
 
   /** Open subscriptions. */
@@ -141,13 +152,14 @@ export class FanOutHub<U extends { readonly symbol: string }> {
       let added = false;
       for (const update of updates) {
         if (subscriber.symbols !== "all" && !subscriber.symbols.has(update.symbol)) continue;
-        if (subscriber.pending.has(update.symbol)) {
+        const key = this.#keyOf(update);
+        if (subscriber.pending.has(key)) {
           subscriber.conflated += 1;
           conflated += 1;
-          // Re-insert so the batch lists symbols in the order they last changed.
-          subscriber.pending.delete(update.symbol);
+          // Re-insert so the batch lists updates in the order they last changed.
+          subscriber.pending.delete(key);
         }
-        subscriber.pending.set(update.symbol, update);
+        subscriber.pending.set(key, update);
         added = true;
       }
       if (added) subscriber.wake?.();

@@ -6,16 +6,19 @@ import {
   type ServiceRegistration,
 } from "@tse/market-data-adapter";
 import type { ServiceDefinition } from "@tse/service-kit";
+import { loadSymbolUniverse } from "./adapters/config/simulator-config-file.js";
 import { registerLegacyMarketData } from "./adapters/connect/legacy-market-data-service.js";
 import { registerMarketDataV1 } from "./adapters/connect/market-data-v1-service.js";
 import { marketRestRoutes } from "./adapters/http/market-rest-routes.js";
+import { ActiveSubscriptionsGauge } from "./application/active-subscriptions-gauge.js";
 import { SimulationService } from "./application/generate-simulation.js";
+import { HistoryRetention } from "./application/history-retention.js";
 import { MarketFeed, toCandleInput } from "./application/market-feed.js";
+import { seedSymbols } from "./application/seed-symbols.js";
 import type { OhlcCandle } from "./domain/candles/candle-aggregator.js";
 import { type CandleUpdate, candleUpdateKey } from "./domain/engine/candle-update.js";
 import { FanOutHub } from "./domain/engine/fan-out-hub.js";
 import { type MarketQuote, MarketSimulator } from "./domain/engine/market-simulator.js";
-import { buildUniverse } from "./domain/market/symbol-universe.js";
 import { simulatorSettings } from "./settings.js";
 
 const packageJson = JSON.parse(
@@ -26,6 +29,9 @@ const packageJson = JSON.parse(
 
 /** Simulated time per backfill step: fine enough for 1m candles, coarse enough to start fast. */
 const BACKFILL_STEP_MS = 5_000;
+
+/** Real time between price-feed retention sweeps. */
+const RETENTION_SWEEP_INTERVAL_MS = 60_000;
 
 /**
  * The market-data-simulator service: its identity defaults (DESIGN §3), its ports (DESIGN §4)
@@ -40,7 +46,7 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
   ports: { http: 8080, grpc: 50051 },
   settings: simulatorSettings,
   async compose({ config, identity, logger, metrics, shutdownSignal }) {
-    const universe = buildUniverse(config.symbols);
+    const universe = loadSymbolUniverse(config.symbols, config.simulatorConfig);
     const adapter = createMarketDataAdapter({
       identity,
       postgresUrl: config.postgresUrl,
@@ -51,6 +57,8 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
       log: (level, message, fields) => logger[level](fields, message),
     });
     await adapter.connect(shutdownSignal);
+    const retired = await seedSymbols(adapter.symbols, universe);
+    if (retired.length > 0) logger.info({ retired }, "symbols no longer simulated marked inactive");
 
     const stored = (await adapter.candles.lastPersistedAll()).filter((candle) =>
       universe.symbols.some((s) => s.symbol === candle.symbol),
@@ -89,24 +97,28 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
       "history ready",
     );
 
-    const hub = new FanOutHub<MarketQuote>(
-      {
-        maxSubscribers: config.maxSubscribers,
-        maxSymbolsPerSubscription: config.maxSymbolsPerStream,
-      },
-      (count) => metrics.incCounter("market_data_subscriber_updates_dropped_total", {}, count),
-    );
     metrics.describe("market_data_subscriber_updates_dropped_total", "counter", {
       help: "Price updates a slow subscriber did not receive because a newer one replaced them.",
     });
-    const candleHub = new FanOutHub<CandleUpdate>(
-      {
-        maxSubscribers: config.maxSubscribers,
-        maxSymbolsPerSubscription: config.maxSymbolsPerStream,
-      },
-      (count) => metrics.incCounter("market_data_subscriber_updates_dropped_total", {}, count),
-      candleUpdateKey,
+    const subscriptionsGauge = new ActiveSubscriptionsGauge(
+      metrics,
+      universe.symbols.map((s) => s.symbol),
     );
+    const hubOptions = {
+      onConflated: (count: number) =>
+        metrics.incCounter("market_data_subscriber_updates_dropped_total", {}, count),
+      onSubscriptionsChanged: () => subscriptionsGauge.update(),
+    };
+    const hubLimits = {
+      maxSubscribers: config.maxSubscribers,
+      maxSymbolsPerSubscription: config.maxSymbolsPerStream,
+    };
+    const hub = new FanOutHub<MarketQuote>(hubLimits, hubOptions);
+    const candleHub = new FanOutHub<CandleUpdate>(hubLimits, {
+      ...hubOptions,
+      keyOf: candleUpdateKey,
+    });
+    subscriptionsGauge.watch(hub, candleHub);
     const feed = new MarketFeed(
       {
         simulator,
@@ -126,6 +138,23 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
       },
     );
     feed.start();
+    const retention =
+      config.priceFeedRetentionHours === 0
+        ? undefined
+        : new HistoryRetention(
+            {
+              history: adapter.priceFeeds,
+              simulatedNow: () => simulator.now,
+              onDeleted: (count, cutoff) =>
+                logger.info({ count, cutoff }, "expired price feeds deleted"),
+              onError: (error) => logger.warn({ err: error }, "price-feed retention failed"),
+            },
+            {
+              retentionMs: config.priceFeedRetentionHours * 3_600_000,
+              sweepIntervalMs: RETENTION_SWEEP_INTERVAL_MS,
+            },
+          );
+    retention?.start();
 
     const simulations = new SimulationService(simulator, config.seed, config.maxSimulationPoints);
 
@@ -172,7 +201,7 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
       },
       onShutdown: [
         async () => {
-          await feed.stop();
+          await Promise.all([feed.stop(), retention?.stop()]);
           hub.closeAll();
           candleHub.closeAll();
         },

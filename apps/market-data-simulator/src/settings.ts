@@ -1,4 +1,11 @@
-import { integerSchema, listSchema, numberSchema, setting, urlSchema } from "@tse/service-kit";
+import {
+  integerSchema,
+  listSchema,
+  numberSchema,
+  setting,
+  stringSchema,
+  urlSchema,
+} from "@tse/service-kit";
 
 /** The simulator's own settings (DESIGN §5, §6, §9), on top of the kit's common ones. */
 export const simulatorSettings = {
@@ -34,6 +41,12 @@ export const simulatorSettings = {
     default: "BTC-USD,ETH-USD,SOL-USD",
     schema: listSchema.refine((list) => list.length > 0, "must name at least one symbol"),
   }),
+  simulatorConfig: setting({
+    env: "SIMULATOR_CONFIG",
+    description:
+      "JSON or YAML file of per-symbol parameters and a correlation matrix (see simulator-config.example.yaml)",
+    schema: stringSchema,
+  }),
   seed: setting({
     env: "SIMULATION_SEED",
     description: "seed of every random stream: the same seed gives the same market",
@@ -63,6 +76,12 @@ export const simulatorSettings = {
     description: "simulated time between stored price feeds per symbol, ms",
     default: "1000",
     schema: integerSchema(100, 3_600_000),
+  }),
+  priceFeedRetentionHours: setting({
+    env: "PRICE_FEED_RETENTION_HOURS",
+    description: "hours stored price feeds are kept (0 keeps them forever)",
+    default: "24",
+    schema: integerSchema(0, 24 * 3_650),
   }),
   snapshotIntervalMs: setting({
     env: "SNAPSHOT_INTERVAL_MS",

@@ -28,8 +28,7 @@ describe("MarketFeed", () => {
     const hub = new FanOutHub<MarketQuote>({ maxSubscribers: 10, maxSymbolsPerSubscription: 10 });
     const candleHub = new FanOutHub<CandleUpdate>(
       { maxSubscribers: 10, maxSymbolsPerSubscription: 10 },
-      undefined,
-      candleUpdateKey,
+      { keyOf: candleUpdateKey },
     );
     const metrics = new InMemoryMetrics();
     const errors: string[] = [];

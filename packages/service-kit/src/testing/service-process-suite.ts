@@ -18,6 +18,8 @@ export interface ServiceProcessExpectations {
   readonly defaultPorts: { readonly http: number; readonly grpc: number };
   /** Default Redis namespace of a single instance (`market:data:`, `trading:engine:`). */
   readonly defaultNamespace: string;
+  /** The service's own invalid settings, each with the variable the refusal must name. */
+  readonly invalidSettings?: readonly (readonly [Record<string, string>, string])[];
 }
 
 /**
@@ -40,13 +42,15 @@ export function describeServiceProcess(expected: ServiceProcessExpectations): vo
       expect(stdout).toMatch(new RegExp(`SERVICE_NAME\\s+${expected.serviceName}\\b`));
     });
 
-    it.each([
+    const invalidSettings: (readonly [Record<string, string>, string])[] = [
       [{ SERVICE_INSTANCE_NAME: "Bad_Name" }, "SERVICE_INSTANCE_NAME"],
       [{ HTTP_PORT: "99999" }, "HTTP_PORT"],
       [{ SCHEMA_NAME: "pg_catalog" }, "SCHEMA_NAME"],
       [{ REDIS_NAMESPACE: "no-trailing-colon" }, "REDIS_NAMESPACE"],
       [{ LOG_LEVEL: "chatty" }, "LOG_LEVEL"],
-    ])("refuses to start with %j, in one line naming %s", async (env, variable) => {
+      ...(expected.invalidSettings ?? []),
+    ];
+    it.each(invalidSettings)("refuses to start with %j, in one line naming %s", async (env, variable) => {
       const { code, stdout, stderr } = await runServiceToExit(expected.entry, [], env);
       expect(code).toBe(2);
       expect(stdout).toBe("");

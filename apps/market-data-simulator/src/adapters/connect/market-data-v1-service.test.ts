@@ -29,7 +29,7 @@ function setup(limits = { maxSubscribers: 2, maxSymbolsPerSubscription: 2 }) {
   for (let i = 1; i <= 600; i++) simulator.advance(T0 + i * 1_000);
   const hub = new FanOutHub<MarketQuote>(limits);
   const simulations = new SimulationService(simulator, 9, 10_000);
-  const candleHub = new FanOutHub<CandleUpdate>(limits, undefined, candleUpdateKey);
+  const candleHub = new FanOutHub<CandleUpdate>(limits, { keyOf: candleUpdateKey });
   const transport = createRouterTransport((router) =>
     registerMarketDataV1(router, { simulator, hub, candleHub, simulations }),
   );

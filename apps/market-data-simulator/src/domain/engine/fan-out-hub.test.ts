@@ -27,7 +27,7 @@ describe("FanOutHub", () => {
 
   it("conflates for a subscriber that stops reading: bounded, newest per symbol, counted", async () => {
     const counted: number[] = [];
-    const hub = new FanOutHub<Update>(limits, (n) => counted.push(n));
+    const hub = new FanOutHub<Update>(limits, { onConflated: (n) => counted.push(n) });
     const slow = hub.subscribe("all");
     const fast = hub.subscribe("all");
     for (let i = 1; i <= 10_000; i++) {
@@ -81,5 +81,23 @@ describe("FanOutHub", () => {
     first.close();
     expect(() => hub.subscribe(["A-USD", "B-USD", "C-USD"])).toThrow(/at most 2 symbols/);
     expect(() => hub.subscribe(["A-USD"])).not.toThrow();
+  });
+
+  it("counts subscribers per symbol and reports every open and close", () => {
+    let changes = 0;
+    const hub = new FanOutHub<Update>(limits, { onSubscriptionsChanged: () => changes++ });
+    const btc = hub.subscribe(["BTC-USD"]);
+    const all = hub.subscribe("all");
+    expect(hub.subscriberCount("BTC-USD")).toBe(2);
+    expect(hub.subscriberCount("ETH-USD")).toBe(1);
+    btc.close();
+    btc.close();
+    expect(hub.subscriberCount("BTC-USD")).toBe(1);
+    expect(changes).toBe(3);
+    hub.closeAll();
+    expect(hub.subscriberCount("ETH-USD")).toBe(0);
+    expect(changes).toBe(4);
+    all.close();
+    expect(changes).toBe(4);
   });
 });

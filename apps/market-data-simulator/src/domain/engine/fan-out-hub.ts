@@ -36,6 +36,20 @@ export interface Subscription<U> extends AsyncIterable<U[]> {
   close(): void;
 }
 
+/** Observers and keying of a {@link FanOutHub}; every field is optional. */
+export interface FanOutOptions<U> {
+  /** Told how many updates were replaced by newer ones before their subscriber took them. */
+  readonly onConflated?: (count: number) => void;
+  /**
+   * Names what an update supersedes (default: its symbol, one quote per symbol); a candle feed
+   * keys by symbol, interval and open/closed so a closed candle is never replaced by the next
+   * open one.
+   */
+  readonly keyOf?: (update: U) => string;
+  /** Called after a subscription opens or closes (e.g. to update a gauge). */
+  readonly onSubscriptionsChanged?: () => void;
+}
+
 interface Subscriber<U> {
   readonly symbols: ReadonlySet<string> | "all";
   readonly pending: Map<string, U>;
@@ -57,25 +71,27 @@ export class FanOutHub<U extends { readonly symbol: string }> {
   readonly #limits: FanOutLimits;
   readonly #onConflated: (count: number) => void;
   readonly #keyOf: (update: U) => string;
+  readonly #onSubscriptionsChanged: () => void;
 
-  /**
-   * `keyOf` names what an update supersedes (default: its symbol, one quote per symbol); a
-   * candle feed keys by symbol, interval and open/closed so a closed candle is never replaced
-   * by the next open one.
-   */
-  constructor(
-    limits: FanOutLimits,
-    onConflated: (count: number) => void = () => undefined,
-    keyOf: (update: U) => string = (update) => update.symbol,
-  ) {
+  constructor(limits: FanOutLimits, options: FanOutOptions<U> = {}) {
     this.#limits = limits;
-    this.#onConflated = onConflated;
-    this.#keyOf = keyOf;
+    this.#onConflated = options.onConflated ?? (() => undefined);
+    this.#keyOf = options.keyOf ?? ((update) => update.symbol);
+    this.#onSubscriptionsChanged = options.onSubscriptionsChanged ?? (() => undefined);
   }
 
   /** Open subscriptions. */
   get size(): number {
     return this.#subscribers.size;
+  }
+
+  /** Open subscriptions that receive `symbol` (naming it, or `all`). */
+  subscriberCount(symbol: string): number {
+    let count = 0;
+    for (const subscriber of this.#subscribers) {
+      if (subscriber.symbols === "all" || subscriber.symbols.has(symbol)) count += 1;
+    }
+    return count;
   }
 
   /**
@@ -103,11 +119,13 @@ export class FanOutHub<U extends { readonly symbol: string }> {
       closed: false,
     };
     this.#subscribers.add(subscriber);
+    this.#onSubscriptionsChanged();
     const close = () => {
       if (subscriber.closed) return;
       subscriber.closed = true;
       this.#subscribers.delete(subscriber);
       subscriber.wake?.();
+      this.#onSubscriptionsChanged();
     };
     const next = async (): Promise<U[] | undefined> => {
       while (subscriber.pending.size === 0 && !subscriber.closed) {
@@ -174,5 +192,6 @@ export class FanOutHub<U extends { readonly symbol: string }> {
       this.#subscribers.delete(subscriber);
       subscriber.wake?.();
     }
+    this.#onSubscriptionsChanged();
   }
 }

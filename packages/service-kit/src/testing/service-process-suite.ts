@@ -50,14 +50,17 @@ export function describeServiceProcess(expected: ServiceProcessExpectations): vo
       [{ LOG_LEVEL: "chatty" }, "LOG_LEVEL"],
       ...(expected.invalidSettings ?? []),
     ];
-    it.each(invalidSettings)("refuses to start with %j, in one line naming %s", async (env, variable) => {
-      const { code, stdout, stderr } = await runServiceToExit(expected.entry, [], env);
-      expect(code).toBe(2);
-      expect(stdout).toBe("");
-      const lines = stderr.trim().split("\n");
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toContain(variable);
-    });
+    it.each(invalidSettings)(
+      "refuses to start with %j, in one line naming %s",
+      async (env, variable) => {
+        const { code, stdout, stderr } = await runServiceToExit(expected.entry, [], env);
+        expect(code).toBe(2);
+        expect(stdout).toBe("");
+        const lines = stderr.trim().split("\n");
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toContain(variable);
+      },
+    );
 
     describe("running as a named instance", () => {
       let service: SpawnedService;

@@ -20,6 +20,19 @@ interface LegacyClient extends grpc.Client {
     callback: (error: grpc.ServiceError | null, response: Record<string, unknown>) => void,
   ): void;
   streamPrices(request: object): grpc.ClientReadableStream<Record<string, unknown>>;
+  streamScenario(request: object): grpc.ClientReadableStream<Record<string, unknown>>;
+}
+
+/** Reads a server stream to its end; rejects with the stream's error. */
+function readAll(
+  stream: grpc.ClientReadableStream<Record<string, unknown>>,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  return new Promise((resolve, reject) => {
+    stream.on("data", (item: Record<string, unknown>) => items.push(item));
+    stream.on("error", reject);
+    stream.on("end", () => resolve(items));
+  });
 }
 
 const definition = protoLoader.loadSync(
@@ -135,4 +148,54 @@ describe("legacy marketdata.MarketDataService with a standard @grpc/grpc-js clie
       client.close();
     }
   });
+
+  it.each(["http", "grpc"] as const)(
+    "StreamScenario streams a private crash path on the %s port and ends with it",
+    async (port) => {
+      const client = clientOn(port);
+      try {
+        const before = await call<Record<string, unknown>>((cb) =>
+          client.getPrice({ symbol: "BTC-USD" }, cb),
+        );
+        const updates = await readAll(
+          client.streamScenario({
+            symbol: "BTC-USD",
+            scenario_type: "CRASH",
+            parameters: { intensity: 1 },
+            duration_minutes: 2,
+          }),
+        );
+        expect(updates).toHaveLength(121);
+        expect(updates.every((u) => u.source === "scenario" && u.symbol === "BTC-USD")).toBe(true);
+        const first = updates[0]?.price as number;
+        const last = updates.at(-1)?.price as number;
+        expect(Math.log(last / first)).toBeLessThan(-0.05);
+        const info = updates.at(-1)?.change_info as Record<string, number>;
+        expect(info.daily_low as number).toBeLessThanOrEqual(last);
+        expect(info.daily_high as number).toBeGreaterThan(last);
+        expect(info.daily_volume as number).toBeGreaterThan(0);
+        const after = await call<Record<string, unknown>>((cb) =>
+          client.getPrice({ symbol: "BTC-USD" }, cb),
+        );
+        // The live feed never saw the crash.
+        expect(Math.abs(Math.log((after.price as number) / (before.price as number)))).toBeLessThan(
+          0.02,
+        );
+        for (const [request, code] of [
+          [{ symbol: "XRP-USD", scenario_type: "RALLY" }, grpc.status.NOT_FOUND],
+          [{ symbol: "BTC-USD", scenario_type: 9 }, grpc.status.INVALID_ARGUMENT],
+          [{ symbol: "BTC-USD", duration_minutes: -1 }, grpc.status.INVALID_ARGUMENT],
+          [{ symbol: "BTC-USD", duration_minutes: 20_000 }, grpc.status.INVALID_ARGUMENT],
+          [{ symbol: "BTC-USD", parameters: { intensity: 11 } }, grpc.status.INVALID_ARGUMENT],
+        ] as const) {
+          const error = await readAll(client.streamScenario(request)).catch(
+            (e: grpc.ServiceError) => e,
+          );
+          expect((error as grpc.ServiceError).code).toBe(code);
+        }
+      } finally {
+        client.close();
+      }
+    },
+  );
 });

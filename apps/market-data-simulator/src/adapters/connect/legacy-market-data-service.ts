@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type ConnectRouter, type HandlerContext } from "@connectrpc/connect";
@@ -10,11 +11,15 @@ import {
   SimulationType,
 } from "@tse/proto/marketdata/market_data_pb";
 import type { SimulationService } from "../../application/generate-simulation.js";
+import { previewOnLiveMarket } from "../../application/scenario-previews.js";
 import type { OhlcCandle } from "../../domain/candles/candle-aggregator.js";
 import type { MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
+import { RollingWindow } from "../../domain/market/rolling-window.js";
+import { SCENARIO_TYPES, type ScenarioType } from "../../domain/scenarios/scenario.js";
 import type { SimulationModel } from "../../domain/simulation/simulation-models.js";
 import { abortableDelay } from "./abortable-delay.js";
 import { runSimulation } from "./run-simulation.js";
+import { invalidArgumentOnRangeError } from "./scenario-request.js";
 
 /** The legacy contract's floor on `update_interval_ms`: faster requests are served at this pace. */
 export const LEGACY_MIN_UPDATE_INTERVAL_MS = 100;
@@ -26,6 +31,17 @@ const MODELS: Readonly<Record<SimulationType, SimulationModel>> = {
   [SimulationType.MEAN_REVERSION]: "MEAN_REVERSION",
   [SimulationType.TREND_FOLLOWING]: "TREND_FOLLOWING",
 };
+
+/** The legacy `ScenarioType` values are the first six domain types, in order. */
+const LEGACY_SCENARIO_TYPES: Readonly<Record<number, ScenarioType>> = Object.fromEntries(
+  SCENARIO_TYPES.slice(0, 6).map((type, value) => [value, type]),
+);
+
+/** `duration_minutes` when unset (0). */
+const LEGACY_SCENARIO_DEFAULT_MINUTES = 5;
+
+/** StreamScenario sends one point per simulated second, or fewer so there are at most this many. */
+export const LEGACY_SCENARIO_MAX_POINTS = 10_000;
 
 /** What the legacy service reads. */
 export interface LegacyMarketDataDependencies {
@@ -43,8 +59,9 @@ export interface LegacyMarketDataDependencies {
  * onto the same simulator as `marketdata.v1`: GetPrice (the last price), StreamPrices (one
  * PriceUpdate per symbol every `update_interval_ms`, at least 100 ms, with real 24h
  * `change_info`), GenerateSimulation (historical 1m candles against a simulated series of the
- * requested model, with computed similarity metrics) and HealthCheck. StreamScenario answers
- * `Unimplemented` for now.
+ * requested model, with computed similarity metrics), StreamScenario (a private scenario path
+ * from the symbol's live state, `source` "scenario", one point per simulated second — coarser
+ * past 10 000 points — as fast as the client reads, ending with the scenario) and HealthCheck.
  */
 export function registerLegacyMarketData(
   router: ConnectRouter,
@@ -121,6 +138,78 @@ export function registerLegacyMarketData(
         similarityMetrics: result.metrics,
         simulationId: result.id,
       };
+    },
+
+    async *streamScenario(request, context: HandlerContext) {
+      const quote = quoteOf(request.symbol);
+      const type = LEGACY_SCENARIO_TYPES[request.scenarioType];
+      if (type === undefined) {
+        throw new ConnectError("scenario_type is not a known ScenarioType", Code.InvalidArgument);
+      }
+      if (request.durationMinutes < 0) {
+        throw new ConnectError("duration_minutes must not be negative", Code.InvalidArgument);
+      }
+      const p = request.parameters;
+      for (const [field, value] of [
+        ["parameters.intensity", p?.intensity ?? 0],
+        ["parameters.duration_factor", p?.durationFactor ?? 0],
+      ] as const) {
+        if (!(value >= 0) || !Number.isFinite(value)) {
+          throw new ConnectError(`${field} must be a finite number ≥ 0`, Code.InvalidArgument);
+        }
+      }
+      const spec = {
+        type,
+        intensity: p?.intensity || 1,
+        durationSeconds:
+          (request.durationMinutes || LEGACY_SCENARIO_DEFAULT_MINUTES) *
+          60 *
+          (p?.durationFactor || 1),
+        recoveryFactor: p?.recoveryFactor ?? 0,
+        gradualTransition: p?.gradualTransition ?? false,
+      };
+      const startTime =
+        request.startTime === undefined
+          ? simulator.now
+          : timestampDate(request.startTime).getTime();
+      const pathSeconds = spec.durationSeconds * (spec.recoveryFactor > 0 ? 2 : 1);
+      const stepMs = Math.max(1_000, Math.ceil((pathSeconds * 1_000) / LEGACY_SCENARIO_MAX_POINTS));
+      const points = invalidArgumentOnRangeError(() =>
+        previewOnLiveMarket(simulator, {
+          spec,
+          symbol: quote.symbol,
+          stepMs,
+          seed: randomInt(2 ** 31),
+          startTime,
+        }),
+      );
+      // The path's 24h figures continue the symbol's live ones: the live window is entered as
+      // one bucket a day before the path starts, then every point of the path is added.
+      const rolling = new RollingWindow();
+      const dayBefore = startTime - 86_400_000 + 60_000;
+      for (const price of [quote.last - quote.change24h, quote.high24h, quote.low24h]) {
+        rolling.add(dayBefore, price, 0);
+      }
+      rolling.add(dayBefore, quote.last, quote.volume24h);
+      for (const point of points) {
+        if (context.signal.aborted) return;
+        rolling.add(point.timestamp, point.price, point.volume);
+        const stats = rolling.stats(point.timestamp);
+        yield create(PriceUpdateSchema, {
+          symbol: quote.symbol,
+          price: point.price,
+          volume: point.volume,
+          timestamp: timestampFromMs(point.timestamp),
+          source: "scenario",
+          changeInfo: {
+            changeAmount: stats?.change ?? 0,
+            changePercentage: stats?.changePercent ?? 0,
+            dailyHigh: stats?.high ?? point.price,
+            dailyLow: stats?.low ?? point.price,
+            dailyVolume: stats?.volume ?? 0,
+          },
+        });
+      }
     },
 
     healthCheck() {

@@ -170,13 +170,124 @@ describe("marketdata.v1 scenarios", () => {
         client.startScenario({
           type: ScenarioType.CRASH,
           symbols: ["BTC-USD"],
-          parameters: { durationSeconds: 0 },
+          parameters: { durationSeconds: 86_401 },
+        }),
+      ),
+    ).toBe(Code.InvalidArgument);
+    expect(
+      await codeOf(
+        client.startScenario({
+          type: ScenarioType.CRASH,
+          symbols: ["BTC-USD"],
+          parameters: { intensity: 11 },
         }),
       ),
     ).toBe(Code.InvalidArgument);
     expect(
       await codeOf(client.startScenario({ type: ScenarioType.CRASH, symbols: ["DOGE-USD"] })),
     ).toBe(Code.NotFound);
+  });
+});
+
+describe("marketdata.v1 scenario defaults", () => {
+  it("resolves unset parameters as documented and applies to every symbol when none is named", async () => {
+    const { client } = setup();
+    const { scenario } = await client.startScenario({ type: ScenarioType.VOLATILITY_SPIKE });
+    expect(scenario?.symbols).toEqual(["BTC-USD", "ETH-USD", "SOL-USD"]);
+    expect(scenario?.parameters).toMatchObject({
+      intensity: 1,
+      durationSeconds: 300,
+      recoveryFactor: 0.5,
+      gradualTransition: false,
+    });
+  });
+});
+
+describe("marketdata.v1 StreamScenarioPreview", () => {
+  async function collect(stream: AsyncIterable<{ points: { price: number }[] }>) {
+    const batches: { price: number }[][] = [];
+    for await (const response of stream) batches.push(response.points);
+    return batches;
+  }
+
+  it("streams the private path in batches, from the live mid, without touching the live feed", async () => {
+    const { client, simulator } = setup();
+    const before = simulator.quote("BTC-USD");
+    const batches: Awaited<ReturnType<typeof collect>> = [];
+    const responses = client.streamScenarioPreview({
+      symbol: "BTC-USD",
+      type: ScenarioType.CRASH,
+      parameters: { durationSeconds: 120, recoveryFactor: 0.5 },
+      stepMs: 1_000,
+      batchSize: 50,
+      seed: 77n,
+    });
+    const points = [];
+    for await (const response of responses) {
+      batches.push(response.points);
+      points.push(...response.points);
+    }
+    expect(batches.map((b) => b.length)).toEqual([50, 50, 50, 50, 41]);
+    expect(points[0]?.timestamp).toEqual(timestampFromMs(simulator.now));
+    const mid = ((before?.bid ?? 0) + (before?.ask ?? 0)) / 2;
+    expect(points[0]?.price).toBeCloseTo(mid, 1);
+    expect(points[120]?.phase).toBe(ScenarioStatus.ACTIVE);
+    expect(points[121]?.phase).toBe(ScenarioStatus.RECOVERING);
+    const bottom = points[120];
+    expect((bottom?.price ?? 0) / (bottom?.baselinePrice ?? 1)).toBeCloseTo(0.92, 3);
+    expect(simulator.quote("BTC-USD")).toBe(before);
+    expect(simulator.runningScenarios()).toEqual([]);
+    const again = await collect(
+      client.streamScenarioPreview({
+        symbol: "BTC-USD",
+        type: ScenarioType.CRASH,
+        parameters: { durationSeconds: 120, recoveryFactor: 0.5 },
+        batchSize: 50,
+        seed: 77n,
+      }),
+    );
+    expect(again.flat().map((p) => p.price)).toEqual(points.map((p) => p.price));
+  });
+
+  it("previews a divergence against the other symbols and defaults step and batch size", async () => {
+    const { client } = setup();
+    const batches = await collect(
+      client.streamScenarioPreview({
+        symbol: "ETH-USD",
+        type: ScenarioType.DIVERGENCE,
+        parameters: { durationSeconds: 300, recoveryFactor: 0 },
+      }),
+    );
+    expect(batches.map((b) => b.length)).toEqual([100, 100, 100, 1]);
+  });
+
+  it.each([
+    [{ symbol: "", type: ScenarioType.RALLY }, Code.InvalidArgument],
+    [{ symbol: "DOGE-USD", type: ScenarioType.RALLY }, Code.NotFound],
+    [{ symbol: "BTC-USD", type: ScenarioType.UNSPECIFIED }, Code.InvalidArgument],
+    [{ symbol: "BTC-USD", type: 99 as ScenarioType }, Code.InvalidArgument],
+    [{ symbol: "BTC-USD", type: ScenarioType.RALLY, stepMs: 3_600_001 }, Code.InvalidArgument],
+    [{ symbol: "BTC-USD", type: ScenarioType.RALLY, batchSize: 1_001 }, Code.InvalidArgument],
+    [
+      { symbol: "BTC-USD", type: ScenarioType.RALLY, parameters: { intensity: Number.NaN } },
+      Code.InvalidArgument,
+    ],
+    [
+      { symbol: "BTC-USD", type: ScenarioType.RALLY, parameters: { recoveryFactor: 2 } },
+      Code.InvalidArgument,
+    ],
+    [
+      {
+        symbol: "BTC-USD",
+        type: ScenarioType.RALLY,
+        parameters: { durationSeconds: 86_400 },
+        stepMs: 1,
+      },
+      Code.InvalidArgument,
+    ],
+  ])("refuses %j with %s", async (request, code) => {
+    const { client } = setup();
+    expect(await codeOf(collect(client.streamScenarioPreview(request)))).toBe(code);
   });
 });
 

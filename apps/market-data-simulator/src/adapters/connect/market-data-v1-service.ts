@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
 import { timestampDate, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type ConnectRouter, type HandlerContext } from "@connectrpc/connect";
@@ -13,15 +14,18 @@ import {
   type Quote as QuoteMessage,
   QuoteSchema,
   type Scenario as ScenarioMessage,
+  type ScenarioPreviewPoint as ScenarioPreviewPointMessage,
+  ScenarioPreviewPointSchema,
   ScenarioSchema,
   ScenarioStatus,
-  ScenarioType,
+  type ScenarioType,
   SymbolSchema,
   TradeSchema,
   TradeSide,
   SimulationModel as V1SimulationModel,
 } from "@tse/proto/marketdata/v1/market_data_pb";
 import type { SimulationService } from "../../application/generate-simulation.js";
+import { previewOnLiveMarket } from "../../application/scenario-previews.js";
 import type { CandleInterval, OhlcCandle } from "../../domain/candles/candle-aggregator.js";
 import { CANDLE_INTERVALS } from "../../domain/candles/candle-aggregator.js";
 import type { CandleUpdate } from "../../domain/engine/candle-update.js";
@@ -41,6 +45,7 @@ import {
 import type { SimulationModel } from "../../domain/simulation/simulation-models.js";
 import { abortableDelay } from "./abortable-delay.js";
 import { runSimulation } from "./run-simulation.js";
+import { invalidArgumentOnRangeError, scenarioSpecOf, scenarioTypeOf } from "./scenario-request.js";
 
 /** Limits of the API (DESIGN §4.3 numbers). */
 export const API_LIMITS = Object.freeze({ maxCandles: 5_000, maxDepth: 100, maxTrades: 1_000 });
@@ -82,7 +87,8 @@ export interface MarketDataV1Dependencies {
  * symbol or scenario, `ResourceExhausted` when the stream limits are reached,
  * `FailedPrecondition` when a simulation has too little history. StreamCandles sends the open
  * candles first, then open candles as they change and each candle once closed.
- * StreamScenarioPreview answers `Unimplemented` for now.
+ * StreamScenarioPreview computes a private path from the symbol's live state and streams it in
+ * batches, lazily (a point is computed when the client is ready for it), ending after the last.
  */
 export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1Dependencies): void {
   const { simulator, hub, candleHub, simulations } = deps;
@@ -359,32 +365,16 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
     },
 
     startScenario(request) {
-      const type = SCENARIO_TYPES[request.type - 1];
-      if (request.type === ScenarioType.UNSPECIFIED || type === undefined) {
-        throw new ConnectError(
-          "type must be a SCENARIO_TYPE_* value other than UNSPECIFIED",
-          Code.InvalidArgument,
-        );
-      }
-      const symbols = request.symbols.map((s) => knownSymbol(s, "symbols"));
-      const parameters = request.parameters;
-      try {
-        const scenario = simulator.startScenario({
-          type,
-          symbols,
-          intensity: parameters?.intensity ?? 1,
-          durationSeconds: parameters?.durationSeconds ?? 0,
-          recoveryFactor: parameters?.recoveryFactor ?? 0,
-          gradualTransition: parameters?.gradualTransition ?? false,
-        });
-        const entry = { scenario };
-        started.push(entry);
-        return { scenario: scenarioMessage(entry) };
-      } catch (error) {
-        if (error instanceof RangeError)
-          throw new ConnectError(error.message, Code.InvalidArgument);
-        throw error;
-      }
+      const type = scenarioTypeOf(request.type);
+      const symbols =
+        request.symbols.length === 0
+          ? simulator.symbols.map((s) => s.symbol)
+          : request.symbols.map((s) => knownSymbol(s, "symbols"));
+      const spec = scenarioSpecOf(type, symbols, request.parameters);
+      const scenario = invalidArgumentOnRangeError(() => simulator.startScenario(spec));
+      const entry = { scenario };
+      started.push(entry);
+      return { scenario: scenarioMessage(entry) };
     },
 
     stopScenario(request) {
@@ -408,7 +398,45 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
           .map(scenarioMessage),
       };
     },
+
+    async *streamScenarioPreview(request, context) {
+      const symbol = knownSymbol(request.symbol);
+      const { symbols: _, ...spec } = scenarioSpecOf(
+        scenarioTypeOf(request.type),
+        [symbol],
+        request.parameters,
+      );
+      const stepMs = bounded("step_ms", request.stepMs, 1_000, 3_600_000);
+      const batchSize = bounded("batch_size", request.batchSize, 100, 1_000);
+      const seed = request.seed === undefined ? randomInt(2 ** 31) : foldSeed(request.seed);
+      const points = invalidArgumentOnRangeError(() =>
+        previewOnLiveMarket(simulator, { spec, symbol, stepMs, seed }),
+      );
+      let batch: ScenarioPreviewPointMessage[] = [];
+      for (const point of points) {
+        if (context.signal.aborted) return;
+        batch.push(
+          create(ScenarioPreviewPointSchema, {
+            timestamp: timestampFromMs(point.timestamp),
+            price: point.price,
+            baselinePrice: point.baselinePrice,
+            volume: point.volume,
+            phase: point.phase === "main" ? ScenarioStatus.ACTIVE : ScenarioStatus.RECOVERING,
+          }),
+        );
+        if (batch.length === batchSize) {
+          yield { points: batch };
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield { points: batch };
+    },
   });
+}
+
+/** A uint64 seed folded into the 32 bits the random streams take (both halves count). */
+function foldSeed(seed: bigint): number {
+  return Number(BigInt.asIntN(32, seed ^ (seed >> 32n)));
 }
 
 /** Opens a hub subscription, or refuses with `ResourceExhausted` / `InvalidArgument`. */

@@ -1,0 +1,47 @@
+import type { MarketSimulator } from "../domain/engine/market-simulator.js";
+import type { ScenarioSpec } from "../domain/scenarios/scenario.js";
+import {
+  previewScenario,
+  type ScenarioPreviewPoint,
+} from "../domain/scenarios/scenario-preview.js";
+
+/** A preview asked for through an API. */
+export interface LivePreviewRequest {
+  /** The scenario's type and parameters; its symbols are filled in here. */
+  readonly spec: Omit<ScenarioSpec, "symbols">;
+  readonly symbol: string;
+  /** Simulated ms between points. */
+  readonly stepMs: number;
+  readonly seed: number;
+  /** Simulated epoch ms of the first point; the live clock when absent. */
+  readonly startTime?: number;
+}
+
+/**
+ * Previews a scenario on `symbol` from its live state (configuration and current mid) on a
+ * private path: the live market is read, never changed. For DIVERGENCE the symbol diverges from
+ * every other simulated symbol. Throws a `RangeError` for an unknown symbol, a DIVERGENCE with
+ * no peer, or anything the domain refuses, before computing a point.
+ */
+export function previewOnLiveMarket(
+  simulator: MarketSimulator,
+  request: LivePreviewRequest,
+): Iterable<ScenarioPreviewPoint> {
+  const config = simulator.symbols.find((s) => s.symbol === request.symbol);
+  const quote = simulator.quote(request.symbol);
+  if (config === undefined || quote === undefined) {
+    throw new RangeError(`symbol ${request.symbol} is not simulated`);
+  }
+  const peers =
+    request.spec.type === "DIVERGENCE"
+      ? simulator.symbols.map((s) => s.symbol).filter((s) => s !== request.symbol)
+      : [];
+  return previewScenario({
+    config,
+    spec: { ...request.spec, symbols: [request.symbol, ...peers] },
+    startPrice: (quote.bid + quote.ask) / 2,
+    startTime: request.startTime ?? simulator.now,
+    stepMs: request.stepMs,
+    seed: request.seed,
+  });
+}

@@ -113,6 +113,26 @@ describeWithPostgresAndRedis("market-data-simulator with Postgres and Redis (pro
     service = await spawnService(entry, env);
     await until(async () => (service?.output().includes('"resumedFrom"') ? true : undefined));
     expect(await countCandles()).toBeGreaterThanOrEqual(before);
+
+    // Memory holds only what this process simulated; the history API reaches into Postgres for
+    // the rest, and the two join without a gap.
+    const body = (await (
+      await fetch(
+        `http://127.0.0.1:${service.httpPort}/api/v1/market/history/BTC?interval=1m&limit=200`,
+      )
+    ).json()) as { data: { timestamp: number }[] };
+    expect(body.data.length).toBeGreaterThanOrEqual(55);
+    const gaps = body.data.slice(1).map((c, i) => c.timestamp - (body.data[i]?.timestamp ?? 0));
+    expect(new Set(gaps)).toEqual(new Set([60_000]));
+
+    const symbols = (await sql.unsafe(
+      `select symbol, is_active from ${quoteIdentifier(schema)}.symbols order by symbol`,
+    )) as unknown as { symbol: string; is_active: boolean }[];
+    expect(symbols).toEqual([
+      { symbol: "BTC-USD", is_active: true },
+      { symbol: "ETH-USD", is_active: true },
+      { symbol: "SOL-USD", is_active: true },
+    ]);
     expect(await service.stop()).toBe(0);
   });
 });

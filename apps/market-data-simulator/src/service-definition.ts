@@ -1,21 +1,17 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import {
-  type Candle,
-  createMarketDataAdapter,
-  type ServiceRegistration,
-} from "@tse/market-data-adapter";
+import { createMarketDataAdapter, type ServiceRegistration } from "@tse/market-data-adapter";
 import type { ServiceDefinition } from "@tse/service-kit";
 import { loadSymbolUniverse } from "./adapters/config/simulator-config-file.js";
 import { registerLegacyMarketData } from "./adapters/connect/legacy-market-data-service.js";
 import { registerMarketDataV1 } from "./adapters/connect/market-data-v1-service.js";
 import { marketRestRoutes } from "./adapters/http/market-rest-routes.js";
 import { ActiveSubscriptionsGauge } from "./application/active-subscriptions-gauge.js";
+import { CandleHistory, fromStoredCandle } from "./application/candle-history.js";
 import { SimulationService } from "./application/generate-simulation.js";
 import { HistoryRetention } from "./application/history-retention.js";
 import { MarketFeed, toCandleInput } from "./application/market-feed.js";
 import { seedSymbols } from "./application/seed-symbols.js";
-import type { OhlcCandle } from "./domain/candles/candle-aggregator.js";
 import { type CandleUpdate, candleUpdateKey } from "./domain/engine/candle-update.js";
 import { FanOutHub } from "./domain/engine/fan-out-hub.js";
 import { type MarketQuote, MarketSimulator } from "./domain/engine/market-simulator.js";
@@ -80,7 +76,7 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
         resumable.filter((c) => c.interval === "1m").map((c) => [c.symbol, c.close]),
       ),
     });
-    simulator.resumeCandles(resumable.map(toOhlc));
+    simulator.resumeCandles(resumable.map(fromStoredCandle));
     let backfilled = 0;
     for (let t = startTime + BACKFILL_STEP_MS; t < now; t += BACKFILL_STEP_MS) {
       const step = simulator.advance(t);
@@ -156,7 +152,16 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
           );
     retention?.start();
 
-    const simulations = new SimulationService(simulator, config.seed, config.maxSimulationPoints);
+    const history = new CandleHistory(
+      simulator,
+      config.postgresUrl === undefined ? undefined : adapter.candles,
+    );
+    const simulations = new SimulationService(
+      simulator,
+      history,
+      config.seed,
+      config.maxSimulationPoints,
+    );
 
     const ttlMs = 3 * config.healthCheckIntervalSeconds * 1_000;
     const instance = identity.constantLabels.instance;
@@ -171,7 +176,7 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
 
     return {
       routes: (router) => {
-        registerMarketDataV1(router, { simulator, hub, candleHub, simulations });
+        registerMarketDataV1(router, { simulator, hub, candleHub, simulations, history });
         registerLegacyMarketData(router, {
           simulator,
           simulations,
@@ -179,7 +184,7 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
           details: { service: identity.serviceName, instance, version: identity.version },
         });
       },
-      rest: marketRestRoutes({ simulator, hub }),
+      rest: marketRestRoutes({ simulator, hub, history }),
       readiness: adapter.readinessProbes(),
       async onListening(ports) {
         const at = new Date();
@@ -217,17 +222,3 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
     };
   },
 };
-
-function toOhlc(candle: Candle): OhlcCandle {
-  return {
-    symbol: candle.symbol,
-    interval: candle.interval,
-    start: candle.startTime.getTime(),
-    open: candle.open,
-    high: candle.high,
-    low: candle.low,
-    close: candle.close,
-    volume: candle.volume,
-    trades: candle.numTrades,
-  };
-}

@@ -12,6 +12,7 @@ import {
   simulate,
   validateSimulationParameters,
 } from "../domain/simulation/simulation-models.js";
+import type { CandleHistory } from "./candle-history.js";
 
 /** A GenerateSimulation request, independent of the wire contract. */
 export interface SimulationRequest {
@@ -49,8 +50,8 @@ export class SimulationRequestError extends Error {
 }
 
 /**
- * GenerateSimulation (DESIGN §5) for both APIs: the symbol's candles of `interval` as the
- * historical series (at most `dataPoints` of them, in the requested window), a simulated series
+ * GenerateSimulation (DESIGN §5) for both APIs: the symbol's candles of `interval` (stored ones
+ * when the service persists, see {@link CandleHistory}) as the historical series (at most `dataPoints` of them, in the requested window), a simulated series
  * of the requested model calibrated on their closes, and the computed similarity metrics.
  * Reproducible: the same request with the same seed gives the same series.
  */
@@ -59,11 +60,12 @@ export class SimulationService {
 
   constructor(
     private readonly simulator: MarketSimulator,
+    private readonly history: CandleHistory,
     private readonly runSeed: number,
     private readonly maxPoints: number,
   ) {}
 
-  generate(request: SimulationRequest): SimulationResult {
+  async generate(request: SimulationRequest): Promise<SimulationResult> {
     if (!this.simulator.has(request.symbol)) {
       throw new SimulationRequestError(
         `unknown symbol ${JSON.stringify(request.symbol)}`,
@@ -79,12 +81,11 @@ export class SimulationService {
     if (request.from !== undefined && request.to !== undefined && request.from >= request.to) {
       throw new SimulationRequestError("the start of the window must be before its end", "invalid");
     }
-    const historical =
-      this.simulator.candles(request.symbol, request.interval, {
-        ...(request.from === undefined ? {} : { from: request.from }),
-        ...(request.to === undefined ? {} : { to: request.to }),
-        limit: parameters.dataPoints,
-      }) ?? [];
+    const historical = await this.history.query(request.symbol, request.interval, {
+      ...(request.from === undefined ? {} : { from: request.from }),
+      ...(request.to === undefined ? {} : { to: request.to }),
+      limit: parameters.dataPoints,
+    });
     if (historical.length < 3) {
       throw new SimulationRequestError(
         `fewer than three ${request.interval} candles of history in the requested window`,

@@ -98,7 +98,7 @@ export function registerLegacyMarketData(
       }
     },
 
-    generateSimulation(request) {
+    async generateSimulation(request) {
       const model = MODELS[request.simulationType];
       if (model === undefined)
         throw new ConnectError(
@@ -106,7 +106,7 @@ export function registerLegacyMarketData(
           Code.InvalidArgument,
         );
       const p = request.parameters;
-      const result = runSimulation(deps.simulations, {
+      const result = await runSimulation(deps.simulations, {
         symbol: quoteOf(request.symbol).symbol,
         model,
         interval: "1m",

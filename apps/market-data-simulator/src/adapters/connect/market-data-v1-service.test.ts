@@ -10,6 +10,7 @@ import {
   TradeSide,
 } from "@tse/proto/marketdata/v1/market_data_pb";
 import { describe, expect, it } from "vitest";
+import { CandleHistory } from "../../application/candle-history.js";
 import { SimulationService } from "../../application/generate-simulation.js";
 import type { OhlcCandle } from "../../domain/candles/candle-aggregator.js";
 import { type CandleUpdate, candleUpdateKey } from "../../domain/engine/candle-update.js";
@@ -28,10 +29,11 @@ function setup(limits = { maxSubscribers: 2, maxSymbolsPerSubscription: 2 }) {
   });
   for (let i = 1; i <= 600; i++) simulator.advance(T0 + i * 1_000);
   const hub = new FanOutHub<MarketQuote>(limits);
-  const simulations = new SimulationService(simulator, 9, 10_000);
+  const history = new CandleHistory(simulator);
+  const simulations = new SimulationService(simulator, history, 9, 10_000);
   const candleHub = new FanOutHub<CandleUpdate>(limits, { keyOf: candleUpdateKey });
   const transport = createRouterTransport((router) =>
-    registerMarketDataV1(router, { simulator, hub, candleHub, simulations }),
+    registerMarketDataV1(router, { simulator, hub, candleHub, simulations, history }),
   );
   const client = createClient(MarketDataService, transport);
   const tick = () => hub.publish(simulator.advance(simulator.now + 1_000).quotes);

@@ -24,6 +24,7 @@ import {
   TradeSide,
   SimulationModel as V1SimulationModel,
 } from "@tse/proto/marketdata/v1/market_data_pb";
+import type { CandleHistory } from "../../application/candle-history.js";
 import type { SimulationService } from "../../application/generate-simulation.js";
 import { previewOnLiveMarket } from "../../application/scenario-previews.js";
 import type { CandleInterval, OhlcCandle } from "../../domain/candles/candle-aggregator.js";
@@ -44,7 +45,7 @@ import {
 } from "../../domain/scenarios/scenario.js";
 import type { SimulationModel } from "../../domain/simulation/simulation-models.js";
 import { abortableDelay } from "./abortable-delay.js";
-import { runSimulation } from "./run-simulation.js";
+import { runSimulation, unavailableOnHistoryError } from "./run-simulation.js";
 import { invalidArgumentOnRangeError, scenarioSpecOf, scenarioTypeOf } from "./scenario-request.js";
 
 /** Limits of the API (DESIGN §4.3 numbers). */
@@ -77,6 +78,8 @@ export interface MarketDataV1Dependencies {
   readonly candleHub: FanOutHub<CandleUpdate>;
   /** GenerateSimulation, shared with the legacy service. */
   readonly simulations: SimulationService;
+  /** GetCandles: memory, then the store. */
+  readonly history: CandleHistory;
 }
 
 /**
@@ -91,7 +94,7 @@ export interface MarketDataV1Dependencies {
  * batches, lazily (a point is computed when the client is ready for it), ending after the last.
  */
 export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1Dependencies): void {
-  const { simulator, hub, candleHub, simulations } = deps;
+  const { simulator, hub, candleHub, simulations, history } = deps;
   const started = new RingBuffer<{ scenario: RunningScenario; stoppedAt?: number }>(200);
 
   const knownSymbol = (symbol: string, field = "symbol"): string => {
@@ -231,7 +234,7 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
       }
     },
 
-    getCandles(request) {
+    async getCandles(request) {
       const symbol = knownSymbol(request.symbol);
       const interval = INTERVAL_NAMES[request.interval];
       if (interval === undefined) {
@@ -248,12 +251,15 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
       if (from !== undefined && to !== undefined && from >= to) {
         throw new ConnectError("start_time must be before end_time", Code.InvalidArgument);
       }
-      const candles =
-        simulator.candles(symbol, interval, {
+      const candles = await history
+        .query(symbol, interval, {
           ...(from === undefined ? {} : { from }),
           ...(to === undefined ? {} : { to }),
           limit,
-        }) ?? [];
+        })
+        .catch((error: unknown) => {
+          throw unavailableOnHistoryError(error);
+        });
       const open = simulator.openCandle(symbol, interval);
       return { candles: candles.map((c) => toCandleMessage(c, c.start !== open?.start)) };
     },
@@ -316,7 +322,7 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
       };
     },
 
-    generateSimulation(request) {
+    async generateSimulation(request) {
       const symbol = knownSymbol(request.symbol);
       const model = V1_MODELS[request.model];
       if (model === undefined) {
@@ -334,7 +340,7 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
       if (request.seed !== undefined && request.seed > 0xffffffffn) {
         throw new ConnectError("seed must fit in 32 bits", Code.InvalidArgument);
       }
-      const result = runSimulation(simulations, {
+      const result = await runSimulation(simulations, {
         symbol,
         model,
         interval,

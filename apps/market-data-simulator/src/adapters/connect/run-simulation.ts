@@ -1,4 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
+import { HistoryUnavailableError } from "../../application/candle-history.js";
 import {
   type SimulationRequest,
   SimulationRequestError,
@@ -13,15 +14,22 @@ const CODES = {
 } as const;
 
 /** Runs a simulation for an RPC, turning a refused request into a ConnectError with its code. */
-export function runSimulation(
+export async function runSimulation(
   service: SimulationService,
   request: SimulationRequest,
-): SimulationResult {
+): Promise<SimulationResult> {
   try {
-    return service.generate(request);
+    return await service.generate(request);
   } catch (error) {
     if (error instanceof SimulationRequestError)
       throw new ConnectError(error.message, CODES[error.kind]);
-    throw error;
+    throw unavailableOnHistoryError(error);
   }
+}
+
+/** A {@link HistoryUnavailableError} as `Unavailable` (retry later); anything else as it is. */
+export function unavailableOnHistoryError(error: unknown): unknown {
+  return error instanceof HistoryUnavailableError
+    ? new ConnectError(error.message, Code.Unavailable)
+    : error;
 }

@@ -1,4 +1,5 @@
 import { HttpError, type RestRoute } from "@tse/service-kit";
+import { type CandleHistory, HistoryUnavailableError } from "../../application/candle-history.js";
 import { type CandleInterval, INTERVALS } from "../../domain/candles/candle-aggregator.js";
 import { type FanOutHub, SubscriptionRefusedError } from "../../domain/engine/fan-out-hub.js";
 import type { MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
@@ -14,6 +15,8 @@ export const SSE_SNAPSHOT_INTERVAL_MS = 15_000;
 export interface MarketRestDependencies {
   readonly simulator: MarketSimulator;
   readonly hub: FanOutHub<MarketQuote>;
+  /** `history/{asset}`: memory, then the store. */
+  readonly history: CandleHistory;
 }
 
 /** The `price/{asset}` body of one quote (DESIGN §4.3): epoch ms, prices as JSON numbers. */
@@ -38,7 +41,7 @@ export function priceBody(quote: MarketQuote) {
  * symbol (`BTC-USD`) or a base asset (`BTC` → its USD symbol); bad parameters are 400s naming
  * the parameter, unknown assets 404s, a full hub 429.
  */
-export function marketRestRoutes({ simulator, hub }: MarketRestDependencies): RestRoute[] {
+export function marketRestRoutes({ simulator, hub, history }: MarketRestDependencies): RestRoute[] {
   const resolve = (asset: string): string => {
     const symbol = asset.includes("-") ? asset : `${asset}-USD`;
     if (!simulator.has(symbol))
@@ -94,7 +97,7 @@ export function marketRestRoutes({ simulator, hub }: MarketRestDependencies): Re
     {
       method: "GET",
       path: "/api/v1/market/history/:asset",
-      handler: ({ params, query }) => {
+      handler: async ({ params, query }) => {
         const symbol = resolve(params.asset ?? "");
         const interval = (query.get("interval") ?? "1m") as CandleInterval;
         if (!INTERVALS.includes(interval)) {
@@ -110,12 +113,17 @@ export function marketRestRoutes({ simulator, hub }: MarketRestDependencies): Re
         if (from !== undefined && to !== undefined && from >= to) {
           throw new HttpError(400, "invalid_parameter", "start must be before end");
         }
-        const candles =
-          simulator.candles(symbol, interval, {
+        const candles = await history
+          .query(symbol, interval, {
             ...(from === undefined ? {} : { from }),
             ...(to === undefined ? {} : { to }),
             limit,
-          }) ?? [];
+          })
+          .catch((error: unknown) => {
+            throw error instanceof HistoryUnavailableError
+              ? new HttpError(503, "history_unavailable", error.message)
+              : error;
+          });
         return {
           symbol,
           interval,

@@ -289,6 +289,16 @@ export class MarketSimulator {
     return inRange.slice(Math.max(0, inRange.length - range.limit));
   }
 
+  /**
+   * The start of the oldest candle of `symbol` and `interval` still held in memory (closed, or
+   * the open one); `undefined` when there is none. {@link candles} is complete from there on;
+   * anything older has to come from the store.
+   */
+  retainedCandlesSince(symbol: string, interval: CandleInterval): number | undefined {
+    const oldest = this.#bySymbol.get(symbol)?.candles.get(interval)?.oldest();
+    return oldest?.start ?? this.#aggregator.openCandle(symbol, interval)?.start;
+  }
+
   /** The open candle of `symbol` and `interval`. */
   openCandle(symbol: string, interval: CandleInterval): OhlcCandle | undefined {
     return this.#aggregator.openCandle(symbol, interval);

@@ -23,6 +23,13 @@ export class RingBuffer<T> {
     if (this.#size < this.capacity) this.#size += 1;
   }
 
+  /** The oldest item kept, or `undefined` when empty. */
+  oldest(): T | undefined {
+    return this.#size === 0
+      ? undefined
+      : this.#items[(this.#next - this.#size + this.capacity) % this.capacity];
+  }
+
   /** The last `count` items (all when absent), oldest first. */
   latest(count = this.#size): T[] {
     const n = Math.max(0, Math.min(count, this.#size));

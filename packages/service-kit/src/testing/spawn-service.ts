@@ -17,15 +17,16 @@ export interface SpawnedService {
 }
 
 /**
- * Runs a TypeScript service entry point (`main.ts`) as a real process with tsx and the
- * `@tse/source` condition (no build needed), on free ports unless `env` sets them, and
- * resolves once it logs that it is listening. Rejects with its output if it exits first.
+ * Runs a service entry point as a real process, on free ports unless `env` sets them, and
+ * resolves once it logs that it is listening. A TypeScript entry (`src/main.ts`) runs with tsx
+ * and the `@tse/source` condition (no build needed); a JavaScript one (`dist/main.js`) runs
+ * with plain node, as in production. Rejects with its output if it exits first.
  */
 export async function spawnService(
   entry: string,
   env: Record<string, string> = {},
 ): Promise<SpawnedService> {
-  const child = spawn(process.execPath, ["--conditions=@tse/source", "--import", "tsx", entry], {
+  const child = spawn(process.execPath, nodeArguments(entry), {
     cwd: repoRoot,
     env: { ...process.env, HOST: "127.0.0.1", HTTP_PORT: "0", GRPC_PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -74,15 +75,11 @@ export function runServiceToExit(
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ["--conditions=@tse/source", "--import", "tsx", entry, ...args],
-      {
-        cwd: repoRoot,
-        env: { ...process.env, HOST: "127.0.0.1", HTTP_PORT: "0", GRPC_PORT: "0", ...env },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
+    const child = spawn(process.execPath, [...nodeArguments(entry), ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, HOST: "127.0.0.1", HTTP_PORT: "0", GRPC_PORT: "0", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {
@@ -93,4 +90,9 @@ export function runServiceToExit(
     });
     child.once("exit", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** How node runs `entry`: TypeScript sources through tsx, built JavaScript as it is. */
+function nodeArguments(entry: string): string[] {
+  return entry.endsWith(".ts") ? ["--conditions=@tse/source", "--import", "tsx", entry] : [entry];
 }

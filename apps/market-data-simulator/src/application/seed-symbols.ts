@@ -8,7 +8,9 @@ import type { SymbolConfig, SymbolUniverse } from "../domain/market/symbol-unive
  * parameters in `metadata`, so a reader of the table knows how the prices were made.
  */
 export function symbolRowOf(config: SymbolConfig): MarketSymbolInput {
-  const minOrderSize = 10 ** Math.floor(Math.log10(1 / config.initialPrice));
+  const exponent = Math.floor(Math.log10(1 / config.initialPrice));
+  // 1 / 10^5 is the double nearest 0.00001; 10^-5 is not.
+  const minOrderSize = exponent >= 0 ? 10 ** exponent : 1 / 10 ** -exponent;
   return {
     symbol: config.symbol,
     isActive: true,

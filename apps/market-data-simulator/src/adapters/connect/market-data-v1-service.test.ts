@@ -65,7 +65,14 @@ describe("marketdata.v1 unary RPCs", () => {
     const { client, simulator } = setup();
     const { symbols } = await client.listSymbols({});
     expect(symbols.map((s) => s.symbol)).toEqual(["BTC-USD", "ETH-USD", "SOL-USD"]);
-    expect(symbols[0]).toMatchObject({ base: "BTC", quote: "USD", tickSize: 0.01, active: true });
+    expect(symbols[0]).toMatchObject({
+      base: "BTC",
+      quote: "USD",
+      tickSize: 0.01,
+      minOrderSize: 0.00001,
+      maxOrderSize: 250,
+      active: true,
+    });
     const { quote } = await client.getQuote({ symbol: "ETH-USD" });
     const expected = simulator.quote("ETH-USD");
     expect(quote).toMatchObject({

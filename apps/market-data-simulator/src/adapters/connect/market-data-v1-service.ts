@@ -27,6 +27,7 @@ import {
 import type { CandleHistory } from "../../application/candle-history.js";
 import type { SimulationService } from "../../application/generate-simulation.js";
 import { previewOnLiveMarket } from "../../application/scenario-previews.js";
+import { symbolRowOf } from "../../application/seed-symbols.js";
 import type { CandleInterval, OhlcCandle } from "../../domain/candles/candle-aggregator.js";
 import { CANDLE_INTERVALS } from "../../domain/candles/candle-aggregator.js";
 import type { CandleUpdate } from "../../domain/engine/candle-update.js";
@@ -120,18 +121,19 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
   router.service(MarketDataService, {
     listSymbols() {
       return {
-        symbols: simulator.symbols.map((s) =>
-          create(SymbolSchema, {
+        symbols: simulator.symbols.map((s) => {
+          const rules = symbolRowOf(s);
+          return create(SymbolSchema, {
             symbol: s.symbol,
             base: s.base,
             quote: s.quote,
             displayName: `${s.base}/${s.quote}`,
             tickSize: s.tickSize,
-            minOrderSize: s.tickSize,
-            maxOrderSize: s.baseVolumePerDay,
+            minOrderSize: rules.minOrderSize,
+            maxOrderSize: rules.maxOrderSize,
             active: true,
-          }),
-        ),
+          });
+        }),
       };
     },
 

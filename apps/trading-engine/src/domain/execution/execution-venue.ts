@@ -1,0 +1,24 @@
+import type { Fill, OrderSnapshot } from "../orders/order.js";
+import type { MarketQuote } from "../shared/market-quote.js";
+
+/** What a venue reports about an order. */
+export type VenueEvent =
+  | { readonly type: "accepted"; readonly orderId: string }
+  | { readonly type: "rejected"; readonly orderId: string; readonly reason: string }
+  | { readonly type: "fill"; readonly fill: Fill };
+
+/**
+ * Where orders are executed (DESIGN §7). The engine submits SUBMITTED orders and applies the
+ * events in the order returned; quotes drive fills of working orders. The built-in
+ * implementation is the paper venue; a real exchange adapter would implement the same port.
+ */
+export interface ExecutionVenue {
+  /** Takes a submitted order: its acceptance or rejection, and any immediate fills. */
+  submit(order: OrderSnapshot, quote: MarketQuote | undefined): VenueEvent[];
+  /** Withdraws a working order; `false` when the venue has no such working order. */
+  cancel(orderId: string): boolean;
+  /** The fills the new quote causes for working orders of its instrument. */
+  onQuote(quote: MarketQuote): VenueEvent[];
+  /** Takes back working orders after a restart (no events: they were accepted before). */
+  restore(orders: readonly OrderSnapshot[]): void;
+}

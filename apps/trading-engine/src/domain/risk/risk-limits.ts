@@ -1,0 +1,60 @@
+/** The engine's pre-trade limits (DESIGN §7); 0 disables a limit. */
+export interface RiskLimits {
+  /** Largest absolute net position per instrument across strategies (MAX_POSITION_SIZE). */
+  readonly maxPositionSize: number;
+  /** Per-instrument overrides of `maxPositionSize`. */
+  readonly instrumentMaxPositionSizes: Readonly<Record<string, number>>;
+  /** Largest Σ |position| × mark + Σ open order notional (RISK_LIMIT_THRESHOLD). */
+  readonly maxTotalNotional: number;
+  /** Most orders placed in any one-second window. */
+  readonly maxOrdersPerSecond: number;
+  /** Drawdown from the peak, in [0, 1], that engages the circuit breaker. */
+  readonly maxDrawdown: number;
+}
+
+/** A change of limits: set fields replace, an override of 0 removes it. */
+export interface RiskLimitsChange {
+  readonly maxPositionSize?: number;
+  readonly instrumentMaxPositionSizes?: Readonly<Record<string, number>>;
+  readonly maxTotalNotional?: number;
+  readonly maxOrdersPerSecond?: number;
+  readonly maxDrawdown?: number;
+}
+
+/**
+ * `limits` with `change` applied. Throws a `RangeError` naming the field for a negative or
+ * non-finite limit, a fractional order rate, or a drawdown above 1; nothing is applied then.
+ */
+export function changeRiskLimits(limits: RiskLimits, change: RiskLimitsChange): RiskLimits {
+  const check = (field: string, value: number | undefined, max = Number.POSITIVE_INFINITY) => {
+    if (value === undefined) return;
+    if (!(Number.isFinite(value) && value >= 0 && value <= max)) {
+      throw new RangeError(`${field} must be a number in [0, ${max}] (got ${value})`);
+    }
+  };
+  check("max_position_size", change.maxPositionSize);
+  check("max_total_notional", change.maxTotalNotional);
+  check("max_orders_per_second", change.maxOrdersPerSecond);
+  if (change.maxOrdersPerSecond !== undefined && !Number.isInteger(change.maxOrdersPerSecond)) {
+    throw new RangeError("max_orders_per_second must be an integer");
+  }
+  check("max_drawdown", change.maxDrawdown, 1);
+  const overrides = { ...limits.instrumentMaxPositionSizes };
+  for (const [instrument, value] of Object.entries(change.instrumentMaxPositionSizes ?? {})) {
+    check(`instrument_max_position_sizes[${instrument}]`, value);
+    if (value === 0) delete overrides[instrument];
+    else overrides[instrument] = value;
+  }
+  return {
+    maxPositionSize: change.maxPositionSize ?? limits.maxPositionSize,
+    instrumentMaxPositionSizes: overrides,
+    maxTotalNotional: change.maxTotalNotional ?? limits.maxTotalNotional,
+    maxOrdersPerSecond: change.maxOrdersPerSecond ?? limits.maxOrdersPerSecond,
+    maxDrawdown: change.maxDrawdown ?? limits.maxDrawdown,
+  };
+}
+
+/** The position limit that applies to `instrument` (0: none). */
+export function positionLimitOf(limits: RiskLimits, instrument: string): number {
+  return limits.instrumentMaxPositionSizes[instrument] ?? limits.maxPositionSize;
+}

@@ -1,0 +1,275 @@
+import type { OrderSide } from "../orders/order.js";
+import { QUANTITY_EPSILON } from "../shared/decimal.js";
+import {
+  changeRiskLimits,
+  positionLimitOf,
+  type RiskLimits,
+  type RiskLimitsChange,
+} from "./risk-limits.js";
+
+/** Which limit refused an order. */
+export type RiskLimitName =
+  | "circuit_breaker"
+  | "max_position_size"
+  | "max_total_notional"
+  | "max_orders_per_second"
+  | "strategy_max_position"
+  | "strategy_max_notional"
+  | "strategy_max_open_orders";
+
+/** Why an order was refused: the limit and a sentence with the figures. */
+export interface RiskRejection {
+  readonly limit: RiskLimitName;
+  readonly reason: string;
+}
+
+/** An order about to be placed, as risk sees it. */
+export interface ProposedOrder {
+  readonly strategyId: string | undefined;
+  readonly instrument: string;
+  readonly side: OrderSide;
+  readonly quantity: number;
+  /** The price its notional is valued at: the limit price, or the mark for a market order. */
+  readonly price: number;
+}
+
+/** The open exposure the checks need, read from the engine's books. */
+export interface ExposureView {
+  /** Net position in an instrument across strategies. */
+  netPosition(instrument: string): number;
+  /** Σ |position| × mark + Σ open order notional, over the whole engine. */
+  totalNotional(): number;
+  /** Remaining quantity of open orders in an instrument on one side, across strategies. */
+  openQuantity(instrument: string, side: OrderSide): number;
+}
+
+/** A strategy's own limits and usage, checked on top of the engine's. */
+export interface StrategyExposure {
+  readonly maxPosition: number;
+  readonly maxNotional: number;
+  readonly maxOpenOrders: number;
+  readonly position: number;
+  /** Remaining quantity of the strategy's open orders in the instrument on the order's side. */
+  readonly openQuantitySameSide: number;
+  readonly notional: number;
+  readonly openOrders: number;
+}
+
+/** The circuit breaker's state. */
+export interface CircuitBreakerState {
+  readonly engaged: boolean;
+  readonly trigger: "manual" | "drawdown" | undefined;
+  readonly reason: string;
+  readonly engagedAt?: number;
+  readonly disengagedAt?: number;
+}
+
+/** The breaker cannot be released (the drawdown would engage it again). */
+export class CircuitBreakerError extends Error {
+  override readonly name = "CircuitBreakerError";
+}
+
+const ORDER_RATE_WINDOW_MS = 1_000;
+
+/**
+ * Pre-trade risk (DESIGN §7): the circuit breaker, the per-instrument position limit, the total
+ * notional, the order rate, and a strategy's own limits. An order is allowed when it lands
+ * exactly on a limit and refused past it; an order that reduces the risk a limit measures is
+ * never refused by that limit (position and notional), so closing is always possible.
+ */
+export class RiskManager {
+  #limits: RiskLimits;
+  #breaker: CircuitBreakerState = { engaged: false, trigger: undefined, reason: "" };
+  readonly #placedAt: number[] = [];
+  #rejected = 0;
+
+  constructor(limits: RiskLimits) {
+    this.#limits = changeRiskLimits(limits, {});
+  }
+
+  get limits(): RiskLimits {
+    return this.#limits;
+  }
+
+  get breaker(): CircuitBreakerState {
+    return this.#breaker;
+  }
+
+  /** Orders refused by a check since start. */
+  get rejectedCount(): number {
+    return this.#rejected;
+  }
+
+  /** Applies a change of limits (see `changeRiskLimits`); returns the limits in use. */
+  setLimits(change: RiskLimitsChange): RiskLimits {
+    this.#limits = changeRiskLimits(this.#limits, change);
+    return this.#limits;
+  }
+
+  /**
+   * The first limit `order` would break, or `undefined` when it may go. A refusal is counted.
+   * `bypassBreaker` is for closing orders (force-close), which only reduce risk.
+   */
+  check(
+    order: ProposedOrder,
+    exposure: ExposureView,
+    now: number,
+    strategy?: StrategyExposure,
+    bypassBreaker = false,
+  ): RiskRejection | undefined {
+    const rejection = this.#firstBreach(order, exposure, now, strategy, bypassBreaker);
+    if (rejection !== undefined) this.#rejected += 1;
+    return rejection;
+  }
+
+  /** Records that an order was placed at `now` (for the order-rate limit). */
+  recordOrder(now: number): void {
+    this.#placedAt.push(now);
+    this.#trim(now);
+  }
+
+  /** Orders placed in the second up to `now`. */
+  ordersLastSecond(now: number): number {
+    this.#trim(now);
+    return this.#placedAt.length;
+  }
+
+  /** Engages the breaker; `false` when it already was (nothing changes then). */
+  engage(trigger: "manual" | "drawdown", reason: string, now: number): boolean {
+    if (this.#breaker.engaged) return false;
+    this.#breaker = { ...this.#breaker, engaged: true, trigger, reason, engagedAt: now };
+    return true;
+  }
+
+  /**
+   * Releases the breaker; `false` when it was not engaged. Throws {@link CircuitBreakerError}
+   * while `drawdown` still reaches the drawdown limit.
+   */
+  disengage(drawdown: number, now: number): boolean {
+    if (!this.#breaker.engaged) return false;
+    const max = this.#limits.maxDrawdown;
+    if (max > 0 && drawdown >= max) {
+      throw new CircuitBreakerError(
+        `the drawdown ${percent(drawdown)} still reaches max_drawdown ${percent(max)}: raise the limit first`,
+      );
+    }
+    this.#breaker = {
+      engaged: false,
+      trigger: undefined,
+      reason: "",
+      ...stamp(this.#breaker.engagedAt),
+      disengagedAt: now,
+    };
+    return true;
+  }
+
+  /** Engages the breaker when `drawdown` reaches the limit; `true` when this call engaged it. */
+  watchDrawdown(drawdown: number, now: number): boolean {
+    const max = this.#limits.maxDrawdown;
+    if (max <= 0 || drawdown < max) return false;
+    return this.engage("drawdown", `drawdown ${percent(drawdown)} ≥ ${percent(max)}`, now);
+  }
+
+  #firstBreach(
+    order: ProposedOrder,
+    exposure: ExposureView,
+    now: number,
+    strategy: StrategyExposure | undefined,
+    bypassBreaker: boolean,
+  ): RiskRejection | undefined {
+    if (this.#breaker.engaged && !bypassBreaker) {
+      return {
+        limit: "circuit_breaker",
+        reason: `circuit breaker engaged: ${this.#breaker.reason}`,
+      };
+    }
+    const signed = order.side === "buy" ? order.quantity : -order.quantity;
+    const limit = positionLimitOf(this.#limits, order.instrument);
+    if (limit > 0) {
+      const net = exposure.netPosition(order.instrument);
+      const working = exposure.openQuantity(order.instrument, order.side);
+      const projected = Math.abs(net + Math.sign(signed) * working + signed);
+      if (projected > limit + QUANTITY_EPSILON && projected > Math.abs(net) + QUANTITY_EPSILON) {
+        return {
+          limit: "max_position_size",
+          reason: `max position size exceeded: ${order.instrument} would reach ${round(projected)} (position ${round(net)}, open ${round(working)}) > ${limit}`,
+        };
+      }
+    }
+    const notional = order.quantity * order.price;
+    const maxNotional = this.#limits.maxTotalNotional;
+    if (maxNotional > 0) {
+      const total = exposure.totalNotional();
+      const reduces =
+        Math.abs(exposure.netPosition(order.instrument) + signed) <
+        Math.abs(exposure.netPosition(order.instrument));
+      if (!reduces && total + notional > maxNotional + 1e-6) {
+        return {
+          limit: "max_total_notional",
+          reason: `max total notional exceeded: ${round(total)} + ${round(notional)} > ${maxNotional}`,
+        };
+      }
+    }
+    const maxRate = this.#limits.maxOrdersPerSecond;
+    if (maxRate > 0 && this.ordersLastSecond(now) >= maxRate) {
+      return {
+        limit: "max_orders_per_second",
+        reason: `order rate exceeded: ${maxRate} orders in the last second`,
+      };
+    }
+    if (strategy !== undefined) {
+      const projected = Math.abs(
+        strategy.position + Math.sign(signed) * strategy.openQuantitySameSide + signed,
+      );
+      if (
+        strategy.maxPosition > 0 &&
+        projected > strategy.maxPosition + QUANTITY_EPSILON &&
+        projected > Math.abs(strategy.position) + QUANTITY_EPSILON
+      ) {
+        return {
+          limit: "strategy_max_position",
+          reason: `strategy max position exceeded: would reach ${round(projected)} > ${strategy.maxPosition}`,
+        };
+      }
+      const reducesOwn = Math.abs(strategy.position + signed) < Math.abs(strategy.position);
+      if (
+        strategy.maxNotional > 0 &&
+        !reducesOwn &&
+        strategy.notional + notional > strategy.maxNotional + 1e-6
+      ) {
+        return {
+          limit: "strategy_max_notional",
+          reason: `strategy max notional exceeded: ${round(strategy.notional)} + ${round(notional)} > ${strategy.maxNotional}`,
+        };
+      }
+      if (strategy.maxOpenOrders > 0 && strategy.openOrders >= strategy.maxOpenOrders) {
+        return {
+          limit: "strategy_max_open_orders",
+          reason: `strategy max open orders reached: ${strategy.maxOpenOrders}`,
+        };
+      }
+    }
+    return undefined;
+  }
+
+  #trim(now: number): void {
+    while (
+      this.#placedAt.length > 0 &&
+      (this.#placedAt[0] as number) <= now - ORDER_RATE_WINDOW_MS
+    ) {
+      this.#placedAt.shift();
+    }
+  }
+}
+
+function percent(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)} %`;
+}
+
+function round(value: number): number {
+  return Math.round(value * 1e8) / 1e8;
+}
+
+function stamp(engagedAt: number | undefined): { engagedAt?: number } {
+  return engagedAt === undefined ? {} : { engagedAt };
+}

@@ -129,9 +129,9 @@ describe("mean reversion", () => {
       entryZScore: 2,
       exitZScore: 0.5,
     });
-    values.forEach((mid, i) =>
-      mr.onQuote(view(mid, { now: T0 + i * 1_000, openOrders: [openOrder()] })),
-    );
+    for (const [i, mid] of values.entries()) {
+      mr.onQuote(view(mid, { now: T0 + i * 1_000, openOrders: [openOrder()] }));
+    }
     return mr;
   }
   const base = [100, 101, 99, 100, 101, 99, 100, 101, 99, 100];
@@ -174,9 +174,9 @@ describe("mean reversion", () => {
       sampleIntervalMs: 1_000,
       entryOrderType: "limit",
     });
-    base.forEach((mid, i) =>
-      limit.onQuote(view(mid, { now: T0 + i * 1_000, openOrders: [openOrder()] })),
-    );
+    for (const [i, mid] of base.entries()) {
+      limit.onQuote(view(mid, { now: T0 + i * 1_000, openOrders: [openOrder()] }));
+    }
     expect(limit.onQuote(view(97, { now: T0 + 20_000 })).place).toEqual([
       { side: "buy", type: "limit", quantity: 1, limitPrice: 96.5 },
     ]);

@@ -66,6 +66,8 @@ export interface OrderSpec {
   readonly createdAt: number;
   /** Epoch ms after which a working order expires. */
   readonly expiresAt: number;
+  /** Why the order was placed, when it is not a strategy's decision (e.g. a force close). */
+  readonly reason?: string;
 }
 
 /** Every field of an order at one moment (what is stored and reported). */
@@ -144,7 +146,7 @@ export class Order {
       averageFillPrice: 0,
       fees: 0,
       status: "pending",
-      statusReason: "",
+      statusReason: spec.reason ?? "",
       updatedAt: spec.createdAt,
       fills: [],
     };

@@ -1,0 +1,65 @@
+import type { StrategyType } from "../strategies/trading-strategy.js";
+
+/** The lifecycle of a strategy: INACTIVE → ACTIVE ⇄ PAUSED → STOPPED, and ERROR on failure. */
+export type StrategyStatus = "inactive" | "active" | "paused" | "stopped" | "error";
+
+const TRANSITIONS: Readonly<Record<StrategyStatus, readonly StrategyStatus[]>> = {
+  inactive: ["active", "paused", "stopped", "error"],
+  active: ["paused", "stopped", "error"],
+  paused: ["active", "stopped", "error"],
+  stopped: [],
+  error: [],
+};
+
+/** Whether a strategy may go from `from` to `to`. */
+export function canTransition(from: StrategyStatus, to: StrategyStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** A strategy's own limits (`trading.v1.StrategyLimits`, defaults resolved; 0 disables). */
+export interface StrategyLimits {
+  readonly maxPosition: number;
+  readonly maxNotional: number;
+  readonly maxOpenOrders: number;
+  readonly maxLoss: number;
+}
+
+/** A managed strategy at one moment (what is stored and reported). */
+export interface StrategySnapshot {
+  readonly id: string;
+  readonly name: string;
+  readonly type: StrategyType;
+  readonly instruments: readonly string[];
+  /** The strategy's parameters with defaults resolved. */
+  readonly parameters: object;
+  readonly limits: StrategyLimits;
+  readonly status: StrategyStatus;
+  readonly statusReason: string;
+  /** Epoch ms. */
+  readonly createdAt: number;
+  readonly startedAt?: number;
+  readonly updatedAt: number;
+  readonly stoppedAt?: number;
+}
+
+/**
+ * Validates and completes strategy limits: each a finite number ≥ 0, open orders an integer
+ * (0 means 50). Throws a `RangeError` naming the field.
+ */
+export function resolveStrategyLimits(input: Partial<StrategyLimits> = {}): StrategyLimits {
+  const check = (field: string, value: number | undefined) => {
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+      throw new RangeError(`limits.${field} must be a finite number ≥ 0 (got ${value})`);
+    }
+    return value ?? 0;
+  };
+  const maxOpenOrders = check("max_open_orders", input.maxOpenOrders);
+  if (!Number.isInteger(maxOpenOrders))
+    throw new RangeError("limits.max_open_orders must be an integer");
+  return {
+    maxPosition: check("max_position", input.maxPosition),
+    maxNotional: check("max_notional", input.maxNotional),
+    maxOpenOrders: maxOpenOrders === 0 ? 50 : maxOpenOrders,
+    maxLoss: check("max_loss", input.maxLoss),
+  };
+}

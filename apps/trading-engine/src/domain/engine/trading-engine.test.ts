@@ -1,0 +1,327 @@
+import { describe, expect, it } from "vitest";
+import { PaperVenue } from "../execution/paper-venue.js";
+import type { OrderSnapshot } from "../orders/order.js";
+import { Portfolio } from "../portfolio/portfolio.js";
+import { RiskManager, type RiskRejection } from "../risk/risk-manager.js";
+import type { MarketQuote } from "../shared/market-quote.js";
+import { MarketMakingStrategy } from "../strategies/market-making.js";
+import { MeanReversionStrategy } from "../strategies/mean-reversion.js";
+import type { StrategyType, TradingStrategy } from "../strategies/trading-strategy.js";
+import { resolveStrategyLimits } from "./strategy-lifecycle.js";
+import { type EngineChanges, EngineRequestError, TradingEngine } from "./trading-engine.js";
+
+const T0 = Date.UTC(2026, 10, 23);
+
+function createStrategy(type: StrategyType, parameters: object): TradingStrategy {
+  return type === "market_making"
+    ? new MarketMakingStrategy(parameters)
+    : new MeanReversionStrategy(parameters);
+}
+
+function setup(
+  options: {
+    maxPositionSize?: number;
+    maxDrawdown?: number;
+    cooldownMs?: number;
+    idPrefix?: string;
+  } = {},
+) {
+  const prefix = options.idPrefix ?? "";
+  let ids = 0;
+  const changes: EngineChanges[] = [];
+  const rejections: RiskRejection[] = [];
+  const risk = new RiskManager({
+    maxPositionSize: options.maxPositionSize ?? 100,
+    instrumentMaxPositionSizes: {},
+    maxTotalNotional: 0,
+    maxOrdersPerSecond: 0,
+    maxDrawdown: options.maxDrawdown ?? 0,
+  });
+  const portfolio = new Portfolio(100_000);
+  const venue = new PaperVenue(
+    { takerFeeBps: 10, makerFeeBps: 2, slippageBps: 0 },
+    () => `fill-${++ids}`,
+  );
+  const engine = new TradingEngine(
+    {
+      venue,
+      risk,
+      portfolio,
+      createStrategy,
+      newId: () => `${prefix}order-${++ids}`,
+      onChanges: (c) => changes.push(c),
+      onRiskRejection: (r) => rejections.push(r),
+    },
+    { orderTimeoutMs: 60_000, cooldownMs: options.cooldownMs ?? 0 },
+  );
+  return { engine, risk, portfolio, venue, changes, rejections };
+}
+
+function quote(bid: number, ask: number, instrument = "BTC-USD", size = 10): MarketQuote {
+  return { instrument, bid, ask, bidSize: size, askSize: size, last: bid, timestamp: 0 };
+}
+
+function marketMaker(engine: TradingEngine, id = "mm-1", now = T0) {
+  return engine.startStrategy(
+    {
+      id,
+      name: "mm",
+      type: "market_making",
+      instruments: ["BTC-USD"],
+      strategy: new MarketMakingStrategy({
+        orderQuantity: 1,
+        spreadBps: 20,
+        refreshIntervalMs: 1_000,
+      }),
+      limits: resolveStrategyLimits({}),
+    },
+    now,
+  );
+}
+
+const open = (orders: OrderSnapshot[]) => orders.filter((o) => o.status === "accepted");
+
+describe("TradingEngine", () => {
+  it("starts a strategy inactive, activates it on data and quotes both sides through the venue", () => {
+    const { engine, changes } = setup();
+    expect(marketMaker(engine).status).toBe("inactive");
+    engine.onQuote(quote(9_999, 10_001), T0 + 1);
+    expect(engine.strategy("mm-1")).toMatchObject({ status: "active", startedAt: T0 + 1 });
+    const orders = open(engine.orders());
+    expect(orders.map((o) => [o.side, o.limitPrice])).toEqual(
+      expect.arrayContaining([
+        ["buy", 9_990],
+        ["sell", 10_010],
+      ]),
+    );
+    expect(orders.every((o) => o.submittedAt === T0 + 1 && o.acceptedAt === T0 + 1)).toBe(true);
+    const last = changes.at(-1);
+    expect(last?.strategies.map((s) => s.status)).toEqual(["active"]);
+    expect(last?.orders).toHaveLength(2);
+  });
+
+  it("fills a resting quote when the market crosses it; the position equals the sum of fills", () => {
+    const { engine, portfolio, changes } = setup();
+    marketMaker(engine);
+    engine.onQuote(quote(9_999, 10_001), T0);
+    engine.onQuote(quote(9_980, 9_985), T0 + 100);
+    const fills = changes.flatMap((c) => c.fills);
+    expect(fills).toHaveLength(1);
+    expect(fills[0]).toMatchObject({
+      side: "buy",
+      price: 9_990,
+      liquidity: "maker",
+      timestamp: T0 + 100,
+    });
+    const position = portfolio.position("mm-1", "BTC-USD");
+    expect(position.quantity).toBe(
+      fills.reduce((sum, f) => sum + (f.side === "buy" ? f.quantity : -f.quantity), 0),
+    );
+    expect(changes.flatMap((c) => c.positions).at(-1)?.quantity).toBe(1);
+    const perf = engine.performance("mm-1");
+    expect(perf).toMatchObject({ fillCount: 1, tradedNotional: 9_990 });
+    const value = engine.valuation(T0 + 100);
+    expect(value.totalValue - value.initialCapital).toBeCloseTo(value.totalPnl, 6);
+  });
+
+  it("rejects an order past a risk limit with the limit's reason, and stores the rejection", () => {
+    const { engine, rejections } = setup({ maxPositionSize: 0.5 });
+    marketMaker(engine);
+    engine.onQuote(quote(9_999, 10_001), T0);
+    const rejected = engine.orders({ statuses: ["rejected"] });
+    expect(rejected).toHaveLength(2);
+    expect(rejected[0]?.statusReason).toMatch(/max position size exceeded/);
+    expect(rejections.map((r) => r.limit)).toEqual(["max_position_size", "max_position_size"]);
+  });
+
+  it("engages the breaker by hand: cancels open orders, blocks new orders and strategies, releases", () => {
+    const { engine } = setup();
+    marketMaker(engine);
+    engine.onQuote(quote(9_999, 10_001), T0);
+    const cancelled = engine.engageCircuitBreaker("maintenance", T0 + 1);
+    expect(cancelled).toHaveLength(2);
+    expect(
+      engine
+        .orders({ statuses: ["cancelled"] })
+        .every((o) => o.statusReason.includes("maintenance")),
+    ).toBe(true);
+    engine.onQuote(quote(9_999, 10_001), T0 + 5_000);
+    expect(open(engine.orders())).toEqual([]);
+    expect(() => marketMaker(engine, "mm-2", T0 + 5_000)).toThrow(EngineRequestError);
+    engine.releaseCircuitBreaker(T0 + 6_000);
+    engine.onQuote(quote(9_999, 10_001), T0 + 7_000);
+    expect(open(engine.orders())).toHaveLength(2);
+  });
+
+  it("engages the breaker on drawdown and refuses to release it while the drawdown lasts", () => {
+    const { engine, risk } = setup({ maxDrawdown: 0.05 });
+    let bought = false;
+    engine.startStrategy(
+      {
+        id: "buyer",
+        name: "buyer",
+        type: "market_making",
+        instruments: ["BTC-USD"],
+        strategy: {
+          type: "market_making",
+          parameters: {},
+          onQuote: () => {
+            if (bought) return { cancel: [], place: [] };
+            bought = true;
+            return { cancel: [], place: [{ side: "buy", type: "market", quantity: 9 }] };
+          },
+        },
+        limits: resolveStrategyLimits({}),
+      },
+      T0,
+    );
+    engine.onQuote(quote(10_000, 10_001), T0);
+    engine.onQuote(quote(9_800, 9_801), T0 + 20);
+    expect(engine.valuation(T0 + 20).drawdown).toBeLessThan(0.05);
+    engine.onQuote(quote(9_400, 9_401), T0 + 30);
+    expect(risk.breaker).toMatchObject({ engaged: true, trigger: "drawdown" });
+    expect(() => engine.releaseCircuitBreaker(T0 + 40)).toThrow(/still reaches max_drawdown/);
+  });
+
+  it("expires orders after the order timeout", () => {
+    const { engine } = setup();
+    marketMaker(engine);
+    engine.onQuote(quote(9_999, 10_001), T0);
+    engine.pauseStrategy("mm-1", "hold", T0 + 1);
+    engine.resumeStrategy("mm-1", T0 + 2);
+    engine.onQuote(quote(9_999, 10_001), T0 + 3);
+    engine.expireOrders(T0 + 60_002);
+    expect(engine.orders({ statuses: ["expired"] })).toEqual([]);
+    engine.expireOrders(T0 + 60_003);
+    expect(engine.orders({ statuses: ["expired"] })).toHaveLength(2);
+    expect(engine.orders({ statuses: ["expired"] })[0]?.expiredAt).toBe(T0 + 60_003);
+  });
+
+  it("pauses active strategies on a stale feed and resumes them, leaving hand-paused ones paused", () => {
+    const { engine } = setup();
+    marketMaker(engine, "a");
+    marketMaker(engine, "b");
+    engine.onQuote(quote(9_999, 10_001), T0);
+    engine.pauseStrategy("b", "by hand", T0 + 1);
+    engine.setFeedStale(true, T0 + 2);
+    expect(engine.strategy("a")).toMatchObject({
+      status: "paused",
+      statusReason: "market data is stale",
+    });
+    expect(open(engine.orders())).toEqual([]);
+    engine.setFeedStale(false, T0 + 3);
+    expect(engine.strategy("a").status).toBe("active");
+    expect(engine.strategy("b")).toMatchObject({ status: "paused", statusReason: "by hand" });
+  });
+
+  it("stops a strategy closing its position, then enforces the cooldown on its instrument", () => {
+    const { engine, portfolio } = setup({ cooldownMs: 30_000 });
+    marketMaker(engine);
+    engine.onQuote(quote(9_999, 10_001), T0);
+    engine.onQuote(quote(9_980, 9_985), T0 + 100);
+    expect(portfolio.position("mm-1", "BTC-USD").quantity).toBe(1);
+    const stopped = engine.stopStrategy("mm-1", true, T0 + 200);
+    expect(stopped).toMatchObject({ status: "stopped", stoppedAt: T0 + 200 });
+    expect(portfolio.position("mm-1", "BTC-USD").quantity).toBe(0);
+    expect(engine.stopStrategy("mm-1", true, T0 + 300)).toBe(stopped);
+    expect(() => marketMaker(engine, "mm-2", T0 + 10_000)).toThrow(/cooldown ends in 21 s/);
+    expect(marketMaker(engine, "mm-3", T0 + 30_200).status).toBe("active");
+  });
+
+  it("force-closes positions past the breaker and pauses their strategy", () => {
+    const { engine, portfolio } = setup();
+    marketMaker(engine);
+    engine.onQuote(quote(9_999, 10_001), T0);
+    engine.onQuote(quote(9_980, 9_985), T0 + 100);
+    engine.engageCircuitBreaker("risk off", T0 + 200);
+    const orders = engine.forceClose({ instrument: "BTC-USD" }, "desk request", T0 + 300);
+    expect(orders).toHaveLength(1);
+    expect(orders[0]).toMatchObject({
+      side: "sell",
+      type: "market",
+      status: "filled",
+      strategyId: "mm-1",
+      statusReason: "desk request",
+    });
+    expect(portfolio.position("mm-1", "BTC-USD").quantity).toBe(0);
+    expect(engine.strategy("mm-1")).toMatchObject({
+      status: "paused",
+      statusReason: "desk request",
+    });
+  });
+
+  it("puts a failing strategy into ERROR and cancels its orders", () => {
+    const { engine } = setup();
+    let calls = 0;
+    engine.startStrategy(
+      {
+        id: "flaky",
+        name: "flaky",
+        type: "market_making",
+        instruments: ["BTC-USD"],
+        strategy: {
+          type: "market_making",
+          parameters: {},
+          onQuote: () => {
+            calls += 1;
+            if (calls > 1) throw new Error("boom");
+            return {
+              cancel: [],
+              place: [{ side: "buy", type: "limit", quantity: 1, limitPrice: 9_000 }],
+            };
+          },
+        },
+        limits: resolveStrategyLimits({}),
+      },
+      T0,
+    );
+    engine.onQuote(quote(9_999, 10_001), T0);
+    engine.onQuote(quote(9_999, 10_001), T0 + 1);
+    expect(engine.strategy("flaky")).toMatchObject({
+      status: "error",
+      statusReason: "strategy failed: boom",
+    });
+    expect(engine.orders({ statuses: ["cancelled"] })).toHaveLength(1);
+  });
+
+  it("answers unknown ids and illegal requests with their kinds", () => {
+    const { engine } = setup();
+    const kind = (act: () => unknown) => {
+      try {
+        act();
+      } catch (error) {
+        return error instanceof EngineRequestError ? error.kind : "other";
+      }
+      return "none";
+    };
+    expect(kind(() => engine.strategy("nope"))).toBe("not_found");
+    expect(kind(() => engine.cancelOrder("nope", "x", T0))).toBe("not_found");
+    marketMaker(engine);
+    expect(kind(() => marketMaker(engine))).toBe("already_exists");
+    engine.stopStrategy("mm-1", false, T0);
+    expect(kind(() => engine.pauseStrategy("mm-1", "x", T0))).toBe("failed_precondition");
+    expect(kind(() => engine.resumeStrategy("mm-1", T0))).toBe("failed_precondition");
+  });
+
+  it("restores strategies, working orders and positions, and keeps trading from there", () => {
+    const first = setup();
+    marketMaker(first.engine);
+    first.engine.onQuote(quote(9_999, 10_001), T0);
+    first.engine.onQuote(quote(9_980, 9_985), T0 + 100);
+    const openOrders = first.engine
+      .orders()
+      .filter((o) => o.status === "accepted" || o.status === "partially_filled");
+    const second = setup({ idPrefix: "restarted-" });
+    second.engine.restore({
+      strategies: first.engine.strategies(),
+      openOrders,
+      positions: first.portfolio.positions(),
+    });
+    expect(second.portfolio.position("mm-1", "BTC-USD").quantity).toBe(1);
+    expect(second.engine.valuation(T0).cash).toBeCloseTo(first.engine.valuation(T0).cash, 6);
+    expect(second.venue.workingCount).toBe(openOrders.length);
+    second.engine.onQuote(quote(10_020, 10_025), T0 + 200);
+    expect(second.engine.orders({ statuses: ["filled"] }).map((o) => o.side)).toEqual(["sell"]);
+    expect(second.portfolio.position("mm-1", "BTC-USD").quantity).toBe(0);
+  });
+});

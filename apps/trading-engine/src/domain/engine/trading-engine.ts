@@ -1,0 +1,814 @@
+import type { ExecutionVenue, VenueEvent } from "../execution/execution-venue.js";
+import { type Fill, Order, type OrderSide, type OrderSnapshot } from "../orders/order.js";
+import type { Portfolio, PortfolioValuation } from "../portfolio/portfolio.js";
+import type { PositionSnapshot } from "../portfolio/position.js";
+import { positionLimitOf } from "../risk/risk-limits.js";
+import type { RiskManager, RiskRejection } from "../risk/risk-manager.js";
+import { round8 } from "../shared/decimal.js";
+import { type MarketQuote, midOf } from "../shared/market-quote.js";
+import type { OrderIntent, StrategyType, TradingStrategy } from "../strategies/trading-strategy.js";
+import {
+  canTransition,
+  type StrategyLimits,
+  type StrategySnapshot,
+  type StrategyStatus,
+} from "./strategy-lifecycle.js";
+
+/** Why an engine request was refused; the API maps `kind` to a Connect code. */
+export class EngineRequestError extends Error {
+  override readonly name = "EngineRequestError";
+
+  constructor(
+    readonly kind: "invalid" | "not_found" | "already_exists" | "failed_precondition",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Everything one engine operation changed, in order: one atomic unit for persistence. */
+export interface EngineChanges {
+  readonly strategies: readonly StrategySnapshot[];
+  readonly orders: readonly OrderSnapshot[];
+  readonly fills: readonly Fill[];
+  readonly positions: readonly PositionSnapshot[];
+}
+
+/** What the engine is wired to. */
+export interface TradingEnginePorts {
+  readonly venue: ExecutionVenue;
+  readonly risk: RiskManager;
+  readonly portfolio: Portfolio;
+  /** Builds a strategy from its type and (resolved or stored) parameters. */
+  readonly createStrategy: (type: StrategyType, parameters: object) => TradingStrategy;
+  /** New unique ids (orders). */
+  readonly newId: () => string;
+  /** Receives the changes of every operation that changed something. */
+  readonly onChanges: (changes: EngineChanges) => void;
+  /** Told about each order a risk check refused. */
+  readonly onRiskRejection?: (rejection: RiskRejection, order: OrderSnapshot) => void;
+}
+
+/** Engine timing (DESIGN §7 settings). */
+export interface TradingEngineOptions {
+  /** ORDER_TIMEOUT_SECONDS in ms: a working order expires this long after creation. */
+  readonly orderTimeoutMs: number;
+  /** STRATEGY_COOLDOWN_SECONDS in ms: no new strategy on an instrument this soon after a stop. */
+  readonly cooldownMs: number;
+  /** Closed orders kept in memory for queries (the store keeps them all). */
+  readonly closedOrderHistory?: number;
+}
+
+/** A request to start a strategy. */
+export interface StartStrategyCommand {
+  readonly id: string;
+  readonly name: string;
+  readonly type: StrategyType;
+  readonly instruments: readonly string[];
+  readonly strategy: TradingStrategy;
+  readonly limits: StrategyLimits;
+}
+
+/** Figures of one strategy since it was created (in this process for the counts). */
+export interface StrategyPerformance {
+  readonly realizedPnl: number;
+  readonly unrealizedPnl: number;
+  readonly totalPnl: number;
+  readonly feesPaid: number;
+  readonly orderCount: number;
+  readonly fillCount: number;
+  readonly tradedNotional: number;
+  readonly openOrderCount: number;
+}
+
+/** Which orders {@link TradingEngine.orders} returns. */
+export interface OrderFilter {
+  readonly statuses?: readonly OrderSnapshot["status"][];
+  readonly strategyId?: string;
+  readonly instrument?: string;
+  readonly limit?: number;
+}
+
+interface ManagedStrategy {
+  snapshot: StrategySnapshot;
+  readonly strategy: TradingStrategy;
+  orderSequence: number;
+  orderCount: number;
+  fillCount: number;
+  tradedNotional: number;
+  /** Paused by the engine for stale market data (resumed by it when data returns). */
+  pausedForStaleFeed: boolean;
+}
+
+const STALE_FEED_REASON = "market data is stale";
+
+/**
+ * The trading engine (DESIGN §7): strategies trade quotes through pre-trade risk into the
+ * execution venue; fills move the portfolio. One quote is processed completely — marks, fills
+ * of working orders, expiries, the drawdown breaker, each active strategy's decision — before
+ * the next, and every operation hands its changes to `onChanges` as one unit.
+ *
+ * Contract:
+ * - Every order is checked by risk; a refused order is stored REJECTED with the limit's reason.
+ * - The circuit breaker (manual or drawdown) cancels every open order and stops new ones until
+ *   released; force-close orders pass it, as they only reduce risk.
+ * - A strategy that throws, or loses its `maxLoss`, goes to ERROR and its orders are cancelled.
+ * - While the feed is stale, active strategies are PAUSED (reason "market data is stale") and
+ *   resumed when it is fresh again; strategies paused by hand stay paused.
+ */
+export class TradingEngine {
+  readonly #ports: TradingEnginePorts;
+  readonly #options: TradingEngineOptions;
+  readonly #strategies = new Map<string, ManagedStrategy>();
+  readonly #orders = new Map<string, Order>();
+  readonly #closedOrderIds: string[] = [];
+  readonly #quotes = new Map<string, MarketQuote>();
+  readonly #lastStopAt = new Map<string, number>();
+  #feedStale = false;
+  #forceCloseSequence = 0;
+  #pending: {
+    strategies: Map<string, StrategySnapshot>;
+    orders: Map<string, OrderSnapshot>;
+    fills: Fill[];
+    positions: Map<string, PositionSnapshot>;
+  } = emptyPending();
+
+  constructor(ports: TradingEnginePorts, options: TradingEngineOptions) {
+    if (!(options.orderTimeoutMs > 0) || !(options.cooldownMs >= 0)) {
+      throw new RangeError("order timeout must be > 0 and cooldown ≥ 0");
+    }
+    this.#ports = ports;
+    this.#options = options;
+  }
+
+  /** Rebuilds the engine from stored state (a restart): strategies, open orders, positions. */
+  restore(state: {
+    readonly strategies: readonly StrategySnapshot[];
+    readonly openOrders: readonly OrderSnapshot[];
+    readonly positions: readonly PositionSnapshot[];
+  }): void {
+    for (const snapshot of state.strategies) {
+      this.#strategies.set(snapshot.id, {
+        snapshot,
+        strategy: this.#ports.createStrategy(snapshot.type, snapshot.parameters),
+        orderSequence: 0,
+        orderCount: 0,
+        fillCount: 0,
+        tradedNotional: 0,
+        pausedForStaleFeed: false,
+      });
+    }
+    const working: OrderSnapshot[] = [];
+    for (const snapshot of state.openOrders) {
+      this.#orders.set(snapshot.id, Order.restore(snapshot));
+      if (snapshot.status === "accepted" || snapshot.status === "partially_filled")
+        working.push(snapshot);
+      const owner =
+        snapshot.strategyId === undefined ? undefined : this.#strategies.get(snapshot.strategyId);
+      if (owner !== undefined)
+        owner.orderSequence = Math.max(owner.orderSequence, sequenceOf(snapshot.clientOrderId));
+    }
+    this.#ports.venue.restore(working);
+    this.#ports.portfolio.restore(state.positions);
+  }
+
+  // ----- strategies -------------------------------------------------------------------------
+
+  /**
+   * Starts a strategy: INACTIVE until a quote of one of its instruments arrives. Refused while
+   * the breaker is engaged, for a taken id, or within the cooldown after a stop on one of its
+   * instruments.
+   */
+  startStrategy(command: StartStrategyCommand, now: number): StrategySnapshot {
+    if (this.#strategies.has(command.id)) {
+      throw new EngineRequestError("already_exists", `strategy ${command.id} already exists`);
+    }
+    if (this.#ports.risk.breaker.engaged) {
+      throw new EngineRequestError(
+        "failed_precondition",
+        `the circuit breaker is engaged: ${this.#ports.risk.breaker.reason}`,
+      );
+    }
+    for (const instrument of command.instruments) {
+      const stoppedAt = this.#lastStopAt.get(instrument);
+      if (stoppedAt !== undefined && now - stoppedAt < this.#options.cooldownMs) {
+        const wait = Math.ceil((this.#options.cooldownMs - (now - stoppedAt)) / 1000);
+        throw new EngineRequestError(
+          "failed_precondition",
+          `a strategy on ${instrument} stopped ${Math.floor((now - stoppedAt) / 1000)} s ago: the cooldown ends in ${wait} s`,
+        );
+      }
+    }
+    const snapshot: StrategySnapshot = {
+      id: command.id,
+      name: command.name,
+      type: command.type,
+      instruments: [...command.instruments],
+      parameters: command.strategy.parameters,
+      limits: command.limits,
+      status: "inactive",
+      statusReason: "waiting for market data",
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.#strategies.set(command.id, {
+      snapshot,
+      strategy: command.strategy,
+      orderSequence: 0,
+      orderCount: 0,
+      fillCount: 0,
+      tradedNotional: 0,
+      pausedForStaleFeed: false,
+    });
+    this.#pending.strategies.set(command.id, snapshot);
+    for (const instrument of command.instruments) {
+      const quote = this.#quotes.get(instrument);
+      if (quote !== undefined) this.#runStrategies(quote, now, command.id);
+    }
+    this.#flush();
+    return this.#need(command.id).snapshot;
+  }
+
+  /** Stops a strategy for good, cancelling its orders and optionally closing its positions. */
+  stopStrategy(id: string, closePositions: boolean, now: number): StrategySnapshot {
+    const managed = this.#need(id);
+    if (managed.snapshot.status === "stopped" || managed.snapshot.status === "error")
+      return managed.snapshot;
+    this.#cancelWhere((order) => order.strategyId === id, now, "strategy stopped");
+    if (closePositions) this.#closePositions((p) => p.strategyId === id, now, "strategy stopped");
+    this.#setStatus(managed, "stopped", "stopped by request", now);
+    for (const instrument of managed.snapshot.instruments) this.#lastStopAt.set(instrument, now);
+    this.#flush();
+    return managed.snapshot;
+  }
+
+  /** Pauses an ACTIVE (or INACTIVE) strategy and cancels its orders; PAUSED stays PAUSED. */
+  pauseStrategy(id: string, reason: string, now: number): StrategySnapshot {
+    const managed = this.#need(id);
+    if (managed.snapshot.status === "paused") return managed.snapshot;
+    if (!canTransition(managed.snapshot.status, "paused")) {
+      throw new EngineRequestError(
+        "failed_precondition",
+        `strategy ${id} is ${managed.snapshot.status}: it cannot be paused`,
+      );
+    }
+    this.#pause(managed, reason, now);
+    this.#flush();
+    return managed.snapshot;
+  }
+
+  /** Resumes a PAUSED strategy; ACTIVE stays ACTIVE. Refused while the breaker is engaged. */
+  resumeStrategy(id: string, now: number): StrategySnapshot {
+    const managed = this.#need(id);
+    if (managed.snapshot.status === "active") return managed.snapshot;
+    if (managed.snapshot.status !== "paused") {
+      throw new EngineRequestError(
+        "failed_precondition",
+        `strategy ${id} is ${managed.snapshot.status}: only a paused strategy resumes`,
+      );
+    }
+    if (this.#ports.risk.breaker.engaged) {
+      throw new EngineRequestError(
+        "failed_precondition",
+        `the circuit breaker is engaged: ${this.#ports.risk.breaker.reason}`,
+      );
+    }
+    managed.pausedForStaleFeed = false;
+    this.#setStatus(managed, "active", "", now);
+    this.#flush();
+    return managed.snapshot;
+  }
+
+  /** The strategy `id`; throws `not_found`. */
+  strategy(id: string): StrategySnapshot {
+    return this.#need(id).snapshot;
+  }
+
+  /** Every strategy, most recently created first. */
+  strategies(): StrategySnapshot[] {
+    return [...this.#strategies.values()]
+      .map((m) => m.snapshot)
+      .sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** The strategy's results. */
+  performance(id: string): StrategyPerformance {
+    const managed = this.#need(id);
+    const pnl = this.#ports.portfolio.valuation(0).strategies.find((s) => s.strategyId === id);
+    return {
+      realizedPnl: pnl?.realizedPnl ?? 0,
+      unrealizedPnl: pnl?.unrealizedPnl ?? 0,
+      totalPnl: pnl?.totalPnl ?? 0,
+      feesPaid: pnl?.feesPaid ?? 0,
+      orderCount: managed.orderCount,
+      fillCount: managed.fillCount,
+      tradedNotional: round8(managed.tradedNotional),
+      openOrderCount: this.#openOrders((o) => o.strategyId === id).length,
+    };
+  }
+
+  // ----- market data ------------------------------------------------------------------------
+
+  /**
+   * Processes one quote at engine time `now`: marks, fills of working orders, expiries, the
+   * drawdown breaker, then the decisions of the strategies trading the instrument.
+   */
+  onQuote(quote: MarketQuote, now: number): void {
+    const stamped = { ...quote, timestamp: now };
+    this.#quotes.set(quote.instrument, stamped);
+    const { portfolio, venue, risk } = this.#ports;
+    for (const position of portfolio.mark(quote.instrument, midOf(quote))) {
+      this.#pending.positions.set(keyOf(position), position);
+    }
+    this.#apply(venue.onQuote(stamped), now);
+    this.#expire(now);
+    if (risk.watchDrawdown(portfolio.valuation(now).drawdown, now)) {
+      this.#cancelWhere(() => true, now, `circuit breaker engaged: ${risk.breaker.reason}`);
+    }
+    this.#enforceMaxLoss(now);
+    this.#runStrategies(stamped, now);
+    this.#flush();
+  }
+
+  /** The last quote seen of `instrument`. */
+  quote(instrument: string): MarketQuote | undefined {
+    return this.#quotes.get(instrument);
+  }
+
+  /**
+   * Marks the feed stale (pausing active strategies) or fresh (resuming the ones it paused).
+   */
+  setFeedStale(stale: boolean, now: number): void {
+    if (stale === this.#feedStale) return;
+    this.#feedStale = stale;
+    for (const managed of this.#strategies.values()) {
+      if (
+        stale &&
+        (managed.snapshot.status === "active" || managed.snapshot.status === "inactive")
+      ) {
+        this.#pause(managed, STALE_FEED_REASON, now);
+        managed.pausedForStaleFeed = true;
+      } else if (!stale && managed.pausedForStaleFeed && managed.snapshot.status === "paused") {
+        managed.pausedForStaleFeed = false;
+        this.#setStatus(managed, "active", "", now);
+      }
+    }
+    this.#flush();
+  }
+
+  /** Whether the feed is stale. */
+  get feedStale(): boolean {
+    return this.#feedStale;
+  }
+
+  /** Expires working orders past their time (call on a timer as well as on quotes). */
+  expireOrders(now: number): void {
+    this.#expire(now);
+    this.#flush();
+  }
+
+  // ----- orders -----------------------------------------------------------------------------
+
+  /** Cancels an open order; a CANCELLED order is returned as it is. */
+  cancelOrder(id: string, reason: string, now: number): OrderSnapshot {
+    const order = this.#orders.get(id);
+    if (order === undefined) throw new EngineRequestError("not_found", `unknown order ${id}`);
+    if (order.status === "cancelled") return order.snapshot();
+    if (!order.isOpen) {
+      throw new EngineRequestError(
+        "failed_precondition",
+        `order ${id} is ${order.status}: it cannot be cancelled`,
+      );
+    }
+    this.#cancel(order, now, reason);
+    this.#flush();
+    return order.snapshot();
+  }
+
+  /** The order `id`, if it is in memory (open, or among the recent closed ones). */
+  order(id: string): OrderSnapshot | undefined {
+    return this.#orders.get(id)?.snapshot();
+  }
+
+  /** Orders in memory matching `filter`, most recently created first. */
+  orders(filter: OrderFilter = {}): OrderSnapshot[] {
+    const statuses =
+      filter.statuses === undefined || filter.statuses.length === 0
+        ? undefined
+        : new Set(filter.statuses);
+    return [...this.#orders.values()]
+      .map((o) => o.snapshot())
+      .filter(
+        (o) =>
+          (statuses === undefined || statuses.has(o.status)) &&
+          (filter.strategyId === undefined || o.strategyId === filter.strategyId) &&
+          (filter.instrument === undefined || o.instrument === filter.instrument),
+      )
+      .sort((a, b) => b.createdAt - a.createdAt)
+      .slice(0, filter.limit ?? 100);
+  }
+
+  // ----- risk -------------------------------------------------------------------------------
+
+  /** Engages the breaker by hand; returns the ids of the orders it cancelled. */
+  engageCircuitBreaker(reason: string, now: number): string[] {
+    const { risk } = this.#ports;
+    if (!risk.engage("manual", reason === "" ? "engaged by hand" : reason, now)) return [];
+    const cancelled = this.#cancelWhere(
+      () => true,
+      now,
+      `circuit breaker engaged: ${risk.breaker.reason}`,
+    );
+    this.#flush();
+    return cancelled;
+  }
+
+  /** Releases the breaker (refused while the drawdown still breaks the limit). */
+  releaseCircuitBreaker(now: number): void {
+    this.#ports.risk.disengage(this.#ports.portfolio.valuation(now).drawdown, now);
+  }
+
+  /**
+   * Closes matching non-flat positions with market orders past the breaker, pausing their
+   * strategies first; returns the orders placed.
+   */
+  forceClose(
+    filter: { readonly strategyId?: string; readonly instrument?: string },
+    reason: string,
+    now: number,
+  ): OrderSnapshot[] {
+    if (filter.strategyId !== undefined) this.#need(filter.strategyId);
+    const why = reason === "" ? "force close" : reason;
+    const matches = (p: PositionSnapshot) =>
+      (filter.strategyId === undefined || p.strategyId === filter.strategyId) &&
+      (filter.instrument === undefined || p.instrument === filter.instrument);
+    for (const position of this.#ports.portfolio
+      .positions()
+      .filter((p) => p.quantity !== 0 && matches(p))) {
+      const managed = this.#strategies.get(position.strategyId);
+      if (managed !== undefined && canTransition(managed.snapshot.status, "paused"))
+        this.#pause(managed, why, now);
+    }
+    const orders = this.#closePositions(matches, now, why);
+    this.#flush();
+    return orders;
+  }
+
+  /** The portfolio valued now. */
+  valuation(now: number): PortfolioValuation {
+    return this.#ports.portfolio.valuation(now);
+  }
+
+  /** Σ |position| × mark + Σ open order notional. */
+  totalNotional(): number {
+    const { portfolio } = this.#ports;
+    let total = portfolio.positions().reduce((sum, p) => sum + p.exposure, 0);
+    for (const order of this.#openOrders())
+      total += order.remaining * this.#priceOf(order.snapshot());
+    return round8(total);
+  }
+
+  /** Instruments with a position or an open order. */
+  instrumentsInUse(): string[] {
+    const set = new Set<string>();
+    for (const p of this.#ports.portfolio.positions()) if (p.quantity !== 0) set.add(p.instrument);
+    for (const o of this.#openOrders()) set.add(o.instrument);
+    return [...set].sort();
+  }
+
+  // ----- internals --------------------------------------------------------------------------
+
+  #runStrategies(quote: MarketQuote, now: number, only?: string): void {
+    if (this.#feedStale) return;
+    for (const managed of this.#strategies.values()) {
+      if (only !== undefined && managed.snapshot.id !== only) continue;
+      if (!managed.snapshot.instruments.includes(quote.instrument)) continue;
+      if (managed.snapshot.status === "inactive") this.#setStatus(managed, "active", "", now);
+      if (managed.snapshot.status !== "active" || this.#ports.risk.breaker.engaged) continue;
+      const position = this.#ports.portfolio.position(managed.snapshot.id, quote.instrument, now);
+      const mine = this.#openOrders(
+        (o) => o.strategyId === managed.snapshot.id && o.instrument === quote.instrument,
+      );
+      let decision: ReturnType<TradingStrategy["onQuote"]>;
+      try {
+        decision = managed.strategy.onQuote({
+          now,
+          quote,
+          position: position.quantity,
+          averageEntryPrice: position.averageEntryPrice,
+          openOrders: mine.map((o) => {
+            const s = o.snapshot();
+            return {
+              id: s.id,
+              side: s.side,
+              type: s.type,
+              remaining: o.remaining,
+              ...(s.limitPrice === undefined ? {} : { limitPrice: s.limitPrice }),
+            };
+          }),
+          maxPosition:
+            managed.snapshot.limits.maxPosition ||
+            positionLimitOf(this.#ports.risk.limits, quote.instrument),
+        });
+      } catch (error) {
+        this.#fail(
+          managed,
+          `strategy failed: ${error instanceof Error ? error.message : String(error)}`,
+          now,
+        );
+        continue;
+      }
+      for (const id of decision.cancel) {
+        const order = this.#orders.get(id);
+        if (order?.isOpen && order.strategyId === managed.snapshot.id)
+          this.#cancel(order, now, "replaced by the strategy");
+      }
+      for (const intent of decision.place) {
+        this.#place(managed, quote.instrument, intent, now);
+        if (managed.snapshot.status !== "active" || this.#ports.risk.breaker.engaged) break;
+      }
+    }
+  }
+
+  /**
+   * Places an order of a strategy, or (without `managed`) a closing order for `closing.owner`'s
+   * position, which passes the breaker.
+   */
+  #place(
+    managed: ManagedStrategy | undefined,
+    instrument: string,
+    intent: OrderIntent,
+    now: number,
+    closing?: { readonly owner: string; readonly reason: string },
+  ): Order {
+    const strategyId = managed?.snapshot.id ?? closing?.owner;
+    const clientOrderId =
+      managed === undefined
+        ? `force-close-${++this.#forceCloseSequence}-${now}`
+        : `${managed.snapshot.id}-${++managed.orderSequence}`;
+    const order = new Order({
+      id: this.#ports.newId(),
+      clientOrderId,
+      strategyId,
+      instrument,
+      side: intent.side,
+      type: intent.type,
+      quantity: round8(intent.quantity),
+      ...(intent.limitPrice === undefined ? {} : { limitPrice: intent.limitPrice }),
+      createdAt: now,
+      expiresAt: now + this.#options.orderTimeoutMs,
+      ...(closing === undefined ? {} : { reason: closing.reason }),
+    });
+    this.#orders.set(order.id, order);
+    if (managed !== undefined) managed.orderCount += 1;
+    const { risk, venue } = this.#ports;
+    const price = intent.limitPrice ?? this.#markOf(instrument);
+    const rejection = risk.check(
+      { strategyId, instrument, side: intent.side, quantity: intent.quantity, price },
+      {
+        netPosition: (i) => this.#ports.portfolio.netPosition(i),
+        totalNotional: () => this.totalNotional(),
+        openQuantity: (i, side) => this.#openQuantity((o) => o.instrument === i, side),
+      },
+      now,
+      managed === undefined ? undefined : this.#strategyExposure(managed, instrument, intent.side),
+      closing !== undefined,
+    );
+    if (rejection !== undefined) {
+      order.reject(now, rejection.reason);
+      this.#touch(order);
+      this.#ports.onRiskRejection?.(rejection, order.snapshot());
+      return order;
+    }
+    risk.recordOrder(now);
+    order.submit(now);
+    this.#touch(order);
+    this.#apply(venue.submit(order.snapshot(), this.#quotes.get(instrument)), now);
+    return order;
+  }
+
+  #apply(events: readonly VenueEvent[], now: number): void {
+    for (const event of events) {
+      if (event.type === "fill") {
+        const order = this.#orders.get(event.fill.orderId);
+        if (order === undefined || !order.isOpen) continue;
+        order.fill(event.fill);
+        const owner = order.strategyId;
+        if (owner !== undefined) {
+          const position = this.#ports.portfolio.applyFill(event.fill, owner);
+          this.#pending.positions.set(keyOf(position), position);
+          const managed = this.#strategies.get(owner);
+          if (managed !== undefined) {
+            managed.fillCount += 1;
+            managed.tradedNotional += event.fill.price * event.fill.quantity;
+          }
+        }
+        this.#pending.fills.push(event.fill);
+        this.#touch(order);
+      } else {
+        const order = this.#orders.get(event.orderId);
+        if (order === undefined) continue;
+        if (event.type === "accepted") order.accept(now);
+        else order.reject(now, event.reason);
+        this.#touch(order);
+      }
+    }
+  }
+
+  #expire(now: number): void {
+    for (const order of this.#openOrders()) {
+      if (
+        now >= order.snapshot().expiresAt &&
+        (order.status === "accepted" || order.status === "partially_filled")
+      ) {
+        this.#ports.venue.cancel(order.id);
+        order.expire(now);
+        this.#touch(order);
+      }
+    }
+  }
+
+  #enforceMaxLoss(now: number): void {
+    const valuation = this.#ports.portfolio.valuation(now);
+    for (const managed of this.#strategies.values()) {
+      const maxLoss = managed.snapshot.limits.maxLoss;
+      if (maxLoss <= 0 || !canTransition(managed.snapshot.status, "error")) continue;
+      const pnl =
+        valuation.strategies.find((s) => s.strategyId === managed.snapshot.id)?.totalPnl ?? 0;
+      if (pnl <= -maxLoss)
+        this.#fail(managed, `max loss reached: PnL ${round8(pnl)} ≤ −${maxLoss}`, now);
+    }
+  }
+
+  #fail(managed: ManagedStrategy, reason: string, now: number): void {
+    this.#cancelWhere((o) => o.strategyId === managed.snapshot.id, now, reason);
+    this.#setStatus(managed, "error", reason, now);
+  }
+
+  #pause(managed: ManagedStrategy, reason: string, now: number): void {
+    this.#cancelWhere(
+      (o) => o.strategyId === managed.snapshot.id,
+      now,
+      `strategy paused: ${reason}`,
+    );
+    this.#setStatus(managed, "paused", reason, now);
+  }
+
+  #closePositions(
+    matches: (p: PositionSnapshot) => boolean,
+    now: number,
+    reason: string,
+  ): OrderSnapshot[] {
+    const placed: OrderSnapshot[] = [];
+    for (const position of this.#ports.portfolio.positions()) {
+      if (position.quantity === 0 || !matches(position)) continue;
+      const order = this.#place(
+        undefined,
+        position.instrument,
+        {
+          side: position.quantity > 0 ? "sell" : "buy",
+          type: "market",
+          quantity: Math.abs(position.quantity),
+        },
+        now,
+        { owner: position.strategyId, reason },
+      );
+      placed.push(order.snapshot());
+    }
+    return placed;
+  }
+
+  #cancelWhere(matches: (order: Order) => boolean, now: number, reason: string): string[] {
+    const cancelled: string[] = [];
+    for (const order of this.#openOrders(matches)) {
+      this.#cancel(order, now, reason);
+      cancelled.push(order.id);
+    }
+    return cancelled;
+  }
+
+  #cancel(order: Order, now: number, reason: string): void {
+    this.#ports.venue.cancel(order.id);
+    order.cancel(now, reason);
+    this.#touch(order);
+  }
+
+  #setStatus(managed: ManagedStrategy, status: StrategyStatus, reason: string, now: number): void {
+    const from = managed.snapshot.status;
+    if (from === status) return;
+    const { startedAt: _s, stoppedAt: _t, ...rest } = managed.snapshot;
+    const startedAt = status === "active" ? now : managed.snapshot.startedAt;
+    const stoppedAt = status === "stopped" || status === "error" ? now : managed.snapshot.stoppedAt;
+    managed.snapshot = {
+      ...rest,
+      status,
+      statusReason: reason,
+      updatedAt: now,
+      ...(startedAt === undefined ? {} : { startedAt }),
+      ...(stoppedAt === undefined ? {} : { stoppedAt }),
+    };
+    this.#pending.strategies.set(managed.snapshot.id, managed.snapshot);
+  }
+
+  #strategyExposure(managed: ManagedStrategy, instrument: string, side: OrderSide) {
+    const id = managed.snapshot.id;
+    const position = this.#ports.portfolio.position(id, instrument);
+    const positions = this.#ports.portfolio.positions().filter((p) => p.strategyId === id);
+    const open = this.#openOrders((o) => o.strategyId === id);
+    const notional =
+      positions.reduce((sum, p) => sum + p.exposure, 0) +
+      open.reduce((sum, o) => sum + o.remaining * this.#priceOf(o.snapshot()), 0);
+    return {
+      maxPosition: managed.snapshot.limits.maxPosition,
+      maxNotional: managed.snapshot.limits.maxNotional,
+      maxOpenOrders: managed.snapshot.limits.maxOpenOrders,
+      position: position.quantity,
+      openQuantitySameSide: this.#openQuantity(
+        (o) => o.strategyId === id && o.instrument === instrument,
+        side,
+      ),
+      notional,
+      openOrders: open.length,
+    };
+  }
+
+  #openQuantity(matches: (order: Order) => boolean, side: OrderSide): number {
+    return round8(
+      this.#openOrders((o) => matches(o) && o.side === side).reduce(
+        (sum, o) => sum + o.remaining,
+        0,
+      ),
+    );
+  }
+
+  #openOrders(matches: (order: Order) => boolean = () => true): Order[] {
+    return [...this.#orders.values()].filter((order) => order.isOpen && matches(order));
+  }
+
+  #priceOf(order: OrderSnapshot): number {
+    return order.limitPrice ?? this.#markOf(order.instrument);
+  }
+
+  #markOf(instrument: string): number {
+    const quote = this.#quotes.get(instrument);
+    return quote === undefined ? (this.#ports.portfolio.markOf(instrument) ?? 0) : midOf(quote);
+  }
+
+  #touch(order: Order): void {
+    const snapshot = order.snapshot();
+    this.#pending.orders.set(snapshot.id, snapshot);
+    if (!order.isOpen) this.#remember(order.id);
+  }
+
+  #remember(closedId: string): void {
+    this.#closedOrderIds.push(closedId);
+    const keep = this.#options.closedOrderHistory ?? 10_000;
+    while (this.#closedOrderIds.length > keep) {
+      const oldest = this.#closedOrderIds.shift();
+      if (oldest !== undefined) this.#orders.delete(oldest);
+    }
+  }
+
+  #need(id: string): ManagedStrategy {
+    const managed = this.#strategies.get(id);
+    if (managed === undefined) throw new EngineRequestError("not_found", `unknown strategy ${id}`);
+    return managed;
+  }
+
+  #flush(): void {
+    const pending = this.#pending;
+    if (
+      pending.strategies.size +
+        pending.orders.size +
+        pending.fills.length +
+        pending.positions.size ===
+      0
+    )
+      return;
+    this.#pending = emptyPending();
+    this.#ports.onChanges({
+      strategies: [...pending.strategies.values()],
+      orders: [...pending.orders.values()],
+      fills: pending.fills,
+      positions: [...pending.positions.values()],
+    });
+  }
+}
+
+function emptyPending() {
+  return {
+    strategies: new Map<string, StrategySnapshot>(),
+    orders: new Map<string, OrderSnapshot>(),
+    fills: [] as Fill[],
+    positions: new Map<string, PositionSnapshot>(),
+  };
+}
+
+function keyOf(position: PositionSnapshot): string {
+  return `${position.strategyId}\u0000${position.instrument}`;
+}
+
+function sequenceOf(clientOrderId: string): number {
+  const match = /-(\d+)$/.exec(clientOrderId);
+  return match === null ? 0 : Number(match[1]);
+}

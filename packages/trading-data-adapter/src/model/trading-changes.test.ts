@@ -1,0 +1,65 @@
+import { ValidationError } from "@tse/market-data-adapter";
+import { describe, expect, it } from "vitest";
+import {
+  sampleOrder,
+  samplePosition,
+  sampleStrategy,
+  sampleTrade,
+} from "../contract/trading-samples.js";
+import { countChanges, type TradingChanges, validateTradingChanges } from "./trading-changes.js";
+
+describe("validateTradingChanges", () => {
+  it("fills absent lists and keeps the last record per key, the first per trade id", () => {
+    const v1 = sampleOrder(1, "s1", { status: "submitted" });
+    const v2 = sampleOrder(1, "s1", { status: "accepted" });
+    const other = sampleOrder(2, "s1");
+    const trade = sampleTrade(1, v1);
+    const valid = validateTradingChanges({
+      orders: [v1, other, v2],
+      trades: [trade, { ...trade, price: 1 }, sampleTrade(2, v1)],
+      positions: [samplePosition("s1", "BTC-USD", { quantity: 1 }), samplePosition("s1")],
+    });
+    expect(valid.strategies).toEqual([]);
+    expect(valid.orders.map((o) => [o.orderId, o.status])).toEqual([
+      [other.orderId, "pending"],
+      [v1.orderId, "accepted"],
+    ]);
+    expect(valid.trades.map((t) => t.price)).toEqual([trade.price, trade.price]);
+    expect(valid.positions).toEqual([samplePosition("s1")]);
+    expect(countChanges(valid)).toBe(5);
+  });
+
+  it("names the list, the position and the field of the first bad record", () => {
+    const bad: TradingChanges = {
+      strategies: [sampleStrategy("s1")],
+      orders: [
+        sampleOrder(1),
+        sampleOrder(2),
+        sampleOrder(3),
+        sampleOrder(4, "s1", { quantity: -1 }),
+      ],
+    };
+    const error = (() => {
+      try {
+        validateTradingChanges(bad);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).field).toBe("orders[3].quantity");
+    expect((error as ValidationError).message).toContain(
+      "orders[3].quantity must be greater than 0",
+    );
+  });
+
+  it("refuses a list that is not an array, and changes that are not an object", () => {
+    expect(() => validateTradingChanges({ trades: {} } as unknown as TradingChanges)).toThrow(
+      /^trades must be an array/,
+    );
+    expect(() => validateTradingChanges(null as unknown as TradingChanges)).toThrow(
+      ValidationError,
+    );
+  });
+});

@@ -1,0 +1,8 @@
+import type { Migration } from "@tse/market-data-adapter";
+import { createTradingTables } from "./0001-create-trading-tables.js";
+
+/**
+ * Every migration of the trading tables, in version order. Append new versions; never edit or
+ * remove an applied one (databases already recorded it as done).
+ */
+export const TRADING_MIGRATIONS: readonly Migration[] = Object.freeze([createTradingTables]);

@@ -1,0 +1,249 @@
+import type { ServiceIdentity } from "@tse/instance-naming";
+import {
+  type AdapterLog,
+  type AdapterProbe,
+  type DependencyHealth,
+  MigrationError,
+  type PostgresPoolOptions,
+  postgresHealthCheck,
+} from "@tse/market-data-adapter";
+import type { MetricsPort } from "@tse/metrics-port";
+import postgres from "postgres";
+import { MemoryTradingStore } from "./memory/memory-trading-store.js";
+import { migrateTradingSchema, TRADING_COMPONENT } from "./postgres/migrate-trading-schema.js";
+import { PostgresTradingStore } from "./postgres/postgres-trading-store.js";
+import type { TradingStore } from "./repositories/trading-store.js";
+import {
+  type TradingFlushResult,
+  TradingWrites,
+  type TradingWritesOptions,
+  type TradingWritesStatus,
+} from "./write-behind/trading-writes.js";
+
+/** Configuration of {@link createTradingDataAdapter}. */
+export interface TradingDataAdapterConfig {
+  /** Where this instance's data lives: its schema (a `ServiceIdentity` fits). */
+  readonly identity: Pick<ServiceIdentity, "schema">;
+  /** `POSTGRES_URL`; absent or blank means the in-memory store. */
+  readonly postgresUrl?: string | undefined;
+  /** Pool settings (`maxConnections` = `MAX_CONNECTIONS`, default 10). */
+  readonly postgres?: PostgresPoolOptions;
+  /** The component the migrations are recorded for (default `trading-system-engine`). */
+  readonly component?: string;
+  /** Retry tuning of the write-behind queue. */
+  readonly writes?: TradingWritesOptions;
+  /** Where the persistence metrics go. */
+  readonly metrics: MetricsPort;
+  /** Where outages are reported (default: nowhere). */
+  readonly log?: AdapterLog;
+}
+
+/** What {@link TradingDataAdapter.health} reports. */
+export interface TradingDataAdapterHealth {
+  /** Postgres (or memory) works and the write-behind queue's last commit succeeded. */
+  readonly ok: boolean;
+  readonly postgres: DependencyHealth;
+  readonly writes: TradingWritesStatus;
+}
+
+/** What {@link TradingDataAdapter.close} achieved. */
+export interface TradingDataAdapterCloseResult extends TradingFlushResult {
+  /** Records left uncommitted (lost) when `flushed` is false; 0 otherwise. */
+  readonly pending: number;
+}
+
+/**
+ * The trading engine's persistence behind one life cycle.
+ *
+ * Contract:
+ * - {@link store} and {@link writes} may be used after {@link connect} resolved (changes may be
+ *   enqueued before; they are committed once connected), not after {@link close}.
+ * - The engine's hot path writes through {@link writes}; reads (and a synchronous commit where
+ *   it must know the outcome) go to {@link store}, which fails at once while Postgres is down.
+ */
+export interface TradingDataAdapter {
+  readonly backend: "postgres" | "memory";
+  readonly store: TradingStore;
+  readonly writes: TradingWrites;
+
+  /**
+   * Migrates the instance schema (creating it when missing, under the advisory lock, so two
+   * instances connecting together do not race) and starts the write-behind writer. Rejects with
+   * a `MigrationError` when the role may not create what it needs, or an error naming the
+   * unreachable server (`host:port/database`, never the password). `signal` aborted before or
+   * during the migration rejects with its reason (a migration already running completes).
+   */
+  connect(signal?: AbortSignal): Promise<void>;
+
+  /**
+   * Checks Postgres for real (a query) and that the write-behind queue's last commit succeeded.
+   * Never rejects; gives up when `signal` aborts.
+   */
+  health(signal?: AbortSignal): Promise<TradingDataAdapterHealth>;
+
+  /** The check of {@link health} as a readiness probe; `"disabled"` in memory. */
+  readinessProbes(): { readonly postgres: AdapterProbe };
+
+  /**
+   * Flushes the write-behind queue (waiting up to `timeoutMs`, default 5 000), then ends the
+   * Postgres pool. Idempotent.
+   */
+  close(timeoutMs?: number): Promise<TradingDataAdapterCloseResult>;
+}
+
+const MEMORY: DependencyHealth = Object.freeze({ ok: true, detail: "memory" });
+
+/**
+ * Builds the adapter: the Postgres store in the identity's schema when `postgresUrl` is set,
+ * the in-memory store otherwise, and the write-behind queue in front of it. Nothing connects
+ * until {@link TradingDataAdapter.connect}.
+ */
+export function createTradingDataAdapter(config: TradingDataAdapterConfig): TradingDataAdapter {
+  const { metrics } = config;
+  const log: AdapterLog = config.log ?? (() => undefined);
+  const { schema } = config.identity;
+  const postgresUrl = nonEmpty(config.postgresUrl);
+  const sql = postgresUrl === undefined ? undefined : openPool(postgresUrl, config.postgres ?? {});
+  const store: TradingStore =
+    sql === undefined ? new MemoryTradingStore() : new PostgresTradingStore(sql, { schema });
+  const writes = new TradingWrites(
+    {
+      store,
+      metrics,
+      onCommitError: (error, consecutiveFailures) =>
+        log(consecutiveFailures === 1 ? "warn" : "error", "trading commit failed; will retry", {
+          error: messageOf(error),
+          consecutiveFailures,
+          pending: writes.pending,
+        }),
+    },
+    config.writes,
+  );
+  const postgresProbe = sql === undefined ? undefined : postgresHealthCheck(sql);
+  let closed: Promise<TradingDataAdapterCloseResult> | undefined;
+
+  async function postgresHealth(signal: AbortSignal): Promise<DependencyHealth> {
+    if (postgresProbe === undefined) return MEMORY;
+    try {
+      await postgresProbe(signal);
+    } catch (error) {
+      return { ok: false, detail: `query failed: ${messageOf(error)}` };
+    }
+    const status = writes.status();
+    if (!status.healthy) {
+      return {
+        ok: false,
+        detail: `trading commits failing (${status.pending} changes queued): ${status.lastError ?? "unknown error"}`,
+      };
+    }
+    return { ok: true, detail: "ok" };
+  }
+
+  return {
+    backend: sql === undefined ? "memory" : "postgres",
+    store,
+    writes,
+
+    async connect(signal) {
+      signal?.throwIfAborted();
+      if (sql !== undefined && postgresUrl !== undefined) {
+        const migration = migrateTradingSchema(sql, {
+          schema,
+          component: config.component ?? TRADING_COMPONENT,
+        });
+        try {
+          await (signal === undefined ? migration : abortable(migration, signal));
+        } catch (error) {
+          if (error instanceof MigrationError || error === signal?.reason) throw error;
+          throw new Error(
+            `Postgres at ${describeServer(postgresUrl)} is not usable: ${messageOf(error)}`,
+            { cause: error },
+          );
+        }
+      }
+      writes.start();
+    },
+
+    async health(signal = new AbortController().signal) {
+      const result = await postgresHealth(signal);
+      const status = writes.status();
+      return { ok: result.ok && status.healthy, postgres: result, writes: status };
+    },
+
+    readinessProbes() {
+      return {
+        postgres:
+          sql === undefined
+            ? "disabled"
+            : async (signal: AbortSignal) => {
+                const result = await postgresHealth(signal);
+                if (!result.ok) throw new Error(result.detail);
+              },
+      };
+    },
+
+    close(timeoutMs = 5_000) {
+      closed ??= (async () => {
+        const { flushed } = await writes.close(timeoutMs);
+        const pending = flushed ? 0 : writes.pending;
+        if (!flushed) log("error", "closing with uncommitted trading changes", { pending });
+        // A short grace: postgres.js can keep a connection killed mid-write "ending" until
+        // this timeout destroys it.
+        await sql?.end({ timeout: 1 });
+        return { flushed, pending };
+      })();
+      return closed;
+    },
+  };
+}
+
+function openPool(url: string, options: PostgresPoolOptions): postgres.Sql {
+  const statementTimeoutMs = options.statementTimeoutMs ?? 30_000;
+  return postgres(url, {
+    max: options.maxConnections ?? 10,
+    connect_timeout: options.connectTimeoutSeconds ?? 5,
+    idle_timeout: options.idleTimeoutSeconds ?? 30,
+    onnotice: () => undefined,
+    connection: {
+      application_name: "tse-trading-data-adapter",
+      ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
+    },
+  });
+}
+
+/** `promise`, or a rejection with `signal.reason` as soon as `signal` aborts. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+/** `host:port/database` of a server URL: enough to find it, never its credentials. */
+function describeServer(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.host}${parsed.pathname === "/" ? "" : parsed.pathname}`;
+  } catch {
+    return "(unparseable URL)";
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,5 +1,40 @@
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { ServiceDefinition } from "@tse/service-kit";
+import { hostname } from "node:os";
+import { performance } from "node:perf_hooks";
+import { fromJson } from "@bufbuild/protobuf";
+import {
+  createRedisConnection,
+  type RedisConnection,
+  RedisServiceRegistry,
+  type ServiceRegistration,
+} from "@tse/market-data-adapter";
+import { StartStrategyRequestSchema } from "@tse/proto/trading/v1/trading_pb";
+import { ConfigError, type ServiceDefinition } from "@tse/service-kit";
+import { createTradingDataAdapter } from "@tse/trading-data-adapter";
+import { registerRiskV1 } from "./adapters/connect/risk-v1-service.js";
+import { registerTradingV1, toDeskStartRequest } from "./adapters/connect/trading-v1-service.js";
+import { tradingRestRoutes } from "./adapters/http/trading-rest-routes.js";
+import { SimulatorCatalog } from "./adapters/market-data/simulator-catalog.js";
+import { SimulatorPriceFeed } from "./adapters/market-data/simulator-price-feed.js";
+import { StoreTradingHistory } from "./adapters/persistence/store-trading-history.js";
+import {
+  fromOrderRecord,
+  fromPositionRecord,
+  fromStrategyRecord,
+} from "./adapters/persistence/trading-records.js";
+import {
+  buildStrategy,
+  type StartStrategyRequest,
+  strategyOf,
+  TradingDesk,
+} from "./application/trading-desk.js";
+import { resolveStrategyLimits } from "./domain/engine/strategy-lifecycle.js";
+import { TradingEngine } from "./domain/engine/trading-engine.js";
+import { PaperVenue } from "./domain/execution/paper-venue.js";
+import { Portfolio } from "./domain/portfolio/portfolio.js";
+import { RiskManager } from "./domain/risk/risk-manager.js";
+import { engineSettings } from "./settings.js";
 
 const packageJson = JSON.parse(
   readFileSync(new URL("../package.json", import.meta.url), "utf8"),
@@ -7,20 +42,271 @@ const packageJson = JSON.parse(
   version: string;
 };
 
-/** The service-specific settings (none yet: the kit's common settings cover identity and ports). */
-const settings = {} as const;
+/** Real time between order-expiry sweeps and gauge refreshes. */
+const HOUSEKEEPING_INTERVAL_MS = 1_000;
 
 /**
- * The trading-engine service: its identity defaults (DESIGN §3), its ports (DESIGN §4) and its
- * composition. It runs fully in memory, so its Postgres and Redis readiness checks are disabled.
+ * The trading-engine service: its identity defaults (DESIGN §3), ports (DESIGN §4) and
+ * composition root — the trading data adapter (Postgres or memory), the state restored from it,
+ * the domain engine (risk, paper venue, portfolio) behind the desk, the simulator's price feed
+ * (by URL or discovery), the Connect services and REST reads, readiness (store, discovery, feed)
+ * and the shutdown order (stop the feed, end streams, deregister, flush, close).
  */
-export const serviceDefinition: ServiceDefinition<typeof settings> = {
+export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
   serviceName: "trading-system-engine",
   version: packageJson.version,
   summary: "trading strategies against the simulator's live feed",
   ports: { http: 8083, grpc: 50053 },
-  settings,
-  compose: () => ({
-    readiness: { postgres: "disabled", redis: "disabled" },
-  }),
+  settings: engineSettings,
+  async compose({ config, identity, logger, metrics, shutdownSignal }) {
+    const bootRequests = parseBootStrategies(config.bootStrategies);
+    const adapter = createTradingDataAdapter({
+      identity,
+      postgresUrl: config.postgresUrl,
+      postgres: { maxConnections: config.maxConnections },
+      metrics,
+      log: (level, message, fields) => logger[level](fields, message),
+    });
+    await adapter.connect(shutdownSignal);
+
+    let redis: RedisConnection | undefined;
+    let registry: RedisServiceRegistry | undefined;
+    if (config.redisUrl !== undefined) {
+      redis = createRedisConnection({
+        url: config.redisUrl,
+        namespace: identity,
+        onError: (error) => logger.warn({ err: error }, "redis connection error"),
+      });
+      await redis.connect(shutdownSignal);
+      registry = new RedisServiceRegistry({ connection: redis });
+    }
+    const endpoint = async (): Promise<string> => {
+      if (config.marketDataUrl !== undefined) return config.marketDataUrl;
+      if (registry === undefined) return "http://localhost:50051";
+      const simulators = await registry.discover("market-data-simulator");
+      const chosen =
+        config.marketDataInstance === undefined || config.marketDataInstance === ""
+          ? simulators[0]
+          : simulators.find((s) => s.instance === config.marketDataInstance);
+      if (chosen === undefined) {
+        throw new Error(
+          `no market-data-simulator ${config.marketDataInstance ?? ""} registered in discovery`,
+        );
+      }
+      return `http://${chosen.host}:${chosen.grpcPort}`;
+    };
+
+    let desk: TradingDesk | undefined;
+    const portfolio = new Portfolio(config.initialCapital);
+    const engine = new TradingEngine(
+      {
+        venue: new PaperVenue(
+          {
+            takerFeeBps: config.takerFeeBps,
+            makerFeeBps: config.makerFeeBps,
+            slippageBps: config.slippageBps,
+          },
+          randomUUID,
+        ),
+        risk: new RiskManager({
+          maxPositionSize: config.maxPositionSize,
+          instrumentMaxPositionSizes: {},
+          maxTotalNotional: config.riskLimitThreshold,
+          maxOrdersPerSecond: config.maxOrdersPerSecond,
+          maxDrawdown: config.maxDrawdown,
+        }),
+        portfolio,
+        createStrategy: strategyOf,
+        newId: randomUUID,
+        onChanges: (changes) => desk?.handleChanges(changes),
+        onRiskRejection: (rejection) => desk?.handleRejection(rejection),
+        timeRiskCheck: () => desk?.timeRiskCheck() ?? (() => undefined),
+      },
+      {
+        orderTimeoutMs: config.orderTimeoutSeconds * 1_000,
+        cooldownMs: config.strategyCooldownSeconds * 1_000,
+        session: Date.now().toString(36),
+      },
+    );
+
+    const stored = await adapter.store.loadState();
+    engine.restore({
+      strategies: stored.strategies.map(fromStrategyRecord),
+      openOrders: await Promise.all(
+        stored.openOrders.map(async (order) =>
+          fromOrderRecord(order, await adapter.store.listTrades({ orderId: order.orderId })),
+        ),
+      ),
+      positions: stored.positions.map(fromPositionRecord),
+    });
+    logger.info(
+      {
+        strategies: stored.strategies.length,
+        openOrders: stored.openOrders.length,
+        positions: stored.positions.length,
+      },
+      "trading state restored",
+    );
+
+    desk = new TradingDesk(
+      {
+        engine,
+        history: new StoreTradingHistory(adapter, (error) =>
+          logger.error({ err: error }, "a change was refused by the store"),
+        ),
+        catalog: new SimulatorCatalog(endpoint),
+        metrics,
+        now: Date.now,
+        newId: randomUUID,
+        elapsedMs: () => performance.now(),
+      },
+      { maxStreams: config.maxStreams, maxStreamBacklog: 10_000 },
+    );
+    const tradingDesk = desk;
+    for (const request of bootRequests) {
+      if (stored.strategies.some((s) => s.strategyId === request.id)) continue;
+      await tradingDesk.startStrategy(request, { checkInstruments: false }).then(
+        (strategy) => logger.info({ strategy: strategy.id }, "boot strategy started"),
+        (error: unknown) =>
+          logger.error({ err: error, strategy: request.id }, "boot strategy refused"),
+      );
+    }
+
+    metrics.describe("trading_market_data_stale", "gauge", {
+      help: "1 while the market data feed is stale or not connected.",
+    });
+    metrics.describe("trading_market_data_reconnects_total", "counter", {
+      help: "Failed market data connections or broken streams.",
+    });
+    metrics.setGauge("trading_market_data_stale", 1);
+    const feed = new SimulatorPriceFeed(
+      {
+        endpoint,
+        instruments: [],
+        staleAfterMs: config.marketDataStaleMs,
+        backoff: { initialMs: 200, maxMs: 5_000 },
+      },
+      {
+        onQuote: (quote) => tradingDesk.onQuote(quote),
+        onState: (state, detail) => {
+          logger.info({ state, detail }, "market data feed");
+          metrics.setGauge("trading_market_data_stale", state === "live" ? 0 : 1);
+          if (state === "stale") engine.setFeedStale(true, Date.now());
+          if (state === "live") engine.setFeedStale(false, Date.now());
+        },
+        onDisconnect: (error, retryInMs) => {
+          metrics.incCounter("trading_market_data_reconnects_total");
+          logger.warn({ err: error, retryInMs }, "market data stream lost; reconnecting");
+        },
+      },
+    );
+    feed.start();
+    const housekeeping = setInterval(() => {
+      engine.expireOrders(Date.now());
+      tradingDesk.recordGauges();
+    }, HOUSEKEEPING_INTERVAL_MS);
+    housekeeping.unref();
+
+    const ttlMs = 3 * config.healthCheckIntervalSeconds * 1_000;
+    const instance = identity.constantLabels.instance;
+    let registration: ServiceRegistration | undefined;
+    let heartbeat: NodeJS.Timeout | undefined;
+
+    return {
+      routes: (router) => {
+        registerTradingV1(router, tradingDesk, Date.now);
+        registerRiskV1(router, engine, Date.now);
+      },
+      rest: tradingRestRoutes(tradingDesk, Date.now),
+      readiness: {
+        ...adapter.readinessProbes(),
+        redis:
+          redis === undefined
+            ? "disabled"
+            : async (signal: AbortSignal) => {
+                const health = await (redis as RedisConnection).health(signal);
+                if (!health.ok) throw new Error(health.reason);
+              },
+        market_data: async () => {
+          if (feed.state !== "live") {
+            const since =
+              feed.lastQuoteAt === 0
+                ? "never received a quote"
+                : `last quote ${new Date(feed.lastQuoteAt).toISOString()}`;
+            throw new Error(`market data ${feed.state}: ${since}`);
+          }
+        },
+      },
+      async onListening(ports) {
+        if (registry === undefined) return;
+        const at = new Date();
+        registration = {
+          service: identity.serviceName,
+          instance,
+          version: identity.version,
+          host: config.host === "0.0.0.0" || config.host === "::" ? hostname() : config.host,
+          httpPort: ports.http,
+          grpcPort: ports.grpc,
+          status: "healthy",
+          environment: identity.environment,
+          registeredAt: at,
+          lastHeartbeat: at,
+        };
+        const activeRegistry = registry;
+        const current = registration;
+        heartbeat = setInterval(() => {
+          activeRegistry
+            .heartbeat(current, ttlMs)
+            .catch((error: unknown) => logger.warn({ err: error }, "discovery heartbeat failed"));
+        }, config.healthCheckIntervalSeconds * 1_000);
+        heartbeat.unref();
+        await registry.register(registration, ttlMs);
+      },
+      onShutdown: [
+        async () => {
+          clearInterval(housekeeping);
+          await feed.stop();
+          tradingDesk.orderUpdates.closeAll();
+          tradingDesk.positionUpdates.closeAll();
+        },
+        async () => {
+          clearInterval(heartbeat);
+          if (registry !== undefined) await registry.deregister(identity.serviceName, instance);
+          await redis?.close();
+        },
+        async (remainingMs) => {
+          const { flushed, pending } = await adapter.close(Math.max(100, remainingMs - 500));
+          if (!flushed) throw new Error(`${pending} trading changes not written`);
+        },
+      ],
+    };
+  },
 };
+
+/** `BOOT_STRATEGIES` as start requests; a ConfigError naming it when it is not valid. */
+function parseBootStrategies(raw: string | undefined): StartStrategyRequest[] {
+  if (raw === undefined || raw.trim() === "") return [];
+  try {
+    const list: unknown = JSON.parse(raw);
+    if (!Array.isArray(list)) throw new Error("must be a JSON array");
+    return list.map((item, index) => {
+      try {
+        const request = toDeskStartRequest(fromJson(StartStrategyRequestSchema, item));
+        if (request.id === undefined || request.id === "")
+          throw new Error("strategyId is required");
+        buildStrategy(request);
+        resolveStrategyLimits(request.limits);
+        return request;
+      } catch (error) {
+        throw new Error(
+          `entry ${index}: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    });
+  } catch (error) {
+    throw new ConfigError(
+      "BOOT_STRATEGIES",
+      `invalid configuration: BOOT_STRATEGIES (--boot-strategies) ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}

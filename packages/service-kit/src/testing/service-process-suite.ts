@@ -18,6 +18,11 @@ export interface ServiceProcessExpectations {
   readonly defaultPorts: { readonly http: number; readonly grpc: number };
   /** Default Redis namespace of a single instance (`market:data:`, `trading:engine:`). */
   readonly defaultNamespace: string;
+  /**
+   * Readiness checks that fail while the service runs alone (e.g. `market_data` of a service
+   * that needs another one): the suite then expects 503 with exactly these checks in error.
+   */
+  readonly peerChecks?: readonly string[];
   /** The service's own invalid settings, each with the variable the refusal must name. */
   readonly invalidSettings?: readonly (readonly [Record<string, string>, string])[];
 }
@@ -97,9 +102,16 @@ export function describeServiceProcess(expected: ServiceProcessExpectations): vo
         });
       });
 
-      it("is ready, serves metrics with its constant labels and gRPC health on the gRPC port", async () => {
+      it("reports readiness, serves metrics with its constant labels and gRPC health on the gRPC port", async () => {
         const ready = await fetch(`http://127.0.0.1:${service.httpPort}/api/v1/ready`);
-        expect(ready.status).toBe(200);
+        const peers = expected.peerChecks ?? [];
+        expect(ready.status).toBe(peers.length === 0 ? 200 : 503);
+        const { checks } = (await ready.json()) as { checks: Record<string, string> };
+        for (const [name, result] of Object.entries(checks)) {
+          expect(result.startsWith("error") ? "error" : "ok", name).toBe(
+            peers.includes(name) ? "error" : "ok",
+          );
+        }
         const metrics = await (await fetch(`http://127.0.0.1:${service.httpPort}/metrics`)).text();
         const constantLabels = [
           `service="${expected.serviceName}"`,

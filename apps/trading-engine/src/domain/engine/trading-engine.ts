@@ -1,9 +1,9 @@
 import type { ExecutionVenue, VenueEvent } from "../execution/execution-venue.js";
 import { type Fill, Order, type OrderSide, type OrderSnapshot } from "../orders/order.js";
-import type { Portfolio, PortfolioValuation } from "../portfolio/portfolio.js";
+import type { MarkedPosition, Portfolio, PortfolioValuation } from "../portfolio/portfolio.js";
 import type { PositionSnapshot } from "../portfolio/position.js";
-import { positionLimitOf } from "../risk/risk-limits.js";
-import type { RiskManager, RiskRejection } from "../risk/risk-manager.js";
+import { positionLimitOf, type RiskLimits, type RiskLimitsChange } from "../risk/risk-limits.js";
+import type { CircuitBreakerState, RiskManager, RiskRejection } from "../risk/risk-manager.js";
 import { round8 } from "../shared/decimal.js";
 import { type MarketQuote, midOf } from "../shared/market-quote.js";
 import type { OrderIntent, StrategyType, TradingStrategy } from "../strategies/trading-strategy.js";
@@ -47,6 +47,11 @@ export interface TradingEnginePorts {
   readonly onChanges: (changes: EngineChanges) => void;
   /** Told about each order a risk check refused. */
   readonly onRiskRejection?: (rejection: RiskRejection, order: OrderSnapshot) => void;
+  /**
+   * Times the pre-trade checks: called before each, it returns a function called after with
+   * nothing; the caller measures (the domain has no clock of that resolution).
+   */
+  readonly timeRiskCheck?: () => () => void;
 }
 
 /** Engine timing (DESIGN §7 settings). */
@@ -57,6 +62,11 @@ export interface TradingEngineOptions {
   readonly cooldownMs: number;
   /** Closed orders kept in memory for queries (the store keeps them all). */
   readonly closedOrderHistory?: number;
+  /**
+   * Distinguishes this run's client order ids (`<strategy>-<session>-<n>`) from those of
+   * earlier runs, which the store keeps unique per strategy; e.g. the start time in base 36.
+   */
+  readonly session?: string;
 }
 
 /** A request to start a strategy. */
@@ -79,6 +89,23 @@ export interface StrategyPerformance {
   readonly fillCount: number;
   readonly tradedNotional: number;
   readonly openOrderCount: number;
+}
+
+/** How much of each risk limit is used (a ratio of 0 when the limit is off). */
+export interface RiskUtilization {
+  readonly instruments: readonly {
+    readonly instrument: string;
+    readonly netPosition: number;
+    readonly maxPositionSize: number;
+    readonly utilization: number;
+  }[];
+  readonly totalNotional: number;
+  readonly totalNotionalUtilization: number;
+  readonly ordersLastSecond: number;
+  readonly orderRateUtilization: number;
+  readonly drawdown: number;
+  readonly drawdownUtilization: number;
+  readonly rejectedOrders: number;
 }
 
 /** Which orders {@link TradingEngine.orders} returns. */
@@ -163,10 +190,6 @@ export class TradingEngine {
       this.#orders.set(snapshot.id, Order.restore(snapshot));
       if (snapshot.status === "accepted" || snapshot.status === "partially_filled")
         working.push(snapshot);
-      const owner =
-        snapshot.strategyId === undefined ? undefined : this.#strategies.get(snapshot.strategyId);
-      if (owner !== undefined)
-        owner.orderSequence = Math.max(owner.orderSequence, sequenceOf(snapshot.clientOrderId));
     }
     this.#ports.venue.restore(working);
     this.#ports.portfolio.restore(state.positions);
@@ -454,6 +477,55 @@ export class TradingEngine {
     return orders;
   }
 
+  /** The circuit breaker. */
+  get breaker(): CircuitBreakerState {
+    return this.#ports.risk.breaker;
+  }
+
+  /** The risk limits in use. */
+  get riskLimits(): RiskLimits {
+    return this.#ports.risk.limits;
+  }
+
+  /** Changes risk limits (see `changeRiskLimits`; a `RangeError` changes nothing). */
+  setRiskLimits(change: RiskLimitsChange): RiskLimits {
+    return this.#ports.risk.setLimits(change);
+  }
+
+  /** How much of each limit is used now. */
+  riskUtilization(now: number): RiskUtilization {
+    const { risk, portfolio } = this.#ports;
+    const limits = risk.limits;
+    const ratio = (used: number, limit: number) => (limit > 0 ? used / limit : 0);
+    const totalNotional = this.totalNotional();
+    const ordersLastSecond = risk.ordersLastSecond(now);
+    const drawdown = portfolio.valuation(now).drawdown;
+    return {
+      instruments: this.instrumentsInUse().map((instrument) => {
+        const net = portfolio.netPosition(instrument);
+        const max = positionLimitOf(limits, instrument);
+        return {
+          instrument,
+          netPosition: net,
+          maxPositionSize: max,
+          utilization: ratio(Math.abs(net), max),
+        };
+      }),
+      totalNotional,
+      totalNotionalUtilization: ratio(totalNotional, limits.maxTotalNotional),
+      ordersLastSecond,
+      orderRateUtilization: ratio(ordersLastSecond, limits.maxOrdersPerSecond),
+      drawdown,
+      drawdownUtilization: ratio(drawdown, limits.maxDrawdown),
+      rejectedOrders: risk.rejectedCount,
+    };
+  }
+
+  /** Every position ever opened, marked, ordered by strategy id then instrument. */
+  positions(): MarkedPosition[] {
+    return this.#ports.portfolio.positions();
+  }
+
   /** The portfolio valued now. */
   valuation(now: number): PortfolioValuation {
     return this.#ports.portfolio.valuation(now);
@@ -545,7 +617,7 @@ export class TradingEngine {
     const clientOrderId =
       managed === undefined
         ? `force-close-${++this.#forceCloseSequence}-${now}`
-        : `${managed.snapshot.id}-${++managed.orderSequence}`;
+        : `${managed.snapshot.id}-${this.#options.session ?? "0"}-${++managed.orderSequence}`;
     const order = new Order({
       id: this.#ports.newId(),
       clientOrderId,
@@ -563,6 +635,7 @@ export class TradingEngine {
     if (managed !== undefined) managed.orderCount += 1;
     const { risk, venue } = this.#ports;
     const price = intent.limitPrice ?? this.#markOf(instrument);
+    const checked = this.#ports.timeRiskCheck?.();
     const rejection = risk.check(
       { strategyId, instrument, side: intent.side, quantity: intent.quantity, price },
       {
@@ -574,6 +647,7 @@ export class TradingEngine {
       managed === undefined ? undefined : this.#strategyExposure(managed, instrument, intent.side),
       closing !== undefined,
     );
+    checked?.();
     if (rejection !== undefined) {
       order.reject(now, rejection.reason);
       this.#touch(order);
@@ -806,9 +880,4 @@ function emptyPending() {
 
 function keyOf(position: PositionSnapshot): string {
   return `${position.strategyId}\u0000${position.instrument}`;
-}
-
-function sequenceOf(clientOrderId: string): number {
-  const match = /-(\d+)$/.exec(clientOrderId);
-  return match === null ? 0 : Number(match[1]);
 }

@@ -1,0 +1,111 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import type { ConnectRouter } from "@connectrpc/connect";
+import {
+  type CircuitBreaker,
+  CircuitBreakerSchema,
+  CircuitBreakerState,
+  CircuitBreakerTrigger,
+  type RiskLimits as RiskLimitsMessage,
+  RiskLimitsSchema,
+  RiskService,
+} from "@tse/proto/trading/v1/risk_pb";
+import type { TradingEngine } from "../../domain/engine/trading-engine.js";
+import type { RiskLimits } from "../../domain/risk/risk-limits.js";
+import type { CircuitBreakerState as DomainBreaker } from "../../domain/risk/risk-manager.js";
+import { toOrderMessage } from "./trading-messages.js";
+import { mapErrors } from "./trading-v1-service.js";
+
+function toLimitsMessage(limits: RiskLimits): RiskLimitsMessage {
+  return create(RiskLimitsSchema, {
+    maxPositionSize: limits.maxPositionSize,
+    instrumentMaxPositionSizes: { ...limits.instrumentMaxPositionSizes },
+    maxTotalNotional: limits.maxTotalNotional,
+    maxOrdersPerSecond: limits.maxOrdersPerSecond,
+    maxDrawdown: limits.maxDrawdown,
+  });
+}
+
+function toBreakerMessage(breaker: DomainBreaker): CircuitBreaker {
+  return create(CircuitBreakerSchema, {
+    state: breaker.engaged ? CircuitBreakerState.ENGAGED : CircuitBreakerState.DISENGAGED,
+    trigger:
+      breaker.trigger === "manual"
+        ? CircuitBreakerTrigger.MANUAL
+        : breaker.trigger === "drawdown"
+          ? CircuitBreakerTrigger.DRAWDOWN
+          : CircuitBreakerTrigger.UNSPECIFIED,
+    reason: breaker.reason,
+    ...(breaker.engagedAt === undefined ? {} : { engagedAt: timestampFromMs(breaker.engagedAt) }),
+    ...(breaker.disengagedAt === undefined
+      ? {}
+      : { disengagedAt: timestampFromMs(breaker.disengagedAt) }),
+  });
+}
+
+/**
+ * `trading.v1.RiskService` on the engine: limits (validated as a whole, nothing changed on a
+ * bad one), status with utilisation, force close, and the circuit breaker.
+ */
+export function registerRiskV1(
+  router: ConnectRouter,
+  engine: TradingEngine,
+  now: () => number,
+): void {
+  router.service(RiskService, {
+    setRiskLimits: (request) =>
+      mapErrors(() => {
+        const l = request.limits;
+        const limits = engine.setRiskLimits({
+          ...(l?.maxPositionSize === undefined ? {} : { maxPositionSize: l.maxPositionSize }),
+          ...(l === undefined ? {} : { instrumentMaxPositionSizes: l.instrumentMaxPositionSizes }),
+          ...(l?.maxTotalNotional === undefined ? {} : { maxTotalNotional: l.maxTotalNotional }),
+          ...(l?.maxOrdersPerSecond === undefined
+            ? {}
+            : { maxOrdersPerSecond: l.maxOrdersPerSecond }),
+          ...(l?.maxDrawdown === undefined ? {} : { maxDrawdown: l.maxDrawdown }),
+        });
+        return { limits: toLimitsMessage(limits) };
+      }),
+
+    getRiskStatus: () => {
+      const at = now();
+      const utilization = engine.riskUtilization(at);
+      return {
+        limits: toLimitsMessage(engine.riskLimits),
+        circuitBreaker: toBreakerMessage(engine.breaker),
+        utilization: {
+          ...utilization,
+          instruments: utilization.instruments.map((i) => ({ ...i })),
+        },
+        timestamp: timestampFromMs(at),
+      };
+    },
+
+    forcePositionClose: (request) =>
+      mapErrors(() => ({
+        orders: engine
+          .forceClose(
+            {
+              ...(request.strategyId === "" ? {} : { strategyId: request.strategyId }),
+              ...(request.instrument === "" ? {} : { instrument: request.instrument }),
+            },
+            request.reason,
+            now(),
+          )
+          .map(toOrderMessage),
+      })),
+
+    enableCircuitBreaker: (request) =>
+      mapErrors(() => {
+        const cancelled = engine.engageCircuitBreaker(request.reason, now());
+        return { circuitBreaker: toBreakerMessage(engine.breaker), cancelledOrderIds: cancelled };
+      }),
+
+    disableCircuitBreaker: () =>
+      mapErrors(() => {
+        engine.releaseCircuitBreaker(now());
+        return { circuitBreaker: toBreakerMessage(engine.breaker) };
+      }),
+  });
+}

@@ -1,0 +1,50 @@
+import type { TradingDataAdapter } from "@tse/trading-data-adapter";
+import type { TradingHistory } from "../../application/trading-desk.js";
+import type { EngineChanges, OrderFilter } from "../../domain/engine/trading-engine.js";
+import type { OrderSnapshot } from "../../domain/orders/order.js";
+import { fromOrderRecord, toTradingChanges } from "./trading-records.js";
+
+/**
+ * The desk's history on the trading data adapter: each operation's changes go to the
+ * write-behind queue as one commit; stored orders are read back with their fills.
+ */
+export class StoreTradingHistory implements TradingHistory {
+  readonly #adapter: TradingDataAdapter;
+  readonly #onError: (error: unknown) => void;
+
+  constructor(adapter: TradingDataAdapter, onError: (error: unknown) => void) {
+    this.#adapter = adapter;
+    this.#onError = onError;
+  }
+
+  record(changes: EngineChanges): void {
+    try {
+      this.#adapter.writes.enqueue(toTradingChanges(changes));
+    } catch (error) {
+      // A record the store refuses is a bug in the engine's bookkeeping: report it loudly, and
+      // keep trading on what the engine holds.
+      this.#onError(error);
+    }
+  }
+
+  async orders(filter: OrderFilter): Promise<OrderSnapshot[]> {
+    const orders = await this.#adapter.store.listOrders({
+      ...(filter.statuses === undefined || filter.statuses.length === 0
+        ? {}
+        : { statuses: filter.statuses }),
+      ...(filter.strategyId === undefined ? {} : { strategyId: filter.strategyId }),
+      ...(filter.instrument === undefined ? {} : { instrument: filter.instrument }),
+      limit: filter.limit ?? 100,
+    });
+    return Promise.all(
+      orders.map(async (order) =>
+        fromOrderRecord(
+          order,
+          order.filledQuantity > 0
+            ? await this.#adapter.store.listTrades({ orderId: order.orderId })
+            : [],
+        ),
+      ),
+    );
+  }
+}

@@ -1,0 +1,371 @@
+import type { MetricsPort } from "@tse/metrics-port";
+import {
+  resolveStrategyLimits,
+  type StrategyLimits,
+  type StrategySnapshot,
+} from "../domain/engine/strategy-lifecycle.js";
+import {
+  type EngineChanges,
+  EngineRequestError,
+  type OrderFilter,
+  type TradingEngine,
+} from "../domain/engine/trading-engine.js";
+import type { OrderSnapshot, OrderStatus } from "../domain/orders/order.js";
+import type { MarkedPosition } from "../domain/portfolio/portfolio.js";
+import type { PositionSnapshot } from "../domain/portfolio/position.js";
+import type { RiskRejection } from "../domain/risk/risk-manager.js";
+import type { MarketQuote } from "../domain/shared/market-quote.js";
+import {
+  type MarketMakingInput,
+  MarketMakingStrategy,
+} from "../domain/strategies/market-making.js";
+import {
+  type MeanReversionInput,
+  MeanReversionStrategy,
+} from "../domain/strategies/mean-reversion.js";
+import type { StrategyType, TradingStrategy } from "../domain/strategies/trading-strategy.js";
+import { UpdateStreamHub } from "./update-stream-hub.js";
+
+/** A request to start a strategy, as the APIs and the boot list give it. */
+export interface StartStrategyRequest {
+  /** 1–64 of `[A-Za-z0-9_-]`; a new UUID when empty. */
+  readonly id?: string;
+  readonly name?: string;
+  readonly type: StrategyType;
+  readonly instruments: readonly string[];
+  /** For `market_making` (and only for it). */
+  readonly marketMaking?: MarketMakingInput;
+  /** For `mean_reversion` (and only for it). */
+  readonly meanReversion?: MeanReversionInput;
+  readonly limits?: Partial<StrategyLimits>;
+}
+
+/** Where the desk keeps what the engine did. */
+export interface TradingHistory {
+  /** Queues one operation's changes for storage (atomically, in order, never waiting). */
+  record(changes: EngineChanges): void;
+  /** Stored orders matching `filter`, most recent first (beyond what the engine keeps). */
+  orders(filter: OrderFilter): Promise<OrderSnapshot[]>;
+}
+
+/** Which instruments the market data feed has. */
+export interface InstrumentCatalog {
+  has(instrument: string): Promise<boolean>;
+}
+
+/** What the desk is wired to. */
+export interface TradingDeskPorts {
+  readonly engine: TradingEngine;
+  readonly history: TradingHistory;
+  readonly catalog: InstrumentCatalog;
+  readonly metrics: MetricsPort;
+  /** Wall-clock ms. */
+  readonly now: () => number;
+  readonly newId: () => string;
+  /** High-resolution ms, for latency histograms. */
+  readonly elapsedMs: () => number;
+}
+
+/** Limits of the update streams. */
+export interface TradingDeskLimits {
+  readonly maxStreams: number;
+  /** Distinct orders or positions a stream may fall behind by before it is ended. */
+  readonly maxStreamBacklog: number;
+}
+
+/** Metric names of the trading engine (DESIGN §8). */
+export const TRADING_METRICS = Object.freeze({
+  orders: "trading_orders_total",
+  fills: "trading_fills_total",
+  rejections: "trading_risk_rejections_total",
+  decision: "trading_strategy_decision_duration_seconds",
+  riskCheck: "trading_risk_check_duration_seconds",
+  position: "trading_position_quantity",
+  strategyPnl: "trading_strategy_pnl",
+  portfolioValue: "trading_portfolio_value",
+  portfolioPnl: "trading_portfolio_pnl",
+  drawdown: "trading_portfolio_drawdown",
+  breaker: "trading_circuit_breaker_engaged",
+  strategies: "trading_strategies",
+});
+
+const STRATEGY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const STRATEGY_STATUSES = ["inactive", "active", "paused", "stopped", "error"] as const;
+
+/**
+ * The trading engine as a service (DESIGN §7, §8): turns API requests into engine commands with
+ * validation, feeds it quotes, and sends every change on — to the store, to the order and
+ * portfolio streams, and to the metrics. One clock (`now`) stamps everything.
+ */
+export class TradingDesk {
+  readonly #ports: TradingDeskPorts;
+  readonly orderUpdates: UpdateStreamHub<OrderSnapshot>;
+  readonly positionUpdates: UpdateStreamHub<PositionSnapshot>;
+  readonly #lastStatus = new Map<string, OrderStatus>();
+
+  constructor(ports: TradingDeskPorts, limits: TradingDeskLimits) {
+    this.#ports = ports;
+    const hubLimits = { maxSubscribers: limits.maxStreams, maxQueue: limits.maxStreamBacklog };
+    this.orderUpdates = new UpdateStreamHub((o) => o.id, hubLimits);
+    this.positionUpdates = new UpdateStreamHub(
+      (p) => `${p.strategyId}\u0000${p.instrument}`,
+      hubLimits,
+    );
+    const { metrics } = ports;
+    metrics.describe(TRADING_METRICS.orders, "counter", {
+      help: "Order status changes, by strategy, side, type and new status.",
+    });
+    metrics.describe(TRADING_METRICS.fills, "counter", {
+      help: "Fills, by strategy, instrument, side and liquidity.",
+    });
+    metrics.describe(TRADING_METRICS.rejections, "counter", {
+      help: "Orders refused by a pre-trade risk check, by limit.",
+    });
+    metrics.describe(TRADING_METRICS.decision, "histogram", {
+      help: "Time from a quote's arrival to the end of every strategy decision on it, seconds.",
+      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+    });
+    metrics.describe(TRADING_METRICS.riskCheck, "histogram", {
+      help: "Time of one pre-trade risk check, seconds.",
+      buckets: [0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.005],
+    });
+    metrics.describe(TRADING_METRICS.position, "gauge", {
+      help: "Signed position, base units, by strategy and instrument.",
+    });
+    metrics.describe(TRADING_METRICS.strategyPnl, "gauge", {
+      help: "PnL of a strategy by kind (realized, unrealized, total), quote currency.",
+    });
+    metrics.describe(TRADING_METRICS.portfolioValue, "gauge", {
+      help: "Portfolio total value, quote currency.",
+    });
+    metrics.describe(TRADING_METRICS.portfolioPnl, "gauge", {
+      help: "Portfolio PnL by kind (realized, unrealized, total).",
+    });
+    metrics.describe(TRADING_METRICS.drawdown, "gauge", {
+      help: "Drawdown of the portfolio from its peak, 0..1.",
+    });
+    metrics.describe(TRADING_METRICS.breaker, "gauge", {
+      help: "1 while the circuit breaker is engaged.",
+    });
+    metrics.describe(TRADING_METRICS.strategies, "gauge", { help: "Strategies by status." });
+  }
+
+  get engine(): TradingEngine {
+    return this.#ports.engine;
+  }
+
+  /** The engine's change sink: store, streams, metrics. Wire it as the engine's `onChanges`. */
+  handleChanges(changes: EngineChanges): void {
+    this.#ports.history.record(changes);
+    const { metrics } = this.#ports;
+    for (const order of changes.orders) {
+      if (this.#lastStatus.get(order.id) === order.status) continue;
+      metrics.incCounter(TRADING_METRICS.orders, {
+        strategy: order.strategyId ?? "",
+        side: order.side,
+        type: order.type,
+        status: order.status,
+      });
+      if (
+        order.status === "pending" ||
+        order.status === "submitted" ||
+        order.status === "accepted" ||
+        order.status === "partially_filled"
+      ) {
+        this.#lastStatus.set(order.id, order.status);
+      } else {
+        this.#lastStatus.delete(order.id);
+      }
+    }
+    for (const fill of changes.fills) {
+      metrics.incCounter(TRADING_METRICS.fills, {
+        strategy: fill.strategyId ?? "",
+        instrument: fill.instrument,
+        side: fill.side,
+        liquidity: fill.liquidity,
+      });
+    }
+    if (changes.orders.length > 0) this.orderUpdates.publish(changes.orders);
+    if (changes.positions.length > 0) this.positionUpdates.publish(changes.positions);
+  }
+
+  /** The engine's rejection sink. */
+  handleRejection(rejection: RiskRejection): void {
+    this.#ports.metrics.incCounter(TRADING_METRICS.rejections, { limit: rejection.limit });
+  }
+
+  /** Times a risk check (the engine's `timeRiskCheck`). */
+  timeRiskCheck(): () => void {
+    const started = this.#ports.elapsedMs();
+    return () =>
+      this.#ports.metrics.observeHistogram(
+        TRADING_METRICS.riskCheck,
+        (this.#ports.elapsedMs() - started) / 1000,
+      );
+  }
+
+  /** Feeds one quote to the engine, timing the decision. */
+  onQuote(quote: MarketQuote): void {
+    const started = this.#ports.elapsedMs();
+    this.#ports.engine.onQuote(quote, this.#ports.now());
+    this.#ports.metrics.observeHistogram(
+      TRADING_METRICS.decision,
+      (this.#ports.elapsedMs() - started) / 1000,
+    );
+  }
+
+  /**
+   * Validates a start request and starts the strategy. `checkInstruments` (default true) asks
+   * the catalog that the feed has each instrument; boot strategies skip it, as the simulator
+   * may not be up yet.
+   */
+  async startStrategy(
+    request: StartStrategyRequest,
+    options: { readonly checkInstruments?: boolean } = {},
+  ): Promise<StrategySnapshot> {
+    const id = request.id === undefined || request.id === "" ? this.#ports.newId() : request.id;
+    if (!STRATEGY_ID.test(id)) {
+      throw new EngineRequestError(
+        "invalid",
+        "strategy_id must be 1-64 characters of A-Z, a-z, 0-9, _ and -",
+      );
+    }
+    if (request.instruments.length === 0)
+      throw new EngineRequestError("invalid", "instruments must name at least one instrument");
+    const instruments = [...new Set(request.instruments)];
+    for (const instrument of instruments) {
+      if (!/^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$/.test(instrument)) {
+        throw new EngineRequestError(
+          "invalid",
+          `instrument ${JSON.stringify(instrument)} must look like BTC-USD`,
+        );
+      }
+    }
+    const name =
+      request.name === undefined || request.name === ""
+        ? `${request.type} ${instruments.join(",")}`
+        : request.name;
+    if (name.length > 200)
+      throw new EngineRequestError("invalid", "name must be at most 200 characters");
+    let strategy: TradingStrategy;
+    let limits: StrategyLimits;
+    try {
+      strategy = buildStrategy(request);
+      limits = resolveStrategyLimits(request.limits);
+    } catch (error) {
+      if (error instanceof RangeError || error instanceof EngineRequestError) {
+        throw error instanceof EngineRequestError
+          ? error
+          : new EngineRequestError("invalid", error.message);
+      }
+      throw error;
+    }
+    for (const instrument of options.checkInstruments === false ? [] : instruments) {
+      if (!(await this.#ports.catalog.has(instrument))) {
+        throw new EngineRequestError(
+          "not_found",
+          `the market data feed has no instrument ${instrument}`,
+        );
+      }
+    }
+    return this.#ports.engine.startStrategy(
+      { id, name, type: request.type, instruments, strategy, limits },
+      this.#ports.now(),
+    );
+  }
+
+  /** Orders matching `filter`: the engine's memory, completed from the store when it has more. */
+  async orders(filter: OrderFilter): Promise<OrderSnapshot[]> {
+    const limit = filter.limit ?? 100;
+    const inMemory = this.#ports.engine.orders({ ...filter, limit });
+    if (inMemory.length >= limit) return inMemory;
+    const stored = await this.#ports.history.orders({ ...filter, limit });
+    const byId = new Map<string, OrderSnapshot>();
+    for (const order of [...stored, ...inMemory]) byId.set(order.id, order);
+    return [...byId.values()].sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
+  }
+
+  /** Refreshes the gauges (positions, PnL, portfolio, breaker, strategies); call periodically. */
+  recordGauges(): void {
+    const { engine, metrics, now } = this.#ports;
+    const valuation = engine.valuation(now());
+    metrics.setGauge(TRADING_METRICS.portfolioValue, valuation.totalValue);
+    metrics.setGauge(TRADING_METRICS.portfolioPnl, valuation.realizedPnl, { kind: "realized" });
+    metrics.setGauge(TRADING_METRICS.portfolioPnl, valuation.unrealizedPnl, { kind: "unrealized" });
+    metrics.setGauge(TRADING_METRICS.portfolioPnl, valuation.totalPnl, { kind: "total" });
+    metrics.setGauge(TRADING_METRICS.drawdown, valuation.drawdown);
+    metrics.setGauge(TRADING_METRICS.breaker, engine.breaker.engaged ? 1 : 0);
+    for (const s of valuation.strategies) {
+      metrics.setGauge(TRADING_METRICS.strategyPnl, s.realizedPnl, {
+        strategy: s.strategyId,
+        kind: "realized",
+      });
+      metrics.setGauge(TRADING_METRICS.strategyPnl, s.unrealizedPnl, {
+        strategy: s.strategyId,
+        kind: "unrealized",
+      });
+      metrics.setGauge(TRADING_METRICS.strategyPnl, s.totalPnl, {
+        strategy: s.strategyId,
+        kind: "total",
+      });
+    }
+    for (const position of engine.positions()) {
+      metrics.setGauge(TRADING_METRICS.position, position.quantity, {
+        strategy: position.strategyId,
+        instrument: position.instrument,
+      });
+    }
+    const counts = new Map<string, number>(STRATEGY_STATUSES.map((s) => [s, 0]));
+    for (const strategy of engine.strategies())
+      counts.set(strategy.status, (counts.get(strategy.status) ?? 0) + 1);
+    for (const [status, count] of counts)
+      metrics.setGauge(TRADING_METRICS.strategies, count, { status });
+  }
+
+  /** Every position with its mark (flat ones when asked), filtered. */
+  positions(filter: {
+    readonly strategyId?: string;
+    readonly instrument?: string;
+    readonly includeFlat?: boolean;
+  }): MarkedPosition[] {
+    if (filter.strategyId !== undefined) this.#ports.engine.strategy(filter.strategyId);
+    return this.#ports.engine
+      .positions()
+      .filter(
+        (p) =>
+          (filter.includeFlat === true || p.quantity !== 0) &&
+          (filter.strategyId === undefined || p.strategyId === filter.strategyId) &&
+          (filter.instrument === undefined || p.instrument === filter.instrument),
+      );
+  }
+}
+
+/**
+ * Builds the strategy a request describes; the parameters' case must match the type. Throws an
+ * {@link EngineRequestError} or a `RangeError` naming the field.
+ */
+export function buildStrategy(request: StartStrategyRequest): TradingStrategy {
+  if (request.type === "market_making") {
+    if (request.meanReversion !== undefined) {
+      throw new EngineRequestError(
+        "invalid",
+        "mean_reversion parameters given for a MARKET_MAKING strategy",
+      );
+    }
+    return new MarketMakingStrategy(request.marketMaking ?? {});
+  }
+  if (request.marketMaking !== undefined) {
+    throw new EngineRequestError(
+      "invalid",
+      "market_making parameters given for a MEAN_REVERSION strategy",
+    );
+  }
+  return new MeanReversionStrategy(request.meanReversion ?? {});
+}
+
+/** Rebuilds a strategy from its type and stored (resolved) parameters: the engine's factory. */
+export function strategyOf(type: StrategyType, parameters: object): TradingStrategy {
+  return type === "market_making"
+    ? new MarketMakingStrategy(parameters as MarketMakingInput)
+    : new MeanReversionStrategy(parameters as MeanReversionInput);
+}

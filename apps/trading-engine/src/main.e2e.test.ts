@@ -1,0 +1,204 @@
+import { fileURLToPath } from "node:url";
+import { type Client, createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { deriveSchema, quoteIdentifier } from "@tse/instance-naming";
+import {
+  describeWithPostgresAndRedis,
+  openTestPool,
+  TEST_POSTGRES_URL,
+  TEST_REDIS_URL,
+} from "@tse/market-data-adapter/testing";
+import { CircuitBreakerState, RiskService } from "@tse/proto/trading/v1/risk_pb";
+import {
+  type Order,
+  OrderSide,
+  OrderStatus,
+  StrategyStatus,
+  StrategyType,
+  TradingService,
+} from "@tse/proto/trading/v1/trading_pb";
+import { repoRoot, type SpawnedService, spawnService } from "@tse/service-kit/testing";
+import type postgres from "postgres";
+import { afterAll, beforeAll, expect, it } from "vitest";
+
+const engineEntry = fileURLToPath(new URL("./main.ts", import.meta.url));
+const simulatorEntry = `${repoRoot}apps/market-data-simulator/src/main.ts`;
+const suffix = process.pid.toString(36);
+const simulatorInstance = `market-data-sim-te2e-${suffix}`;
+const engineInstance = `trading-engine-e2e-${suffix}`;
+const engineSchema = quoteIdentifier(deriveSchema(engineInstance));
+const simulatorSchema = quoteIdentifier(deriveSchema(simulatorInstance));
+
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const signed = (order: Order) =>
+  order.fills.reduce(
+    (sum, f) => sum + (order.side === OrderSide.BUY ? f.quantity : -f.quantity),
+    0,
+  );
+
+describeWithPostgresAndRedis(
+  "trading engine end to end (simulator, engine, Postgres, Redis)",
+  () => {
+    let sql: postgres.Sql;
+    let simulator: SpawnedService | undefined;
+    let engine: SpawnedService | undefined;
+    let trading: Client<typeof TradingService>;
+    let risk: Client<typeof RiskService>;
+    const engineEnv = {
+      SERVICE_INSTANCE_NAME: engineInstance,
+      POSTGRES_URL: TEST_POSTGRES_URL,
+      REDIS_URL: TEST_REDIS_URL,
+      MARKET_DATA_INSTANCE: simulatorInstance,
+      MARKET_DATA_STALE_MS: "3000",
+      STRATEGY_COOLDOWN_SECONDS: "0",
+      LOG_LEVEL: "info",
+    };
+    const connect = (service: SpawnedService) => {
+      const transport = createGrpcTransport({ baseUrl: `http://127.0.0.1:${service.grpcPort}` });
+      trading = createClient(TradingService, transport);
+      risk = createClient(RiskService, transport);
+    };
+
+    beforeAll(async () => {
+      sql = openTestPool();
+      simulator = await spawnService(simulatorEntry, {
+        SERVICE_INSTANCE_NAME: simulatorInstance,
+        REDIS_URL: TEST_REDIS_URL,
+        HISTORY_BACKFILL_HOURS: "0",
+        SIMULATION_SPEED: "100",
+        TICK_INTERVAL_MS: "50",
+        HEALTH_CHECK_INTERVAL: "2",
+      });
+      engine = await spawnService(engineEntry, engineEnv);
+      connect(engine);
+    }, 60_000);
+
+    afterAll(async () => {
+      await engine?.stop("SIGKILL");
+      await simulator?.stop("SIGTERM");
+      await sql?.unsafe(`drop schema if exists ${engineSchema} cascade`);
+      await sql?.unsafe(`drop schema if exists ${simulatorSchema} cascade`);
+      await sql?.end({ timeout: 5 });
+    });
+
+    it("finds the simulator through discovery and becomes ready on its feed", async () => {
+      const ready = await until(async () => {
+        const response = await fetch(`http://127.0.0.1:${engine?.httpPort}/api/v1/ready`);
+        return response.status === 200
+          ? ((await response.json()) as { checks: Record<string, string> })
+          : undefined;
+      });
+      expect(ready.checks).toMatchObject({ postgres: "ok", redis: "ok", market_data: "ok" });
+    });
+
+    it("trades a market-making strategy whose books balance and agree with Postgres", async () => {
+      const { strategy } = await trading.startStrategy({
+        strategyId: "mm-e2e",
+        type: StrategyType.MARKET_MAKING,
+        instruments: ["BTC-USD"],
+        parameters: {
+          case: "marketMaking",
+          value: { orderQuantity: 0.01, spreadBps: 2, refreshIntervalMs: 300 },
+        },
+      });
+      expect(strategy?.id).toBe("mm-e2e");
+
+      const filled = await until(async () => {
+        const { orders } = await trading.listOrders({ strategyId: "mm-e2e", limit: 1000 });
+        return orders.filter((o) => o.fills.length > 0).length >= 3 ? orders : undefined;
+      }, 60_000);
+      expect(filled.some((o) => o.status === OrderStatus.FILLED)).toBe(true);
+
+      // Freeze the books, then compare every view of them.
+      await trading.pauseStrategy({ strategyId: "mm-e2e" });
+      const { orders } = await trading.listOrders({ strategyId: "mm-e2e", limit: 1000 });
+      const { positions } = await trading.getPositions({ strategyId: "mm-e2e", includeFlat: true });
+      const net = orders.reduce((sum, o) => sum + signed(o), 0);
+      expect(positions).toHaveLength(1);
+      expect(positions[0]?.quantity).toBeCloseTo(net, 8);
+
+      const { portfolio } = await trading.getPortfolio({});
+      expect(portfolio?.totalPnl).toBeCloseTo(
+        (portfolio?.realizedPnl ?? 0) + (portfolio?.unrealizedPnl ?? 0),
+        6,
+      );
+      expect((portfolio?.totalValue ?? 0) - (portfolio?.initialCapital ?? 0)).toBeCloseTo(
+        portfolio?.totalPnl ?? 0,
+        4,
+      );
+
+      const fills = orders.flatMap((o) => o.fills);
+      const stored = await until(async () => {
+        const trades = (await sql.unsafe(
+          `select trade_id::text as id, quantity::float8 as quantity from ${engineSchema}.trades where strategy_id = 'mm-e2e'`,
+        )) as unknown as { id: string; quantity: number }[];
+        return trades.length === fills.length ? trades : undefined;
+      });
+      expect(new Set(stored.map((t) => t.id))).toEqual(new Set(fills.map((f) => f.id)));
+      const [row] = (await sql.unsafe(
+        `select quantity::float8 as quantity from ${engineSchema}.positions where strategy_id = 'mm-e2e'`,
+      )) as unknown as [{ quantity: number }];
+      expect(row.quantity).toBeCloseTo(net, 8);
+      const [strategyRow] = (await sql.unsafe(
+        `select status::text as status from ${engineSchema}.strategies where strategy_id = 'mm-e2e'`,
+      )) as unknown as [{ status: string }];
+      expect(strategyRow.status).toBe("paused");
+    });
+
+    it("rejects the next order past a risk limit set low, and the breaker stops trading", async () => {
+      await risk.setRiskLimits({ limits: { maxPositionSize: 0.000001 } });
+      await trading.resumeStrategy({ strategyId: "mm-e2e" });
+      const rejected = await until(async () => {
+        const { orders } = await trading.listOrders({
+          strategyId: "mm-e2e",
+          statuses: [OrderStatus.REJECTED],
+        });
+        return orders[0];
+      });
+      expect(rejected.statusReason).toMatch(/max position size exceeded/);
+
+      await risk.setRiskLimits({ limits: { maxPositionSize: 10 } });
+      const engaged = await risk.enableCircuitBreaker({ reason: "e2e" });
+      expect(engaged.circuitBreaker?.state).toBe(CircuitBreakerState.ENGAGED);
+      const count = async () =>
+        (await trading.listOrders({ strategyId: "mm-e2e", limit: 1000 })).orders.length;
+      const before = await count();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(await count()).toBe(before);
+      const open = await trading.listOrders({
+        strategyId: "mm-e2e",
+        statuses: [OrderStatus.ACCEPTED, OrderStatus.PARTIALLY_FILLED],
+      });
+      expect(open.orders).toEqual([]);
+      const status = await risk.getRiskStatus({});
+      expect(status.utilization?.rejectedOrders).toBeGreaterThan(0);
+    });
+
+    it("exits cleanly on SIGTERM and a restart restores the strategy and its position", async () => {
+      const before = await trading.getStrategyStatus({ strategyId: "mm-e2e" });
+      expect(await engine?.stop("SIGTERM")).toBe(0);
+      engine = await spawnService(engineEntry, engineEnv);
+      connect(engine);
+      const after = await trading.getStrategyStatus({ strategyId: "mm-e2e" });
+      expect(after.strategy?.status).toBe(StrategyStatus.ACTIVE);
+      expect(after.positions.map((p) => [p.instrument, p.quantity])).toEqual(
+        before.positions.map((p) => [p.instrument, p.quantity]),
+      );
+      const { portfolio } = await trading.getPortfolio({});
+      expect(portfolio?.realizedPnl).toBeCloseTo(
+        before.positions.reduce((sum, p) => sum + p.realizedPnl, 0),
+        6,
+      );
+      expect(await engine.stop("SIGTERM")).toBe(0);
+    });
+  },
+);

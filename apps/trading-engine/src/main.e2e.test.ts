@@ -183,6 +183,47 @@ describeWithPostgresAndRedis(
       expect(status.utilization?.rejectedOrders).toBeGreaterThan(0);
     });
 
+    it("serves the REST reads, with 400 for bad parameters and 404 for unknown ids", async () => {
+      const base = `http://127.0.0.1:${engine?.httpPort}/api/v1`;
+      const get = async (path: string) => {
+        const response = await fetch(`${base}${path}`);
+        return {
+          status: response.status,
+          body: (await response.json()) as Record<string, unknown>,
+        };
+      };
+      const strategies = await get("/strategies");
+      expect((strategies.body.strategies as { id: string }[]).map((s) => s.id)).toEqual(["mm-e2e"]);
+      const one = await get("/strategies/mm-e2e");
+      expect(one.body).toMatchObject({ id: "mm-e2e", type: "market_making" });
+      expect((one.body.positions as unknown[]).length).toBe(1);
+      const api = await trading.getPositions({ strategyId: "mm-e2e", includeFlat: true });
+      const positions = await get("/positions?include_flat=true");
+      expect((positions.body.positions as { quantity: number }[])[0]?.quantity).toBeCloseTo(
+        api.positions[0]?.quantity ?? 0,
+        8,
+      );
+      const orders = await get("/orders?status=filled,cancelled&limit=5");
+      expect(
+        (orders.body.orders as { status: string }[]).every(
+          (o) => o.status === "filled" || o.status === "cancelled",
+        ),
+      ).toBe(true);
+      expect((orders.body.orders as unknown[]).length).toBeLessThanOrEqual(5);
+      const portfolio = await get("/portfolio");
+      expect(portfolio.body.total_pnl as number).toBeCloseTo(
+        (portfolio.body.realized_pnl as number) + (portfolio.body.unrealized_pnl as number),
+        6,
+      );
+      const riskBody = await get("/risk");
+      expect(riskBody.body).toMatchObject({
+        circuit_breaker: { state: "engaged", trigger: "manual" },
+      });
+      expect((await get("/orders?status=bogus")).status).toBe(400);
+      expect((await get("/orders?limit=0")).status).toBe(400);
+      expect((await get("/strategies/nope")).status).toBe(404);
+    });
+
     it("exits cleanly on SIGTERM and a restart restores the strategy and its position", async () => {
       const before = await trading.getStrategyStatus({ strategyId: "mm-e2e" });
       expect(await engine?.stop("SIGTERM")).toBe(0);

@@ -128,9 +128,8 @@ describeWithPostgresAndRedis("createMarketDataAdapter on Postgres and Redis", ()
     expect(
       Object.values(down.writes.buffered).reduce((sum, rows) => sum + rows, 0),
     ).toBeGreaterThan(0);
-    expect(
-      metrics.counter(PERSISTENCE_METRICS.writeErrors, { table: "price_feeds" }),
-    ).toBeGreaterThan(0);
+    // Whichever table's write met the outage first counts it.
+    expect(metrics.counter(PERSISTENCE_METRICS.writeErrors)).toBeGreaterThan(0);
     await expect(
       (a.readinessProbes().postgres as (s: AbortSignal) => Promise<void>)(
         AbortSignal.timeout(5_000),

@@ -324,4 +324,27 @@ describe("TradingEngine", () => {
     expect(second.engine.orders({ statuses: ["filled"] }).map((o) => o.side)).toEqual(["sell"]);
     expect(second.portfolio.position("mm-1", "BTC-USD").quantity).toBe(0);
   });
+
+  it("hands on the risk state when it changes, and a restored engaged breaker keeps blocking", () => {
+    const first = setup();
+    first.engine.setRiskLimits({ maxPositionSize: 7 });
+    expect(first.changes.at(-1)?.risk?.limits.maxPositionSize).toBe(7);
+    first.engine.engageCircuitBreaker("incident", T0);
+    const risk = first.changes.at(-1)?.risk;
+    expect(risk?.breaker).toMatchObject({ engaged: true, trigger: "manual", reason: "incident" });
+
+    const second = setup({ idPrefix: "restarted-" });
+    second.engine.restore({
+      strategies: [],
+      openOrders: [],
+      positions: [],
+      ...(risk === undefined ? {} : { risk }),
+    });
+    expect(second.engine.riskLimits.maxPositionSize).toBe(7);
+    expect(() => marketMaker(second.engine, "mm-after", T0 + 1)).toThrow(
+      /circuit breaker is engaged: incident/,
+    );
+    second.engine.releaseCircuitBreaker(T0 + 2);
+    expect(second.changes.at(-1)?.risk?.breaker.engaged).toBe(false);
+  });
 });

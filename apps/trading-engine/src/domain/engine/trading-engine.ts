@@ -26,12 +26,20 @@ export class EngineRequestError extends Error {
   }
 }
 
+/** The risk state that outlives a restart: limits changed through the API, and the breaker. */
+export interface RiskState {
+  readonly limits: RiskLimits;
+  readonly breaker: CircuitBreakerState;
+}
+
 /** Everything one engine operation changed, in order: one atomic unit for persistence. */
 export interface EngineChanges {
   readonly strategies: readonly StrategySnapshot[];
   readonly orders: readonly OrderSnapshot[];
   readonly fills: readonly Fill[];
   readonly positions: readonly PositionSnapshot[];
+  /** The risk state, when the operation changed it. */
+  readonly risk?: RiskState;
 }
 
 /** What the engine is wired to. */
@@ -152,6 +160,7 @@ export class TradingEngine {
   readonly #quotes = new Map<string, MarketQuote>();
   readonly #lastStopAt = new Map<string, number>();
   #feedStale = false;
+  #riskChanged = false;
   #forceCloseSequence = 0;
   #pending: {
     strategies: Map<string, StrategySnapshot>;
@@ -173,7 +182,9 @@ export class TradingEngine {
     readonly strategies: readonly StrategySnapshot[];
     readonly openOrders: readonly OrderSnapshot[];
     readonly positions: readonly PositionSnapshot[];
+    readonly risk?: RiskState;
   }): void {
+    if (state.risk !== undefined) this.#ports.risk.restore(state.risk.limits, state.risk.breaker);
     for (const snapshot of state.strategies) {
       this.#strategies.set(snapshot.id, {
         snapshot,
@@ -346,6 +357,7 @@ export class TradingEngine {
     this.#apply(venue.onQuote(stamped), now);
     this.#expire(now);
     if (risk.watchDrawdown(portfolio.valuation(now).drawdown, now)) {
+      this.#riskChanged = true;
       this.#cancelWhere(() => true, now, `circuit breaker engaged: ${risk.breaker.reason}`);
     }
     this.#enforceMaxLoss(now);
@@ -437,6 +449,7 @@ export class TradingEngine {
   engageCircuitBreaker(reason: string, now: number): string[] {
     const { risk } = this.#ports;
     if (!risk.engage("manual", reason === "" ? "engaged by hand" : reason, now)) return [];
+    this.#riskChanged = true;
     const cancelled = this.#cancelWhere(
       () => true,
       now,
@@ -448,7 +461,10 @@ export class TradingEngine {
 
   /** Releases the breaker (refused while the drawdown still breaks the limit). */
   releaseCircuitBreaker(now: number): void {
-    this.#ports.risk.disengage(this.#ports.portfolio.valuation(now).drawdown, now);
+    if (this.#ports.risk.disengage(this.#ports.portfolio.valuation(now).drawdown, now)) {
+      this.#riskChanged = true;
+      this.#flush();
+    }
   }
 
   /**
@@ -489,7 +505,10 @@ export class TradingEngine {
 
   /** Changes risk limits (see `changeRiskLimits`; a `RangeError` changes nothing). */
   setRiskLimits(change: RiskLimitsChange): RiskLimits {
-    return this.#ports.risk.setLimits(change);
+    const limits = this.#ports.risk.setLimits(change);
+    this.#riskChanged = true;
+    this.#flush();
+    return limits;
   }
 
   /** How much of each limit is used now. */
@@ -851,20 +870,26 @@ export class TradingEngine {
 
   #flush(): void {
     const pending = this.#pending;
+    const riskChanged = this.#riskChanged;
     if (
       pending.strategies.size +
         pending.orders.size +
         pending.fills.length +
         pending.positions.size ===
-      0
-    )
+        0 &&
+      !riskChanged
+    ) {
       return;
+    }
     this.#pending = emptyPending();
+    this.#riskChanged = false;
+    const { risk } = this.#ports;
     this.#ports.onChanges({
       strategies: [...pending.strategies.values()],
       orders: [...pending.orders.values()],
       fills: pending.fills,
       positions: [...pending.positions.values()],
+      ...(riskChanged ? { risk: { limits: risk.limits, breaker: risk.breaker } } : {}),
     });
   }
 }

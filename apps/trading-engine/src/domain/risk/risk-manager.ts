@@ -100,6 +100,12 @@ export class RiskManager {
     return this.#rejected;
   }
 
+  /** Takes back stored limits and breaker state (a restart); the limits are validated. */
+  restore(limits: RiskLimits, breaker: CircuitBreakerState): void {
+    this.#limits = changeRiskLimits(limits, {});
+    this.#breaker = breaker;
+  }
+
   /** Applies a change of limits (see `changeRiskLimits`); returns the limits in use. */
   setLimits(change: RiskLimitsChange): RiskLimits {
     this.#limits = changeRiskLimits(this.#limits, change);

@@ -1,6 +1,7 @@
 /**
- * @tse/trading-data-adapter — trading persistence (DESIGN §7): strategies, orders, trades and
- * positions on Postgres (postgres.js) or in memory, behind one `TradingStore` port; versioned
+ * @tse/trading-data-adapter — trading persistence (DESIGN §7): strategies, orders, trades,
+ * positions and the engine's own restart state (engine state records: circuit breaker, risk
+ * limits) on Postgres (postgres.js) or in memory, behind one `TradingStore` port; versioned
  * migrations under an advisory lock (history in `trading_system_engine_schema_migrations`); a
  * write-behind queue that merges, retries and never drops a change.
  *
@@ -18,6 +19,13 @@ export {
   ConstraintViolationError,
   TRADING_CONSTRAINTS,
 } from "./model/constraint-violation-error.js";
+export {
+  ENGINE_STATE_KEY_PATTERN,
+  type EngineStateRecord,
+  isEngineStateKey,
+  MAX_ENGINE_STATE_BYTES,
+  validateEngineState,
+} from "./model/engine-state.js";
 export {
   AMOUNT_LIMIT,
   AMOUNT_SCALE,

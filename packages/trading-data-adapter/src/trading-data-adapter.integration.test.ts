@@ -11,6 +11,7 @@ import { InMemoryMetrics } from "@tse/metrics-port";
 import type postgres from "postgres";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import {
+  sampleEngineState,
   sampleOrder,
   samplePosition,
   sampleStrategy,
@@ -88,6 +89,7 @@ describeWithPostgres("createTradingDataAdapter on Postgres", () => {
       [id.schema],
     );
     expect(tables.map((row) => row.table_name)).toEqual([
+      "engine_state",
       "orders",
       "positions",
       "strategies",
@@ -105,6 +107,14 @@ describeWithPostgres("createTradingDataAdapter on Postgres", () => {
       orders: [open, sampleOrder(2, "s1", { status: "filled", filledQuantity: 0.5 })],
       trades: [sampleTrade(1, open)],
       positions: [samplePosition("s1", "BTC-USD", { quantity: -0.1, realizedPnl: -3 })],
+      engineState: [sampleEngineState("circuit_breaker", { value: { engaged: false } })],
+    });
+    // The breaker engages and the limits change afterwards: the latest state is what is restored.
+    first.writes.enqueue({
+      engineState: [
+        sampleEngineState("circuit_breaker"),
+        sampleEngineState("risk_limits", { value: { maxDrawdownPct: 3 } }),
+      ],
     });
     expect(await first.close()).toEqual({ flushed: true, pending: 0 });
 
@@ -117,6 +127,13 @@ describeWithPostgres("createTradingDataAdapter on Postgres", () => {
       samplePosition("s1", "BTC-USD", { quantity: -0.1, realizedPnl: -3 }),
     ]);
     expect(await restarted.store.listTrades({ orderId: open.orderId })).toHaveLength(1);
+    expect(state.engineState).toStrictEqual([
+      sampleEngineState("circuit_breaker"),
+      sampleEngineState("risk_limits", { value: { maxDrawdownPct: 3 } }),
+    ]);
+    expect(await restarted.store.getEngineState("circuit_breaker")).toStrictEqual(
+      sampleEngineState("circuit_breaker"),
+    );
   });
 
   it("two adapters connecting to one fresh schema at once both succeed, migrating once", async () => {
@@ -127,7 +144,7 @@ describeWithPostgres("createTradingDataAdapter on Postgres", () => {
     const history = await admin.unsafe<{ version: number }[]>(
       `select version from ${qualifiedName(id.schema, "trading_system_engine_schema_migrations")}`,
     );
-    expect(history.map((row) => row.version)).toEqual([1]);
+    expect(history.map((row) => row.version)).toEqual([1, 2]);
     a.writes.enqueue({ strategies: [sampleStrategy("from-a")] });
     b.writes.enqueue({ strategies: [sampleStrategy("from-b")] });
     expect(await a.writes.flush(5_000)).toEqual({ flushed: true });
@@ -169,7 +186,11 @@ describeWithPostgres("createTradingDataAdapter on Postgres", () => {
         trades: [sampleTrade(orders.indexOf(order) + 1, order)],
       });
     }
-    await until(async () => !(await adapter.health()).ok);
+    // Both must have noticed: the probe can fail before the writer's first commit attempt does.
+    await until(async () => {
+      const health = await adapter.health();
+      return !health.postgres.ok && !health.writes.healthy;
+    });
     const down = await adapter.health();
     expect(down.postgres.ok).toBe(false);
     expect(down.writes.healthy).toBe(false);

@@ -1,3 +1,4 @@
+import type { EngineStateRecord } from "../model/engine-state.js";
 import type { OrderRecord } from "../model/order.js";
 import type { PositionRecord } from "../model/position.js";
 import type { StrategyRecord } from "../model/strategy.js";
@@ -100,6 +101,19 @@ export function samplePosition(
     realizedPnl: 12.5,
     feesPaid: 1.25,
     updatedAt: at(10),
+    ...overrides,
+  };
+}
+
+/** A valid engine state record of `key`: an engaged circuit breaker by default. */
+export function sampleEngineState(
+  key = "circuit_breaker",
+  overrides: Partial<EngineStateRecord> = {},
+): EngineStateRecord {
+  return {
+    key,
+    value: { engaged: true, reason: "drawdown 5.2% > 5%", engagedAt: T0 + 20_000 },
+    updatedAt: at(20),
     ...overrides,
   };
 }

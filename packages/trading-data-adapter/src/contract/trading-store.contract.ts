@@ -4,6 +4,7 @@ import {
   ConstraintViolationError,
   TRADING_CONSTRAINTS,
 } from "../model/constraint-violation-error.js";
+import type { EngineStateRecord } from "../model/engine-state.js";
 import { ORDER_STATUSES, type OrderRecord, type OrderStatus } from "../model/order.js";
 import type { PositionRecord } from "../model/position.js";
 import type { StrategyRecord } from "../model/strategy.js";
@@ -12,6 +13,7 @@ import type { TradingChanges } from "../model/trading-changes.js";
 import type { TradingStore } from "../repositories/trading-store.js";
 import {
   at,
+  sampleEngineState,
   sampleOrder,
   samplePosition,
   sampleStrategy,
@@ -26,10 +28,11 @@ async function everything(store: TradingStore) {
     orders: await store.listOrders({ limit: 1_000 }),
     trades: await store.listTrades({ limit: 1_000 }),
     positions: await store.listPositions(),
+    engineState: (await store.loadState()).engineState,
   };
 }
 
-const EMPTY = { strategies: [], orders: [], trades: [], positions: [] };
+const EMPTY = { strategies: [], orders: [], trades: [], positions: [], engineState: [] };
 
 /** A strategy with every optional field set. */
 function fullStrategy(): StrategyRecord {
@@ -92,9 +95,15 @@ export function describeTradingStoreContract(
     });
 
     it("starts empty", async () => {
-      expect(await store.loadState()).toEqual({ strategies: [], openOrders: [], positions: [] });
+      expect(await store.loadState()).toEqual({
+        strategies: [],
+        openOrders: [],
+        positions: [],
+        engineState: [],
+      });
       expect(await everything(store)).toEqual(EMPTY);
       expect(await store.getStrategy("mm-btc")).toBeUndefined();
+      expect(await store.getEngineState("circuit_breaker")).toBeUndefined();
       expect(await store.getOrder(uuid(1, 1))).toBeUndefined();
     });
 
@@ -351,9 +360,49 @@ export function describeTradingStoreContract(
         },
         "positions[1].averageEntryPrice",
       ],
+      [
+        "an engine state record with a malformed key",
+        {
+          engineState: [sampleEngineState("risk_limits"), sampleEngineState("Circuit-Breaker")],
+        },
+        "engineState[1].key",
+      ],
+      [
+        "an engine state record whose value is not an object",
+        {
+          engineState: [
+            sampleEngineState("circuit_breaker", {
+              value: [true] as unknown as EngineStateRecord["value"],
+            }),
+          ],
+        },
+        "engineState[0].value",
+      ],
+      [
+        "an engine state record whose value is over 64 KiB of JSON",
+        { engineState: [sampleEngineState("risk_limits", { value: { s: "x".repeat(65_536) } })] },
+        "engineState[0].value",
+      ],
+      [
+        "an engine state record whose value holds a lone surrogate",
+        { engineState: [sampleEngineState("risk_limits", { value: { s: "\ud800" } })] },
+        "engineState[0].value",
+      ],
+      [
+        "an engine state record with an invalid updatedAt",
+        {
+          engineState: [sampleEngineState("circuit_breaker", { updatedAt: new Date(Number.NaN) })],
+        },
+        "engineState[0].updatedAt",
+      ],
     ])("refuses %s, naming it, and writes nothing of the batch", async (_, bad, field) => {
       const error = await store
-        .commit({ strategies: [sampleStrategy("mm-btc")], positions: [samplePosition()], ...bad })
+        .commit({
+          strategies: [sampleStrategy("mm-btc")],
+          positions: [samplePosition()],
+          engineState: [sampleEngineState("kill_switch")],
+          ...bad,
+        })
         .then(
           () => undefined,
           (e: unknown) => e,
@@ -442,7 +491,7 @@ export function describeTradingStoreContract(
       expect(await everything(store)).toEqual(EMPTY);
     });
 
-    it("loadState returns every strategy, exactly the open orders, and every position", async () => {
+    it("loadState returns every strategy, exactly the open orders, every position and all engine state", async () => {
       const strategies = [
         sampleStrategy("b-active", { status: "active", createdAt: at(2) }),
         sampleStrategy("a-stopped", { status: "stopped", createdAt: at(2) }),
@@ -457,7 +506,12 @@ export function describeTradingStoreContract(
         samplePosition("a-stopped", "BTC-USD", { quantity: -1 }),
         samplePosition("b-active", "BTC-USD", { quantity: 0, realizedPnl: -5 }),
       ];
-      await store.commit({ strategies, orders, positions });
+      const engineState = [
+        sampleEngineState("risk_limits", { value: { maxDrawdownPct: 4 } }),
+        sampleEngineState("circuit_breaker"),
+        sampleEngineState("a_first", { value: {} }),
+      ];
+      await store.commit({ strategies, orders, positions, engineState });
       const state = await store.loadState();
       expect(state.strategies.map((s) => s.strategyId)).toEqual([
         "c-error",
@@ -477,7 +531,109 @@ export function describeTradingStoreContract(
         ["b-active", "BTC-USD", 0],
         ["b-active", "ETH-USD", 0.25],
       ]);
-      expect(Object.keys(state).sort()).toEqual(["openOrders", "positions", "strategies"]);
+      expect(state.engineState).toStrictEqual([
+        { ...sampleEngineState("a_first", { value: {} }) },
+        { ...sampleEngineState("circuit_breaker") },
+        { ...sampleEngineState("risk_limits", { value: { maxDrawdownPct: 4 } }) },
+      ]);
+      expect(Object.keys(state).sort()).toEqual([
+        "engineState",
+        "openOrders",
+        "positions",
+        "strategies",
+      ]);
+    });
+
+    it("round-trips engine state: JSON of every kind, by key", async () => {
+      const tricky = 'a "quoted", {braced} \\ back\\slash\nline two, NULL, ünïcødé 😀';
+      const breaker = sampleEngineState("circuit_breaker", {
+        value: {
+          engaged: true,
+          reason: tricky,
+          engagedAt: 1_735_732_800_123,
+          drawdownPct: -5.25,
+          tiny: 1e-7,
+          big: 1.5e300,
+          none: null,
+          list: [1, "two", null, false, { [tricky]: [] }],
+          nested: { a: { b: { c: {} } } },
+        },
+        updatedAt: new Date(Date.UTC(2025, 0, 1, 12, 0, 0, 123)),
+      });
+      const limits = sampleEngineState("risk_limits", { value: { maxDrawdownPct: 5 } });
+      await store.commit({ engineState: [breaker, limits] });
+      expect(await store.getEngineState("circuit_breaker")).toStrictEqual({ ...breaker });
+      expect(await store.getEngineState("risk_limits")).toStrictEqual({ ...limits });
+      expect(await store.getEngineState("kill_switch")).toBeUndefined();
+      // A malformed key is never stored: undefined, not an error.
+      for (const key of ["Circuit_Breaker", "", "a\u0000b", "a".repeat(64), "risk-limits"]) {
+        expect(await store.getEngineState(key)).toBeUndefined();
+      }
+      // Engine state alone touches no other table.
+      const { engineState, ...rest } = await everything(store);
+      expect(rest).toEqual({ strategies: [], orders: [], trades: [], positions: [] });
+      expect(engineState.map((e) => e.key)).toEqual(["circuit_breaker", "risk_limits"]);
+    });
+
+    it("an engine state upsert replaces the value and updatedAt; the last record of a key in a batch wins", async () => {
+      await store.commit({
+        engineState: [
+          sampleEngineState("circuit_breaker", { value: { engaged: true, reason: "drawdown" } }),
+          sampleEngineState("risk_limits", { value: { maxDrawdownPct: 5 } }),
+        ],
+      });
+      const released = sampleEngineState("circuit_breaker", {
+        value: { engaged: false },
+        updatedAt: at(60),
+      });
+      await store.commit({ engineState: [released] });
+      expect(await store.getEngineState("circuit_breaker")).toStrictEqual({ ...released });
+      await store.commit({
+        strategies: [sampleStrategy("s1")],
+        engineState: [
+          sampleEngineState("risk_limits", { value: { maxDrawdownPct: 3 }, updatedAt: at(70) }),
+          sampleEngineState("risk_limits", { value: { maxDrawdownPct: 2 }, updatedAt: at(80) }),
+        ],
+      });
+      expect((await store.loadState()).engineState).toStrictEqual([
+        { ...released },
+        sampleEngineState("risk_limits", { value: { maxDrawdownPct: 2 }, updatedAt: at(80) }),
+      ]);
+      expect(await store.getStrategy("s1")).toBeDefined();
+    });
+
+    it("writes nothing of a batch refused by a constraint, engine state included", async () => {
+      const error = await store
+        .commit({
+          strategies: [sampleStrategy("s1")],
+          orders: [sampleOrder(1, "nobody")],
+          engineState: [sampleEngineState("circuit_breaker")],
+        })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConstraintViolationError);
+      expect(await everything(store)).toEqual(EMPTY);
+      expect(await store.getEngineState("circuit_breaker")).toBeUndefined();
+    });
+
+    it("keeps the engine state committed when the caller changes its objects afterwards", async () => {
+      const value = { engaged: true, limits: { maxDrawdownPct: 5 } };
+      const updatedAt = at(20);
+      await store.commit({
+        engineState: [sampleEngineState("circuit_breaker", { value, updatedAt })],
+      });
+      value.limits.maxDrawdownPct = 50;
+      updatedAt.setTime(0);
+      const read = await store.getEngineState("circuit_breaker");
+      expect(read).toStrictEqual({
+        key: "circuit_breaker",
+        value: { engaged: true, limits: { maxDrawdownPct: 5 } },
+        updatedAt: at(20),
+      });
+      read?.updatedAt.setTime(0);
+      expect((await store.getEngineState("circuit_breaker"))?.updatedAt).toEqual(at(20));
+      const [loaded] = (await store.loadState()).engineState;
+      loaded?.updatedAt.setTime(0);
+      expect((await store.loadState()).engineState[0]?.updatedAt).toEqual(at(20));
     });
 
     it("lists strategies most recently created first, filtered by statuses and type", async () => {

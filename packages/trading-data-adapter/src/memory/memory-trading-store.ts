@@ -2,6 +2,7 @@ import {
   ConstraintViolationError,
   TRADING_CONSTRAINTS,
 } from "../model/constraint-violation-error.js";
+import { type EngineStateRecord, isEngineStateKey } from "../model/engine-state.js";
 import { isUuid } from "../model/field-checks.js";
 import { OPEN_ORDER_STATUSES, type OrderRecord } from "../model/order.js";
 import { type PositionRecord, positionKey } from "../model/position.js";
@@ -41,6 +42,7 @@ export class MemoryTradingStore implements TradingStore {
   readonly #clientOrderIds = new Map<string, string>();
   readonly #trades = new Map<string, TradeRecord>();
   readonly #positions = new Map<string, PositionRecord>();
+  readonly #engineState = new Map<string, EngineStateRecord>();
 
   async commit(changes: TradingChanges): Promise<void> {
     const valid = validateTradingChanges(changes);
@@ -58,6 +60,7 @@ export class MemoryTradingStore implements TradingStore {
       if (!this.#trades.has(trade.tradeId)) this.#trades.set(trade.tradeId, trade);
     }
     for (const position of valid.positions) this.#positions.set(positionKey(position), position);
+    for (const record of valid.engineState) this.#engineState.set(record.key, record);
   }
 
   async loadState(): Promise<TradingState> {
@@ -68,7 +71,14 @@ export class MemoryTradingStore implements TradingStore {
         .sort(byOrderCreation)
         .map(copy),
       positions: [...this.#positions.values()].sort(byStrategyThenInstrument).map(copy),
+      engineState: [...this.#engineState.values()].sort((a, b) => compare(a.key, b.key)).map(copy),
     };
+  }
+
+  async getEngineState(key: string): Promise<EngineStateRecord | undefined> {
+    if (!isEngineStateKey(key)) return undefined;
+    const record = this.#engineState.get(key);
+    return record === undefined ? undefined : copy(record);
   }
 
   async getStrategy(strategyId: string): Promise<StrategyRecord | undefined> {

@@ -120,6 +120,24 @@ describe("field checks", () => {
     expect(fieldOf(() => checkJsonObject("p", deep))).toBe("p");
   });
 
+  it("checkJsonObject refuses lone surrogates (jsonb does), in values and keys, and keeps pairs", () => {
+    const emoji = { "😀": ["😀", { nested: "a😀b" }] };
+    expect(checkJsonObject("p", emoji)).toEqual(emoji);
+    for (const bad of [
+      { s: "\ud800" },
+      { s: "a\udc00b" },
+      { s: ["ok", "😀".slice(0, 1)] },
+      { s: "😀".slice(1) },
+      { "\ud83d": 1 },
+      { k: { "\0": 1 } },
+    ]) {
+      expect(fieldOf(() => checkJsonObject("p", bad))).toBe("p");
+    }
+    expect(() => checkJsonObject("p", { s: "\udfff" })).toThrow(
+      /^p must not contain a lone surrogate/,
+    );
+  });
+
   it("validateBatch names the position of the first bad item", () => {
     const positive = (item: unknown) =>
       checkAmount("value", (item as { value: unknown }).value, "positive");

@@ -129,10 +129,11 @@ export function checkEnum<T extends string>(
 export type JsonObject = Readonly<Record<string, unknown>>;
 
 /**
- * Checks a JSON object (a plain object of JSON values: strings without NUL, finite numbers,
- * booleans, null, arrays, plain objects; at most 32 levels deep). Returns a deeply frozen copy,
- * so a caller mutating its object later cannot change what a store holds. Properties whose
- * value is `undefined` are left out, as `JSON.stringify` would.
+ * Checks a JSON object (a plain object of JSON values: strings and keys without NUL or lone
+ * surrogates, which `jsonb` refuses; finite numbers, booleans, null, arrays, plain objects; at
+ * most 32 levels deep). Returns a deeply frozen copy, so a caller mutating its object later
+ * cannot change what a store holds. Properties whose value is `undefined` are left out, as
+ * `JSON.stringify` would.
  */
 export function checkJsonObject(field: string, value: unknown): JsonObject {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -144,10 +145,7 @@ export function checkJsonObject(field: string, value: unknown): JsonObject {
 function copyJson(field: string, value: unknown, depth: number): unknown {
   if (depth > 32) throw new ValidationError(field, "must not nest deeper than 32 levels", value);
   if (value === null || typeof value === "boolean") return value;
-  if (typeof value === "string") {
-    if (value.includes("\0")) throw new ValidationError(field, "must not contain NUL", value);
-    return value;
-  }
+  if (typeof value === "string") return checkJsonString(field, value);
   if (typeof value === "number") {
     if (!Number.isFinite(value)) {
       throw new ValidationError(field, "must hold only finite numbers", value);
@@ -160,12 +158,24 @@ function copyJson(field: string, value: unknown, depth: number): unknown {
   if (typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
     const copy: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      if (key.includes("\0")) throw new ValidationError(field, "must not contain NUL", key);
+      checkJsonString(field, key);
       if (item !== undefined) copy[key] = copyJson(field, item, depth + 1);
     }
     return Object.freeze(copy);
   }
   throw new ValidationError(field, "must hold only JSON values", value);
+}
+
+/** A UTF-16 surrogate not part of a pair (with the `u` flag, pairs match as one code point). */
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
+/** A string or key of a JSON value: no NUL, no lone surrogate (`jsonb` refuses both). */
+function checkJsonString(field: string, value: string): string {
+  if (value.includes("\0")) throw new ValidationError(field, "must not contain NUL", value);
+  if (LONE_SURROGATE.test(value)) {
+    throw new ValidationError(field, "must not contain a lone surrogate", value);
+  }
+  return value;
 }
 
 /** Checks that `value` is an object (a record to validate); `what` names it in the error. */

@@ -1,6 +1,8 @@
 import { ValidationError } from "@tse/market-data-adapter";
 import { describe, expect, it } from "vitest";
 import {
+  at,
+  sampleEngineState,
   sampleOrder,
   samplePosition,
   sampleStrategy,
@@ -26,7 +28,49 @@ describe("validateTradingChanges", () => {
     ]);
     expect(valid.trades.map((t) => t.price)).toEqual([trade.price, trade.price]);
     expect(valid.positions).toEqual([samplePosition("s1")]);
+    expect(valid.engineState).toEqual([]);
     expect(countChanges(valid)).toBe(5);
+  });
+
+  it("keeps the last engine state record of a key, validated, and counts it", () => {
+    const engaged = sampleEngineState("circuit_breaker");
+    const released = sampleEngineState("circuit_breaker", {
+      value: { engaged: false },
+      updatedAt: at(30),
+    });
+    const limits = sampleEngineState("risk_limits", { value: { maxDrawdownPct: 4 } });
+    const valid = validateTradingChanges({
+      engineState: [engaged, limits, released],
+      positions: [samplePosition("s1")],
+    });
+    expect(valid.engineState).toStrictEqual([limits, released]);
+    expect(Object.isFrozen(valid.engineState[0])).toBe(true);
+    expect(countChanges(valid)).toBe(3);
+    expect(countChanges({ engineState: [engaged, released] })).toBe(2);
+  });
+
+  it("names the engine state record and field that is bad", () => {
+    const field = (changes: TradingChanges) => {
+      try {
+        validateTradingChanges(changes);
+      } catch (e) {
+        if (e instanceof ValidationError) return e.field;
+        throw e;
+      }
+      return undefined;
+    };
+    expect(field({ engineState: [sampleEngineState("a"), sampleEngineState("Bad-Key")] })).toBe(
+      "engineState[1].key",
+    );
+    expect(
+      field({
+        engineState: [sampleEngineState("a", { value: [] as unknown as Record<string, unknown> })],
+      }),
+    ).toBe("engineState[0].value");
+    expect(field({ engineState: [null as unknown as ReturnType<typeof sampleEngineState>] })).toBe(
+      "engineState[0]",
+    );
+    expect(field({ engineState: {} as unknown as [] })).toBe("engineState");
   });
 
   it("names the list, the position and the field of the first bad record", () => {

@@ -1,4 +1,5 @@
 import { ValidationError } from "@tse/market-data-adapter";
+import { type EngineStateRecord, validateEngineState } from "./engine-state.js";
 import { validateBatch } from "./field-checks.js";
 import { type OrderRecord, validateOrder } from "./order.js";
 import { type PositionRecord, positionKey, validatePosition } from "./position.js";
@@ -18,6 +19,8 @@ export interface TradingChanges {
   readonly trades?: readonly TradeRecord[];
   /** Upserted by `(strategyId, instrument)`. */
   readonly positions?: readonly PositionRecord[];
+  /** Upserted by `key` (value and `updatedAt` replaced). */
+  readonly engineState?: readonly EngineStateRecord[];
 }
 
 /**
@@ -29,10 +32,17 @@ export interface ValidTradingChanges {
   readonly orders: readonly OrderRecord[];
   readonly trades: readonly TradeRecord[];
   readonly positions: readonly PositionRecord[];
+  readonly engineState: readonly EngineStateRecord[];
 }
 
 /** The change lists, in the order a commit writes them (foreign keys point backwards). */
-export const CHANGE_KINDS = Object.freeze(["strategies", "orders", "trades", "positions"] as const);
+export const CHANGE_KINDS = Object.freeze([
+  "strategies",
+  "orders",
+  "trades",
+  "positions",
+  "engineState",
+] as const);
 
 /**
  * Validates a whole batch before anything is written and returns it normalised.
@@ -40,7 +50,7 @@ export const CHANGE_KINDS = Object.freeze(["strategies", "orders", "trades", "po
  * Contract:
  * - The first bad record throws a `ValidationError` whose field names the list, the position
  *   and the field (`orders[3].quantity`); a list that is present but not an array throws too.
- * - Within the batch, the last strategy / order / position of a key wins (an order updated
+ * - Within the batch, the last strategy / order / position / engine state record of a key wins (an order updated
  *   twice in one batch is written once, with its latest fields); of trades sharing an id the
  *   first is kept (trades are immutable; a later copy would be ignored by the store anyway).
  * - The number of changes is {@link countChanges} of the result.
@@ -66,6 +76,12 @@ export function validateTradingChanges(changes: TradingChanges): ValidTradingCha
     positions: lastPerKey(
       validateBatch("positions", list("positions"), (p) => validatePosition(p as PositionRecord)),
       positionKey,
+    ),
+    engineState: lastPerKey(
+      validateBatch("engineState", list("engineState"), (e) =>
+        validateEngineState(e as EngineStateRecord),
+      ),
+      (e) => e.key,
     ),
   };
 }

@@ -4,7 +4,12 @@ import { describeWithPostgres, openTestPool } from "@tse/market-data-adapter/tes
 import fc from "fast-check";
 import type postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sampleOrder, sampleStrategy } from "../contract/trading-samples.js";
+import {
+  sampleEngineState,
+  sampleOrder,
+  samplePosition,
+  sampleStrategy,
+} from "../contract/trading-samples.js";
 import { roundDecimal } from "../model/field-checks.js";
 import { uniqueTestSchema } from "../testing/trading-test-schema.js";
 import { migrateTradingSchema, TRADING_COMPONENT } from "./migrate-trading-schema.js";
@@ -44,14 +49,18 @@ describeWithPostgres("migrateTradingSchema (Postgres)", () => {
     expect(migrationHistoryTable(TRADING_COMPONENT)).toBe(HISTORY);
   });
 
-  it("creates the schema, the four tables, the six enums and the history; a second run changes nothing", async () => {
+  it("creates the schema, the five tables, the six enums and the history; a second run changes nothing", async () => {
     const schema = fresh("trading_mig");
-    expect(await migrateTradingSchema(admin, { schema })).toEqual({ applied: [1], version: 1 });
+    expect(await migrateTradingSchema(admin, { schema })).toEqual({
+      applied: [1, 2],
+      version: 2,
+    });
     const tables = await admin.unsafe<{ table_name: string }[]>(
       "select table_name from information_schema.tables where table_schema = $1 order by 1",
       [schema],
     );
     expect(tables.map((row) => row.table_name)).toEqual([
+      "engine_state",
       "orders",
       "positions",
       "strategies",
@@ -115,13 +124,68 @@ describeWithPostgres("migrateTradingSchema (Postgres)", () => {
     ]);
 
     const store = new PostgresTradingStore(admin, { schema });
-    await store.commit({ strategies: [sampleStrategy("s1")], orders: [sampleOrder(1, "s1")] });
-    expect(await migrateTradingSchema(admin, { schema })).toEqual({ applied: [], version: 1 });
-    expect(await history(schema)).toEqual([1]);
+    await store.commit({
+      strategies: [sampleStrategy("s1")],
+      orders: [sampleOrder(1, "s1")],
+      engineState: [sampleEngineState()],
+    });
+    expect(await migrateTradingSchema(admin, { schema })).toEqual({ applied: [], version: 2 });
+    expect(await history(schema)).toEqual([1, 2]);
     expect(await store.listOrders()).toHaveLength(1);
     // The SQL itself is idempotent too (a history lost or a hand-made table).
-    await admin.unsafe(TRADING_MIGRATIONS[0]?.sql(schema) ?? "select nonsense");
+    for (const migration of TRADING_MIGRATIONS) await admin.unsafe(migration.sql(schema));
     expect(await store.listOrders()).toHaveLength(1);
+    expect(await store.getEngineState("circuit_breaker")).toStrictEqual(sampleEngineState());
+  });
+
+  it("0002 creates engine_state on a schema migrated by 0001 only, keeping its data; a rerun is a no-op", async () => {
+    const schema = fresh("trading_v1");
+    const [first, second] = TRADING_MIGRATIONS;
+    expect([first?.version, first?.name, second?.version, second?.name]).toEqual([
+      1,
+      "create_trading_tables",
+      2,
+      "create_engine_state",
+    ]);
+    expect(
+      await migrate(admin, {
+        schema,
+        component: TRADING_COMPONENT,
+        migrations: TRADING_MIGRATIONS.slice(0, 1),
+      }),
+    ).toEqual({ applied: [1], version: 1 });
+    const engineStateTable = async () =>
+      (
+        await admin.unsafe<{ n: number }[]>(
+          `select count(*)::int as n from information_schema.tables
+           where table_schema = $1 and table_name = 'engine_state'`,
+          [schema],
+        )
+      )[0]?.n;
+    expect(await engineStateTable()).toBe(0);
+    // Written at version 1 (engine state cannot be yet).
+    const v1 = new PostgresTradingStore(admin, { schema });
+    await v1.commit({
+      strategies: [sampleStrategy("s1")],
+      orders: [sampleOrder(1, "s1")],
+      positions: [samplePosition("s1")],
+    });
+
+    expect(await migrateTradingSchema(admin, { schema })).toEqual({ applied: [2], version: 2 });
+    expect(await history(schema)).toEqual([1, 2]);
+    expect(await engineStateTable()).toBe(1);
+    const store = new PostgresTradingStore(admin, { schema });
+    const before = await store.loadState();
+    expect(before.strategies.map((s) => s.strategyId)).toEqual(["s1"]);
+    expect(before.openOrders).toHaveLength(1);
+    expect(before.positions).toHaveLength(1);
+    expect(before.engineState).toEqual([]);
+    await store.commit({ engineState: [sampleEngineState()] });
+
+    expect(await migrateTradingSchema(admin, { schema })).toEqual({ applied: [], version: 2 });
+    expect(await history(schema)).toEqual([1, 2]);
+    await admin.unsafe(second?.sql(schema) ?? "select nonsense");
+    expect(await store.loadState()).toEqual({ ...before, engineState: [sampleEngineState()] });
   });
 
   it("three concurrent migrations of a fresh schema apply each version once", async () => {
@@ -129,8 +193,8 @@ describeWithPostgres("migrateTradingSchema (Postgres)", () => {
     const pools = [openTestPool(), openTestPool(), openTestPool()];
     try {
       const results = await Promise.all(pools.map((sql) => migrateTradingSchema(sql, { schema })));
-      expect(results.flatMap((result) => result.applied)).toEqual([1]);
-      expect(await history(schema)).toEqual([1]);
+      expect(results.flatMap((result) => result.applied)).toEqual([1, 2]);
+      expect(await history(schema)).toEqual([1, 2]);
     } finally {
       await Promise.all(pools.map((sql) => sql.end({ timeout: 5 })));
     }
@@ -146,6 +210,7 @@ describeWithPostgres("migrateTradingSchema (Postgres)", () => {
     );
     expect(tables.map((row) => row.table_name)).toEqual([
       "candles",
+      "engine_state",
       "market_data_simulator_schema_migrations",
       "market_snapshots",
       "orders",
@@ -156,7 +221,7 @@ describeWithPostgres("migrateTradingSchema (Postgres)", () => {
       "trades",
       HISTORY,
     ]);
-    expect(await history(schema)).toEqual([1]);
+    expect(await history(schema)).toEqual([1, 2]);
   });
 
   describe("the tables' own checks", () => {
@@ -189,6 +254,8 @@ describeWithPostgres("migrateTradingSchema (Postgres)", () => {
       `insert into ${t("trades")} (trade_id, order_id, instrument, side, price, quantity, fee, liquidity)
        values (gen_random_uuid(), ${values})`;
     const id = "'00000000-0000-4000-8000-000000000001'";
+    const engineState = (key: string, value: string) =>
+      `insert into ${t("engine_state")} (key, value, updated_at) values (${key}, ${value}, now())`;
 
     it.each<[string, () => string, string]>([
       [
@@ -331,6 +398,52 @@ describeWithPostgres("migrateTradingSchema (Postgres)", () => {
            values ('s1', 'ETH-USD', -1)`,
         "23514",
       ],
+      [
+        "an engine state key with an upper-case letter",
+        () => engineState("'Breaker'", "'{}'"),
+        "23514",
+      ],
+      [
+        "an engine state key starting with a digit",
+        () => engineState("'1breaker'", "'{}'"),
+        "23514",
+      ],
+      ["an engine state key with a dash", () => engineState("'risk-limits'", "'{}'"), "23514"],
+      ["an empty engine state key", () => engineState("''", "'{}'"), "23514"],
+      [
+        "an engine state key of 64 characters",
+        () => engineState(`'${"a".repeat(64)}'`, "'{}'"),
+        "23514",
+      ],
+      [
+        "an engine state key with a trailing newline",
+        () => engineState("E'breaker\\n'", "'{}'"),
+        "23514",
+      ],
+      [
+        "an engine state value that is an array",
+        () => engineState("'breaker'", "'[true]'"),
+        "23514",
+      ],
+      ["an engine state value that is a string", () => engineState("'breaker'", `'"on"'`), "23514"],
+      [
+        "an engine state value that is JSON null",
+        () => engineState("'breaker'", "'null'"),
+        "23514",
+      ],
+      ["an engine state value that is SQL null", () => engineState("'breaker'", "null"), "23502"],
+      [
+        "an engine state row without updated_at",
+        () => `insert into ${t("engine_state")} (key, value) values ('breaker', '{}')`,
+        "23502",
+      ],
+      [
+        "a second engine state row of a key",
+        () =>
+          `insert into ${t("engine_state")} (key, value, updated_at)
+           values ('dup', '{}', now()), ('dup', '{"a":1}', now())`,
+        "23505",
+      ],
     ])("refuses %s inserted by raw SQL", async (_, statement, code) => {
       const error = await admin.unsafe(statement()).catch((e: unknown) => e);
       expect((error as { code?: string }).code).toBe(code);
@@ -342,6 +455,27 @@ describeWithPostgres("migrateTradingSchema (Postgres)", () => {
          values ('s1', 'SOL-USD', -3, -10.5) returning position_id`,
       );
       expect(row?.position_id).toMatch(/^[0-9a-f-]{36}$/);
+    });
+
+    it("accepts engine state keys of 1 and 63 characters and an empty object", async () => {
+      const rows = await admin.unsafe<{ key: string }[]>(
+        `insert into ${t("engine_state")} (key, value, updated_at)
+         values ('a', '{}', now()), ('${"z".repeat(63)}', '{"x":[1]}', now()) returning key`,
+      );
+      expect(rows.map((row) => row.key.length)).toEqual([1, 63]);
+    });
+
+    it("names the engine state constraints", async () => {
+      const rows = await admin.unsafe<{ name: string }[]>(
+        `select conname as name from pg_constraint
+         where conrelid = $1::regclass order by conname`,
+        [t("engine_state")],
+      );
+      expect(rows.map((row) => row.name)).toEqual([
+        "engine_state_key_check",
+        "engine_state_pkey",
+        "engine_state_value_check",
+      ]);
     });
   });
 

@@ -3,6 +3,7 @@ import { describeWithPostgres, TEST_POSTGRES_URL } from "@tse/market-data-adapte
 import postgres from "postgres";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import {
+  sampleEngineState,
   sampleOrder,
   samplePosition,
   sampleStrategy,
@@ -57,12 +58,15 @@ describeWithPostgres("PostgresTradingStore writes", () => {
         orders,
         trades: orders.map((order, i) => sampleTrade(size * 1_000 + i, order)),
         positions: [samplePosition("s1"), samplePosition("s1", "ETH-USD")],
+        engineState: Array.from({ length: size }, (_, i) => sampleEngineState(`key_${i}`)),
       });
       const kinds = statements.map((s) => s.split(/\s+/)[0]?.toLowerCase());
-      expect(kinds).toEqual(["begin", "insert", "insert", "insert", "insert", "commit"]);
+      expect(kinds).toEqual(["begin", "insert", "insert", "insert", "insert", "insert", "commit"]);
+      expect(statements[5]).toContain("engine_state");
     }
     expect(await count("orders")).toBe(508);
     expect(await count("trades")).toBe(508);
+    expect(await count("engine_state")).toBe(500);
   });
 
   it("uses the same statement text for every batch size, so each is prepared once per connection", async () => {
@@ -107,6 +111,7 @@ describeWithPostgres("PostgresTradingStore writes", () => {
         orders,
         trades: [sampleTrade(1, orders[0] as (typeof orders)[number])],
         positions: [samplePosition("s2")],
+        engineState: [sampleEngineState()],
       })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConstraintViolationError);
@@ -118,6 +123,7 @@ describeWithPostgres("PostgresTradingStore writes", () => {
     expect(await count("orders")).toBe(1);
     expect(await count("trades")).toBe(0);
     expect(await count("positions")).toBe(0);
+    expect(await count("engine_state")).toBe(0);
   });
 
   it("a commit that fails for another reason rejects with the driver's error", async () => {

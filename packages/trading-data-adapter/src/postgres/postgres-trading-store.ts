@@ -1,6 +1,7 @@
 import { qualifiedName } from "@tse/instance-naming";
 import type postgres from "postgres";
 import { ConstraintViolationError } from "../model/constraint-violation-error.js";
+import { type EngineStateRecord, isEngineStateKey } from "../model/engine-state.js";
 import { isUuid, type JsonObject, optional } from "../model/field-checks.js";
 import {
   OPEN_ORDER_STATUSES,
@@ -13,7 +14,11 @@ import {
 import type { PositionRecord } from "../model/position.js";
 import type { StrategyRecord, StrategyStatus, StrategyType } from "../model/strategy.js";
 import type { Liquidity, TradeRecord } from "../model/trade.js";
-import { type TradingChanges, validateTradingChanges } from "../model/trading-changes.js";
+import {
+  countChanges,
+  type TradingChanges,
+  validateTradingChanges,
+} from "../model/trading-changes.js";
 import {
   checkOrderFilter,
   checkPositionFilter,
@@ -113,6 +118,12 @@ interface PositionRow {
   updated_at: Date;
 }
 
+interface EngineStateRow {
+  key: string;
+  value: JsonObject;
+  updated_at: Date;
+}
+
 /** `order_event_column` of each optional order time. */
 const EVENT_COLUMNS: Readonly<Record<(typeof ORDER_EVENT_TIMES)[number], keyof OrderRow>> = {
   submittedAt: "submitted_at",
@@ -126,15 +137,15 @@ const EVENT_COLUMNS: Readonly<Record<(typeof ORDER_EVENT_TIMES)[number], keyof O
 
 /**
  * The {@link TradingStore} on Postgres (postgres.js), in the instance schema's `strategies`,
- * `orders`, `trades` and `positions`.
+ * `orders`, `trades`, `positions` and `engine_state`.
  *
- * A commit is one transaction (`sql.begin`) of at most four kinds of statement, each a prepared
+ * A commit is one transaction (`sql.begin`) of at most five kinds of statement, each a prepared
  * `insert … select from unnest($1::…[], …)` whose text never depends on the batch size (the
- * rows travel as one array parameter per column): strategies, orders, trades, positions, in that
- * order, split into chunks of `rowsPerStatement` rows when bigger. Never one round trip per row.
- * Integrity errors (class 23) become a {@link ConstraintViolationError} carrying the constraint
- * name. `loadState` reads its three lists in one read-only repeatable-read transaction, so they
- * are consistent with each other.
+ * rows travel as one array parameter per column): strategies, orders, trades, positions, engine
+ * state, in that order, split into chunks of `rowsPerStatement` rows when bigger. Never one
+ * round trip per row. Integrity errors (class 23) become a {@link ConstraintViolationError}
+ * carrying the constraint name. `loadState` reads its four lists in one read-only
+ * repeatable-read transaction, so they are consistent with each other.
  */
 export class PostgresTradingStore implements TradingStore {
   readonly #sql: postgres.Sql;
@@ -144,6 +155,7 @@ export class PostgresTradingStore implements TradingStore {
     readonly orders: string;
     readonly trades: string;
     readonly positions: string;
+    readonly engineState: string;
   };
   readonly #types: {
     readonly strategyStatus: string;
@@ -155,12 +167,14 @@ export class PostgresTradingStore implements TradingStore {
     readonly orders: string;
     readonly trades: string;
     readonly positions: string;
+    readonly engineState: string;
   };
   readonly #columns: {
     readonly strategies: readonly UnnestColumn<StrategyRecord>[];
     readonly orders: readonly UnnestColumn<OrderRecord>[];
     readonly trades: readonly UnnestColumn<TradeRecord>[];
     readonly positions: readonly UnnestColumn<PositionRecord>[];
+    readonly engineState: readonly UnnestColumn<EngineStateRecord>[];
   };
 
   constructor(sql: postgres.Sql, options: PostgresTradingStoreOptions) {
@@ -174,6 +188,7 @@ export class PostgresTradingStore implements TradingStore {
       orders: table("orders"),
       trades: table("trades"),
       positions: table("positions"),
+      engineState: table("engine_state"),
     };
     this.#types = {
       strategyStatus: type("strategy_status"),
@@ -185,8 +200,9 @@ export class PostgresTradingStore implements TradingStore {
       orders: orderColumns(type),
       trades: tradeColumns(type),
       positions: positionColumns(),
+      engineState: engineStateColumns(),
     };
-    const { strategies, orders, trades, positions } = this.#columns;
+    const { strategies, orders, trades, positions, engineState } = this.#columns;
     this.#write = {
       strategies: `${unnestInsert(this.#tables.strategies, strategies)}
         on conflict (strategy_id) do update set ${updateEveryColumn(strategies, ["strategy_id"])}`,
@@ -196,20 +212,14 @@ export class PostgresTradingStore implements TradingStore {
       positions: `${unnestInsert(this.#tables.positions, positions)}
         on conflict (strategy_id, instrument_id) do update set
         ${updateEveryColumn(positions, ["strategy_id", "instrument_id"])}`,
+      engineState: `${unnestInsert(this.#tables.engineState, engineState)}
+        on conflict (key) do update set ${updateEveryColumn(engineState, ["key"])}`,
     };
   }
 
   async commit(changes: TradingChanges): Promise<void> {
     const valid = validateTradingChanges(changes);
-    if (
-      valid.strategies.length +
-        valid.orders.length +
-        valid.trades.length +
-        valid.positions.length ===
-      0
-    ) {
-      return;
-    }
+    if (countChanges(valid) === 0) return;
     try {
       await this.#sql.begin(async (tx) => {
         await this.#writeAll(
@@ -221,6 +231,12 @@ export class PostgresTradingStore implements TradingStore {
         await this.#writeAll(tx, this.#write.orders, this.#columns.orders, valid.orders);
         await this.#writeAll(tx, this.#write.trades, this.#columns.trades, valid.trades);
         await this.#writeAll(tx, this.#write.positions, this.#columns.positions, valid.positions);
+        await this.#writeAll(
+          tx,
+          this.#write.engineState,
+          this.#columns.engineState,
+          valid.engineState,
+        );
       });
     } catch (error) {
       throw asConstraintViolation(error);
@@ -240,7 +256,7 @@ export class PostgresTradingStore implements TradingStore {
   }
 
   async loadState(): Promise<TradingState> {
-    const { strategies, orders, positions } = this.#tables;
+    const { strategies, orders, positions, engineState } = this.#tables;
     return this.#sql.begin("isolation level repeatable read read only", async (tx) => {
       const strategyRows = await tx.unsafe<StrategyRow[]>(
         `select ${STRATEGY_COLUMNS} from ${strategies}
@@ -261,12 +277,30 @@ export class PostgresTradingStore implements TradingStore {
         [],
         { prepare: true },
       );
+      const engineStateRows = await tx.unsafe<EngineStateRow[]>(
+        `select ${ENGINE_STATE_COLUMNS} from ${engineState} order by key collate "C"`,
+        [],
+        { prepare: true },
+      );
       return {
         strategies: strategyRows.map(strategyFromRow),
         openOrders: orderRows.map(orderFromRow),
         positions: positionRows.map(positionFromRow),
+        engineState: engineStateRows.map(engineStateFromRow),
       };
     });
+  }
+
+  async getEngineState(key: string): Promise<EngineStateRecord | undefined> {
+    // Not a key: no row can have it (and a NUL would not even reach Postgres).
+    if (!isEngineStateKey(key)) return undefined;
+    const rows = await this.#sql.unsafe<EngineStateRow[]>(
+      `select ${ENGINE_STATE_COLUMNS} from ${this.#tables.engineState} where key = $1`,
+      [key],
+      { prepare: true },
+    );
+    const row = rows[0];
+    return row === undefined ? undefined : engineStateFromRow(row);
   }
 
   async getStrategy(strategyId: string): Promise<StrategyRecord | undefined> {
@@ -392,6 +426,8 @@ const TRADE_COLUMNS = `trade_id, order_id, strategy_id, instrument, side, price,
 const POSITION_COLUMNS = `strategy_id, instrument_id, quantity, average_entry_price,
   realized_pnl, fees_paid, opened_at, updated_at`;
 
+const ENGINE_STATE_COLUMNS = "key, value, updated_at";
+
 function strategyColumns(type: (name: string) => string): UnnestColumn<StrategyRecord>[] {
   return [
     { name: "strategy_id", type: "text", value: (s) => s.strategyId },
@@ -484,6 +520,14 @@ function positionColumns(): UnnestColumn<PositionRecord>[] {
   ];
 }
 
+function engineStateColumns(): UnnestColumn<EngineStateRecord>[] {
+  return [
+    { name: "key", type: "text", value: (e) => e.key },
+    { name: "value", type: "jsonb", value: (e) => JSON.stringify(e.value) },
+    { name: "updated_at", type: "timestamptz", value: (e) => e.updatedAt.toISOString() },
+  ];
+}
+
 /** A `numeric` read back (postgres.js hands it over as text) as a number. */
 function num(value: string | number): number {
   return typeof value === "number" ? value : Number(value);
@@ -565,6 +609,10 @@ function positionFromRow(row: PositionRow): PositionRecord {
     ...optional("openedAt", time(row.opened_at)),
     updatedAt: row.updated_at,
   };
+}
+
+function engineStateFromRow(row: EngineStateRow): EngineStateRecord {
+  return { key: row.key, value: row.value, updatedAt: row.updated_at };
 }
 
 /** Postgres' integrity errors (SQLSTATE class 23) as {@link ConstraintViolationError}s. */

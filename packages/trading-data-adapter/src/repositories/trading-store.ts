@@ -1,4 +1,5 @@
 import { ValidationError } from "@tse/market-data-adapter";
+import type { EngineStateRecord } from "../model/engine-state.js";
 import { checkEnum, checkUuid } from "../model/field-checks.js";
 import { ORDER_STATUSES, type OrderRecord, type OrderStatus } from "../model/order.js";
 import type { PositionRecord } from "../model/position.js";
@@ -54,6 +55,8 @@ export interface TradingState {
   readonly openOrders: OrderRecord[];
   /** Every position, by strategy id then instrument. */
   readonly positions: PositionRecord[];
+  /** Every engine state record (circuit breaker, risk limits, …), by key. */
+  readonly engineState: EngineStateRecord[];
 }
 
 /** The page size of `listOrders` / `listTrades` when the filter gives no limit. */
@@ -63,7 +66,8 @@ export const DEFAULT_LIST_LIMIT = 100;
 export const MAX_LIST_LIMIT = 1_000;
 
 /**
- * The trading engine's persistence port (DESIGN §7): strategies, orders, trades and positions.
+ * The trading engine's persistence port (DESIGN §7): strategies, orders, trades and positions,
+ * and the engine's own state that must survive a restart (engine state records).
  *
  * Contract of every implementation:
  * - Records read back equal the validated records written: ids in lower case, amounts rounded
@@ -77,9 +81,10 @@ export interface TradingStore {
   /**
    * Validates the whole batch first (a bad record rejects with a `ValidationError` naming it,
    * e.g. `orders[3].quantity`, and nothing is written), then writes it atomically in one
-   * transaction: strategies, orders and positions upserted by key (replacing every field),
-   * trades inserted and ignored when the trade id is stored already (so a retried batch is
-   * harmless). Strategies are written before orders, orders before trades, then positions.
+   * transaction: strategies, orders, positions and engine state records upserted by key
+   * (replacing every field), trades inserted and ignored when the trade id is stored already
+   * (so a retried batch is harmless). Strategies are written before orders, orders before
+   * trades, then positions, then engine state.
    * Within the batch the last record of a key wins (the first, for trades). A batch whose
    * records contradict what is stored (a client order id taken in the strategy, an order of an
    * unknown strategy, a trade of an unknown order) rejects with a `ConstraintViolationError`
@@ -87,8 +92,14 @@ export interface TradingStore {
    */
   commit(changes: TradingChanges): Promise<void>;
 
-  /** What a restarting engine needs: every strategy, every open order, every position. */
+  /**
+   * What a restarting engine needs: every strategy, every open order, every position, every
+   * engine state record, read consistently with each other.
+   */
   loadState(): Promise<TradingState>;
+
+  /** The engine state record of this key, or `undefined` (also for a malformed key). */
+  getEngineState(key: string): Promise<EngineStateRecord | undefined>;
 
   /** The strategy with this id, or `undefined`. */
   getStrategy(strategyId: string): Promise<StrategyRecord | undefined>;

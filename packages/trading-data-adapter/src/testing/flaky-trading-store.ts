@@ -27,6 +27,7 @@ export class FlakyTradingStore implements TradingStore {
   }
 
   loadState: TradingStore["loadState"] = () => this.inner.loadState();
+  getEngineState: TradingStore["getEngineState"] = (key) => this.inner.getEngineState(key);
   getStrategy: TradingStore["getStrategy"] = (id) => this.inner.getStrategy(id);
   listStrategies: TradingStore["listStrategies"] = (filter) => this.inner.listStrategies(filter);
   getOrder: TradingStore["getOrder"] = (id) => this.inner.getOrder(id);

@@ -4,7 +4,13 @@ import type postgres from "postgres";
 import { migrateTradingSchema } from "../postgres/migrate-trading-schema.js";
 
 /** The trading tables, in the order a truncate must name them together. */
-export const TRADING_TABLES = Object.freeze(["trades", "orders", "strategies", "positions"]);
+export const TRADING_TABLES = Object.freeze([
+  "trades",
+  "orders",
+  "strategies",
+  "positions",
+  "engine_state",
+]);
 
 /** A schema with the trading tables for one test file, on the test Postgres. */
 export interface TradingTestSchema {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
+  at,
+  sampleEngineState,
   sampleOrder,
   samplePosition,
   sampleStrategy,
@@ -42,6 +44,40 @@ describe("PendingChanges", () => {
     ]);
     expect(merged.positions.map((p) => p.quantity)).toEqual([2]);
     expect(pending.size).toBe(6);
+  });
+
+  it("merges engine state by key: a later record of the same key wins", () => {
+    const pending = new PendingChanges();
+    pending.add(
+      validateTradingChanges({
+        engineState: [
+          sampleEngineState("circuit_breaker", { value: { engaged: true } }),
+          sampleEngineState("risk_limits", { value: { maxDrawdownPct: 5 } }),
+        ],
+      }),
+    );
+    pending.add(
+      validateTradingChanges({
+        engineState: [
+          sampleEngineState("circuit_breaker", { value: { engaged: false }, updatedAt: at(40) }),
+        ],
+        positions: [samplePosition("s1")],
+      }),
+    );
+    const newer = new PendingChanges();
+    newer.add(
+      validateTradingChanges({
+        engineState: [sampleEngineState("risk_limits", { value: { maxDrawdownPct: 3 } })],
+      }),
+    );
+    pending.absorb(newer);
+    const merged = pending.changes();
+    expect(merged.engineState.map((e) => [e.key, e.value, e.updatedAt])).toEqual([
+      ["circuit_breaker", { engaged: false }, at(40)],
+      ["risk_limits", { maxDrawdownPct: 3 }, at(20)],
+    ]);
+    expect(merged.positions).toHaveLength(1);
+    expect(pending.size).toBe(3);
   });
 
   it("absorb treats the other set as newer", () => {

@@ -1,3 +1,4 @@
+import type { EngineStateRecord } from "../model/engine-state.js";
 import type { OrderRecord } from "../model/order.js";
 import { type PositionRecord, positionKey } from "../model/position.js";
 import type { StrategyRecord } from "../model/strategy.js";
@@ -7,7 +8,7 @@ import type { ValidTradingChanges } from "../model/trading-changes.js";
 /**
  * Validated changes merged into one commit: consecutive batches folded together by key.
  *
- * Contract: a later strategy / order / position of a key replaces the earlier one (its latest
+ * Contract: a later strategy / order / position / engine state record of a key replaces the earlier one (its latest
  * state is what gets written); a trade is kept once, the first time its id is seen (trades are
  * immutable). Merging keeps every change of the batches in the merged set, so committing it
  * writes what committing them one by one would have left in the tables.
@@ -17,6 +18,7 @@ export class PendingChanges {
   readonly #orders = new Map<string, OrderRecord>();
   readonly #trades = new Map<string, TradeRecord>();
   readonly #positions = new Map<string, PositionRecord>();
+  readonly #engineState = new Map<string, EngineStateRecord>();
 
   /** Folds `changes` in as the newest batch. */
   add(changes: ValidTradingChanges): void {
@@ -25,6 +27,7 @@ export class PendingChanges {
     for (const t of changes.trades)
       if (!this.#trades.has(t.tradeId)) this.#trades.set(t.tradeId, t);
     for (const p of changes.positions) this.#positions.set(positionKey(p), p);
+    for (const e of changes.engineState) this.#engineState.set(e.key, e);
   }
 
   /** Folds `newer` in as more recent than everything here. */
@@ -34,7 +37,13 @@ export class PendingChanges {
 
   /** Records held (one per key). */
   get size(): number {
-    return this.#strategies.size + this.#orders.size + this.#trades.size + this.#positions.size;
+    return (
+      this.#strategies.size +
+      this.#orders.size +
+      this.#trades.size +
+      this.#positions.size +
+      this.#engineState.size
+    );
   }
 
   /** The merged changes, as one commit. */
@@ -44,6 +53,7 @@ export class PendingChanges {
       orders: [...this.#orders.values()],
       trades: [...this.#trades.values()],
       positions: [...this.#positions.values()],
+      engineState: [...this.#engineState.values()],
     };
   }
 }

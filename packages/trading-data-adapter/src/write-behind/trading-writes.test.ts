@@ -2,6 +2,8 @@ import { ValidationError } from "@tse/market-data-adapter";
 import { InMemoryMetrics } from "@tse/metrics-port";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
+  at,
+  sampleEngineState,
   sampleOrder,
   samplePosition,
   sampleStrategy,
@@ -126,6 +128,32 @@ describe("TradingWrites", () => {
     expect(merged?.positions?.map((p) => p.quantity)).toEqual([0.5]);
     expect(metrics.counter(TRADING_PERSISTENCE_METRICS.commits)).toBe(1);
     expect(await store.listTrades()).toHaveLength(2);
+  });
+
+  it("queues engine state like any change: merged by key, the latest committed", async () => {
+    const store = new GatedStore();
+    const writes = writesOn(store);
+    writes.enqueue({ engineState: [sampleEngineState("circuit_breaker")] });
+    writes.enqueue({
+      engineState: [
+        sampleEngineState("risk_limits", { value: { maxDrawdownPct: 3 } }),
+        sampleEngineState("circuit_breaker", { value: { engaged: false }, updatedAt: at(50) }),
+      ],
+    });
+    expect(writes.pending).toBe(2);
+    expect(() => writes.enqueue({ engineState: [sampleEngineState("Circuit Breaker")] })).toThrow(
+      ValidationError,
+    );
+    expect(writes.pending).toBe(2);
+    writes.start();
+    await until(() => store.waiting === 1);
+    store.release();
+    expect(await writes.flush(1_000)).toEqual({ flushed: true });
+    expect(store.commits).toHaveLength(1);
+    expect((await store.loadState()).engineState).toStrictEqual([
+      sampleEngineState("circuit_breaker", { value: { engaged: false }, updatedAt: at(50) }),
+      sampleEngineState("risk_limits", { value: { maxDrawdownPct: 3 } }),
+    ]);
   });
 
   it("batches queued while a commit runs go together into the next one; flush waits only for earlier batches", async () => {

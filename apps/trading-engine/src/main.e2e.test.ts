@@ -234,6 +234,13 @@ describeWithPostgresAndRedis(
       expect(after.positions.map((p) => [p.instrument, p.quantity])).toEqual(
         before.positions.map((p) => [p.instrument, p.quantity]),
       );
+      // The breaker engaged before the restart still holds, with the limits set through the API.
+      const riskAfter = await risk.getRiskStatus({});
+      expect(riskAfter.circuitBreaker).toMatchObject({
+        state: CircuitBreakerState.ENGAGED,
+        reason: "e2e",
+      });
+      expect(riskAfter.limits?.maxPositionSize).toBe(10);
       const { portfolio } = await trading.getPortfolio({});
       expect(portfolio?.realizedPnl).toBeCloseTo(
         before.positions.reduce((sum, p) => sum + p.realizedPnl, 0),

@@ -11,7 +11,7 @@ import {
 } from "@tse/market-data-adapter";
 import { StartStrategyRequestSchema } from "@tse/proto/trading/v1/trading_pb";
 import { ConfigError, type ServiceDefinition } from "@tse/service-kit";
-import { createTradingDataAdapter } from "@tse/trading-data-adapter";
+import { createTradingDataAdapter, type EngineStateRecord } from "@tse/trading-data-adapter";
 import { registerRiskV1 } from "./adapters/connect/risk-v1-service.js";
 import { registerTradingV1, toDeskStartRequest } from "./adapters/connect/trading-v1-service.js";
 import { tradingRestRoutes } from "./adapters/http/trading-rest-routes.js";
@@ -21,6 +21,7 @@ import { StoreTradingHistory } from "./adapters/persistence/store-trading-histor
 import {
   fromOrderRecord,
   fromPositionRecord,
+  fromRiskStateRecords,
   fromStrategyRecord,
 } from "./adapters/persistence/trading-records.js";
 import {
@@ -30,7 +31,7 @@ import {
   TradingDesk,
 } from "./application/trading-desk.js";
 import { resolveStrategyLimits } from "./domain/engine/strategy-lifecycle.js";
-import { TradingEngine } from "./domain/engine/trading-engine.js";
+import { type RiskState, TradingEngine } from "./domain/engine/trading-engine.js";
 import { PaperVenue } from "./domain/execution/paper-venue.js";
 import { Portfolio } from "./domain/portfolio/portfolio.js";
 import { RiskManager } from "./domain/risk/risk-manager.js";
@@ -138,6 +139,7 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
         ),
       ),
       positions: stored.positions.map(fromPositionRecord),
+      ...restoredRisk(stored.engineState),
     });
     logger.info(
       {
@@ -282,6 +284,12 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
     };
   },
 };
+
+/** The stored risk state as a restore field (none on a fresh schema: the settings apply). */
+function restoredRisk(records: readonly EngineStateRecord[]): { risk?: RiskState } {
+  const risk = fromRiskStateRecords(records);
+  return risk === undefined ? {} : { risk };
+}
 
 /** `BOOT_STRATEGIES` as start requests; a ConfigError naming it when it is not valid. */
 function parseBootStrategies(raw: string | undefined): StartStrategyRequest[] {

@@ -19,7 +19,7 @@ export class StoreTradingHistory implements TradingHistory {
 
   record(changes: EngineChanges): void {
     try {
-      this.#adapter.writes.enqueue(toTradingChanges(changes));
+      this.#adapter.writes.enqueue(toTradingChanges(changes, Date.now()));
     } catch (error) {
       // A record the store refuses is a bug in the engine's bookkeeping: report it loudly, and
       // keep trading on what the engine holds.

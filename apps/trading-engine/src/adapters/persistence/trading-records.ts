@@ -1,4 +1,5 @@
 import type {
+  EngineStateRecord,
   OrderRecord,
   PositionRecord,
   StrategyRecord,
@@ -6,9 +7,11 @@ import type {
   TradingChanges,
 } from "@tse/trading-data-adapter";
 import type { StrategyLimits, StrategySnapshot } from "../../domain/engine/strategy-lifecycle.js";
-import type { EngineChanges } from "../../domain/engine/trading-engine.js";
+import type { EngineChanges, RiskState } from "../../domain/engine/trading-engine.js";
 import type { Fill, OrderSnapshot } from "../../domain/orders/order.js";
 import type { PositionSnapshot } from "../../domain/portfolio/position.js";
+import type { RiskLimits } from "../../domain/risk/risk-limits.js";
+import type { CircuitBreakerState } from "../../domain/risk/risk-manager.js";
 
 const date = (ms: number) => new Date(ms);
 const optionalDate = <K extends string>(key: K, ms: number | undefined) =>
@@ -16,14 +19,43 @@ const optionalDate = <K extends string>(key: K, ms: number | undefined) =>
 const optionalMs = <K extends string>(key: K, value: Date | undefined) =>
   (value === undefined ? {} : { [key]: value.getTime() }) as Partial<Record<K, number>>;
 
+/** The `engine_state` key of the risk state. */
+export const RISK_STATE_KEY = "risk";
+
 /** An engine's changes as one store commit (every row of one operation, atomically). */
-export function toTradingChanges(changes: EngineChanges): TradingChanges {
+export function toTradingChanges(changes: EngineChanges, now: number): TradingChanges {
   return {
     strategies: changes.strategies.map(toStrategyRecord),
     orders: changes.orders.map(toOrderRecord),
     trades: changes.fills.map(toTradeRecord),
     positions: changes.positions.map(toPositionRecord),
+    ...(changes.risk === undefined
+      ? {}
+      : {
+          engineState: [
+            {
+              key: RISK_STATE_KEY,
+              value: {
+                limits: {
+                  ...changes.risk.limits,
+                  instrumentMaxPositionSizes: { ...changes.risk.limits.instrumentMaxPositionSizes },
+                },
+                breaker: { ...changes.risk.breaker },
+              },
+              updatedAt: date(now),
+            },
+          ],
+        }),
   };
+}
+
+/** The stored risk state, when there is a well-formed one. */
+export function fromRiskStateRecords(records: readonly EngineStateRecord[]): RiskState | undefined {
+  const value = records.find((r) => r.key === RISK_STATE_KEY)?.value as
+    | { limits?: RiskLimits; breaker?: CircuitBreakerState }
+    | undefined;
+  if (value?.limits === undefined || value.breaker === undefined) return undefined;
+  return { limits: value.limits, breaker: value.breaker };
 }
 
 export function toStrategyRecord(s: StrategySnapshot): StrategyRecord {

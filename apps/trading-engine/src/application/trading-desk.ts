@@ -46,6 +46,8 @@ export interface TradingHistory {
   record(changes: EngineChanges): void;
   /** Stored orders matching `filter`, most recent first (beyond what the engine keeps). */
   orders(filter: OrderFilter): Promise<OrderSnapshot[]>;
+  /** One stored order with its fills, or `undefined`. */
+  order(id: string): Promise<OrderSnapshot | undefined>;
 }
 
 /** Which instruments the market data feed has. */
@@ -90,6 +92,22 @@ export const TRADING_METRICS = Object.freeze({
 });
 
 const STRATEGY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Checks a free-text field of a request (a reason, a name): at most `max` characters and no
+ * control characters, so it can be stored and logged as it is. Throws `invalid` naming it.
+ */
+export function checkText(field: string, value: string, max = 200): string {
+  if (value.length > max || CONTROL_CHARACTERS.test(value)) {
+    throw new EngineRequestError(
+      "invalid",
+      `${field} must be at most ${max} characters, without control characters`,
+    );
+  }
+  return value;
+}
 const STRATEGY_STATUSES = ["inactive", "active", "paused", "stopped", "error"] as const;
 
 /**
@@ -245,8 +263,7 @@ export class TradingDesk {
       request.name === undefined || request.name === ""
         ? `${request.type} ${instruments.join(",")}`
         : request.name;
-    if (name.length > 200)
-      throw new EngineRequestError("invalid", "name must be at most 200 characters");
+    checkText("name", name);
     let strategy: TradingStrategy;
     let limits: StrategyLimits;
     try {
@@ -271,6 +288,23 @@ export class TradingDesk {
     return this.#ports.engine.startStrategy(
       { id, name, type: request.type, instruments, strategy, limits },
       this.#ports.now(),
+    );
+  }
+
+  /**
+   * Cancels an open order. An order the engine no longer holds (closed before a restart, or
+   * beyond its memory) is looked up in the store: returned when it was cancelled,
+   * `failed_precondition` when it ended otherwise, `not_found` when it never existed.
+   */
+  async cancelOrder(id: string, reason: string): Promise<OrderSnapshot> {
+    const { engine, history, now } = this.#ports;
+    if (engine.order(id) !== undefined) return engine.cancelOrder(id, reason, now());
+    const stored = await history.order(id);
+    if (stored === undefined) throw new EngineRequestError("not_found", `unknown order ${id}`);
+    if (stored.status === "cancelled") return stored;
+    throw new EngineRequestError(
+      "failed_precondition",
+      `order ${id} is ${stored.status}: it cannot be cancelled`,
     );
   }
 

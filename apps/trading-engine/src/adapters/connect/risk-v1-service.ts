@@ -10,6 +10,7 @@ import {
   RiskLimitsSchema,
   RiskService,
 } from "@tse/proto/trading/v1/risk_pb";
+import { checkText } from "../../application/trading-desk.js";
 import type { TradingEngine } from "../../domain/engine/trading-engine.js";
 import type { RiskLimits } from "../../domain/risk/risk-limits.js";
 import type { CircuitBreakerState as DomainBreaker } from "../../domain/risk/risk-manager.js";
@@ -90,7 +91,7 @@ export function registerRiskV1(
               ...(request.strategyId === "" ? {} : { strategyId: request.strategyId }),
               ...(request.instrument === "" ? {} : { instrument: request.instrument }),
             },
-            request.reason,
+            checkText("reason", request.reason),
             now(),
           )
           .map(toOrderMessage),
@@ -98,12 +99,13 @@ export function registerRiskV1(
 
     enableCircuitBreaker: (request) =>
       mapErrors(() => {
-        const cancelled = engine.engageCircuitBreaker(request.reason, now());
+        const cancelled = engine.engageCircuitBreaker(checkText("reason", request.reason), now());
         return { circuitBreaker: toBreakerMessage(engine.breaker), cancelledOrderIds: cancelled };
       }),
 
-    disableCircuitBreaker: () =>
+    disableCircuitBreaker: (request) =>
       mapErrors(() => {
+        checkText("reason", request.reason);
         engine.releaseCircuitBreaker(now());
         return { circuitBreaker: toBreakerMessage(engine.breaker) };
       }),

@@ -47,7 +47,7 @@ function setup() {
   desk = new TradingDesk(
     {
       engine,
-      history: { record: () => undefined, orders: async () => [] },
+      history: { record: () => undefined, orders: async () => [], order: async () => undefined },
       catalog: { has: async (instrument) => instrument === "BTC-USD" || instrument === "ETH-USD" },
       metrics,
       now: () => now,
@@ -327,6 +327,29 @@ describe("trading.v1.TradingService", () => {
 });
 
 describe("trading.v1.RiskService", () => {
+  it("refuses reasons and names it could not store", async () => {
+    const { risk, trading } = setup();
+    expect(await codeOf(risk.enableCircuitBreaker({ reason: "x".repeat(201) }))).toBe(
+      Code.InvalidArgument,
+    );
+    expect(await codeOf(risk.forcePositionClose({ reason: "a\u0000b" }))).toBe(
+      Code.InvalidArgument,
+    );
+    expect(
+      await codeOf(
+        trading.startStrategy({
+          name: "a\u0000b",
+          type: StrategyType.MARKET_MAKING,
+          instruments: ["BTC-USD"],
+          parameters: marketMaking(),
+        }),
+      ),
+    ).toBe(Code.InvalidArgument);
+    expect((await risk.getRiskStatus({})).circuitBreaker?.state).toBe(
+      CircuitBreakerState.DISENGAGED,
+    );
+  });
+
   it("sets limits as a whole or not at all, and reports them with utilisation", async () => {
     const { risk } = setup();
     const { limits } = await risk.setRiskLimits({

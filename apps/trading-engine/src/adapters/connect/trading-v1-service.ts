@@ -248,9 +248,9 @@ export function registerTradingV1(
       }),
 
     cancelOrder: (request) =>
-      mapErrors(() => ({
+      mapErrors(async () => ({
         order: toOrderMessage(
-          engine.cancelOrder(required("order_id", request.orderId), "cancelled by request", now()),
+          await desk.cancelOrder(required("order_id", request.orderId), "cancelled by request"),
         ),
       })),
 

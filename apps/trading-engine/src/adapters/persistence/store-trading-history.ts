@@ -27,6 +27,13 @@ export class StoreTradingHistory implements TradingHistory {
     }
   }
 
+  async order(id: string): Promise<OrderSnapshot | undefined> {
+    const order = await this.#adapter.store.getOrder(id);
+    return order === undefined
+      ? undefined
+      : fromOrderRecord(order, await this.#adapter.store.listTrades({ orderId: order.orderId }));
+  }
+
   async orders(filter: OrderFilter): Promise<OrderSnapshot[]> {
     const orders = await this.#adapter.store.listOrders({
       ...(filter.statuses === undefined || filter.statuses.length === 0

@@ -41,6 +41,7 @@ export function toTradingChanges(changes: EngineChanges, now: number): TradingCh
                   instrumentMaxPositionSizes: { ...changes.risk.limits.instrumentMaxPositionSizes },
                 },
                 breaker: { ...changes.risk.breaker },
+                peakValue: changes.risk.peakValue,
               },
               updatedAt: date(now),
             },
@@ -52,10 +53,10 @@ export function toTradingChanges(changes: EngineChanges, now: number): TradingCh
 /** The stored risk state, when there is a well-formed one. */
 export function fromRiskStateRecords(records: readonly EngineStateRecord[]): RiskState | undefined {
   const value = records.find((r) => r.key === RISK_STATE_KEY)?.value as
-    | { limits?: RiskLimits; breaker?: CircuitBreakerState }
+    | { limits?: RiskLimits; breaker?: CircuitBreakerState; peakValue?: number }
     | undefined;
   if (value?.limits === undefined || value.breaker === undefined) return undefined;
-  return { limits: value.limits, breaker: value.breaker };
+  return { limits: value.limits, breaker: value.breaker, peakValue: value.peakValue ?? 0 };
 }
 
 export function toStrategyRecord(s: StrategySnapshot): StrategyRecord {

@@ -6,7 +6,7 @@ import { RiskManager, type RiskRejection } from "../risk/risk-manager.js";
 import type { MarketQuote } from "../shared/market-quote.js";
 import { MarketMakingStrategy } from "../strategies/market-making.js";
 import { MeanReversionStrategy } from "../strategies/mean-reversion.js";
-import type { StrategyType, TradingStrategy } from "../strategies/trading-strategy.js";
+import type { OrderIntent, StrategyType, TradingStrategy } from "../strategies/trading-strategy.js";
 import { resolveStrategyLimits } from "./strategy-lifecycle.js";
 import { type EngineChanges, EngineRequestError, TradingEngine } from "./trading-engine.js";
 
@@ -346,5 +346,90 @@ describe("TradingEngine", () => {
     );
     second.engine.releaseCircuitBreaker(T0 + 2);
     expect(second.changes.at(-1)?.risk?.breaker.engaged).toBe(false);
+  });
+
+  function scripted(engine: TradingEngine, id: string, orders: OrderIntent[][], limits = {}) {
+    let call = 0;
+    return engine.startStrategy(
+      {
+        id,
+        name: id,
+        type: "market_making",
+        instruments: ["BTC-USD"],
+        strategy: {
+          type: "market_making",
+          parameters: {},
+          onQuote: () => ({ cancel: [], place: orders[call++] ?? [] }),
+        },
+        limits: resolveStrategyLimits(limits),
+      },
+      T0,
+    );
+  }
+
+  it("measures exposure without the order being checked: exactly at the limits is allowed", () => {
+    const { engine } = setup({ maxPositionSize: 1 });
+    scripted(engine, "s", [[{ side: "buy", type: "limit", quantity: 1, limitPrice: 9_000 }]], {
+      maxOpenOrders: 1,
+    });
+    engine.onQuote(quote(9_999, 10_001), T0);
+    expect(engine.orders().map((o) => o.status)).toEqual(["accepted"]);
+  });
+
+  it("puts a strategy that asks for an impossible order into ERROR without breaking the quote", () => {
+    const { engine } = setup();
+    scripted(engine, "bad", [[{ side: "buy", type: "limit", quantity: 1, limitPrice: -5 }]]);
+    marketMaker(engine, "good");
+    expect(() => engine.onQuote(quote(9_999, 10_001), T0)).not.toThrow();
+    expect(engine.strategy("bad")).toMatchObject({ status: "error" });
+    expect(engine.strategy("bad").statusReason).toMatch(/invalid order/);
+    expect(engine.strategy("good").status).toBe("active");
+    expect(engine.orders({ strategyId: "good" })).toHaveLength(2);
+  });
+
+  it("never overshoots when a force close is repeated while the first is still working", () => {
+    const { engine, portfolio } = setup();
+    scripted(engine, "s", [[{ side: "buy", type: "market", quantity: 5 }]]);
+    engine.onQuote(quote(9_999, 10_001), T0);
+    expect(portfolio.position("s", "BTC-USD").quantity).toBe(5);
+    engine.onQuote({ ...quote(9_999, 10_001), bidSize: 1 }, T0 + 1);
+    engine.forceClose({ instrument: "BTC-USD" }, "first", T0 + 2);
+    expect(portfolio.position("s", "BTC-USD").quantity).toBe(4);
+    engine.forceClose({ instrument: "BTC-USD" }, "second", T0 + 3);
+    expect(portfolio.position("s", "BTC-USD").quantity).toBeGreaterThanOrEqual(0);
+    engine.onQuote(quote(9_999, 10_001), T0 + 4);
+    expect(portfolio.position("s", "BTC-USD").quantity).toBe(0);
+  });
+
+  it("lets closing orders through the order rate and notional limits", () => {
+    const { engine, risk, portfolio } = setup();
+    scripted(engine, "s", [[{ side: "buy", type: "market", quantity: 2 }]]);
+    engine.onQuote(quote(9_999, 10_001), T0);
+    risk.setLimits({ maxOrdersPerSecond: 1, maxTotalNotional: 1 });
+    const [close] = engine.forceClose({}, "flatten", T0 + 1);
+    expect(close?.status).toBe("filled");
+    expect(portfolio.position("s", "BTC-USD").quantity).toBe(0);
+  });
+
+  it("resumes after a restart the strategies the stale feed paused, and keeps the cooldown", () => {
+    const first = setup({ cooldownMs: 60_000 });
+    marketMaker(first.engine, "a");
+    marketMaker(first.engine, "b");
+    first.engine.onQuote(quote(9_999, 10_001), T0);
+    first.engine.setFeedStale(true, T0 + 1);
+    first.engine.stopStrategy("b", false, T0 + 2);
+    const second = setup({ idPrefix: "restarted-", cooldownMs: 60_000 });
+    second.engine.restore({ strategies: first.engine.strategies(), openOrders: [], positions: [] });
+    second.engine.onQuote(quote(9_999, 10_001), T0 + 3);
+    expect(second.engine.strategy("a").status).toBe("paused");
+    second.engine.setFeedStale(false, T0 + 4);
+    expect(second.engine.strategy("a").status).toBe("active");
+    expect(() => marketMaker(second.engine, "c", T0 + 10_000)).toThrow(/cooldown/);
+  });
+
+  it("refuses to pause a strategy that is not active", () => {
+    const { engine } = setup();
+    marketMaker(engine);
+    expect(() => engine.pauseStrategy("mm-1", "x", T0)).toThrow(EngineRequestError);
   });
 });

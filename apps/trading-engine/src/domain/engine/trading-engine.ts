@@ -30,6 +30,8 @@ export class EngineRequestError extends Error {
 export interface RiskState {
   readonly limits: RiskLimits;
   readonly breaker: CircuitBreakerState;
+  /** The portfolio's peak value, which the drawdown is measured from. */
+  readonly peakValue: number;
 }
 
 /** Everything one engine operation changed, in order: one atomic unit for persistence. */
@@ -161,6 +163,8 @@ export class TradingEngine {
   readonly #lastStopAt = new Map<string, number>();
   #feedStale = false;
   #riskChanged = false;
+  /** The peak value last handed on with the risk state. */
+  #savedPeak = 0;
   #forceCloseSequence = 0;
   #pending: {
     strategies: Map<string, StrategySnapshot>;
@@ -185,6 +189,7 @@ export class TradingEngine {
     readonly risk?: RiskState;
   }): void {
     if (state.risk !== undefined) this.#ports.risk.restore(state.risk.limits, state.risk.breaker);
+    this.#savedPeak = state.risk?.peakValue ?? 0;
     for (const snapshot of state.strategies) {
       this.#strategies.set(snapshot.id, {
         snapshot,
@@ -193,9 +198,20 @@ export class TradingEngine {
         orderCount: 0,
         fillCount: 0,
         tradedNotional: 0,
-        pausedForStaleFeed: false,
+        pausedForStaleFeed:
+          snapshot.status === "paused" && snapshot.statusReason === STALE_FEED_REASON,
       });
+      if (snapshot.stoppedAt !== undefined) {
+        for (const instrument of snapshot.instruments) {
+          this.#lastStopAt.set(
+            instrument,
+            Math.max(this.#lastStopAt.get(instrument) ?? 0, snapshot.stoppedAt),
+          );
+        }
+      }
     }
+    // Strategies the stale feed paused come back when the (new) feed is first reported fresh.
+    this.#feedStale = [...this.#strategies.values()].some((m) => m.pausedForStaleFeed);
     const working: OrderSnapshot[] = [];
     for (const snapshot of state.openOrders) {
       this.#orders.set(snapshot.id, Order.restore(snapshot));
@@ -203,7 +219,7 @@ export class TradingEngine {
         working.push(snapshot);
     }
     this.#ports.venue.restore(working);
-    this.#ports.portfolio.restore(state.positions);
+    this.#ports.portfolio.restore(state.positions, this.#savedPeak);
   }
 
   // ----- strategies -------------------------------------------------------------------------
@@ -276,11 +292,11 @@ export class TradingEngine {
     return managed.snapshot;
   }
 
-  /** Pauses an ACTIVE (or INACTIVE) strategy and cancels its orders; PAUSED stays PAUSED. */
+  /** Pauses an ACTIVE strategy and cancels its orders; PAUSED stays PAUSED. */
   pauseStrategy(id: string, reason: string, now: number): StrategySnapshot {
     const managed = this.#need(id);
     if (managed.snapshot.status === "paused") return managed.snapshot;
-    if (!canTransition(managed.snapshot.status, "paused")) {
+    if (managed.snapshot.status !== "active") {
       throw new EngineRequestError(
         "failed_precondition",
         `strategy ${id} is ${managed.snapshot.status}: it cannot be paused`,
@@ -356,7 +372,9 @@ export class TradingEngine {
     }
     this.#apply(venue.onQuote(stamped), now);
     this.#expire(now);
-    if (risk.watchDrawdown(portfolio.valuation(now).drawdown, now)) {
+    const valuation = portfolio.valuation(now);
+    if (valuation.peakValue > this.#savedPeak) this.#riskChanged = true;
+    if (risk.watchDrawdown(valuation.drawdown, now)) {
       this.#riskChanged = true;
       this.#cancelWhere(() => true, now, `circuit breaker engaged: ${risk.breaker.reason}`);
     }
@@ -614,9 +632,13 @@ export class TradingEngine {
         if (order?.isOpen && order.strategyId === managed.snapshot.id)
           this.#cancel(order, now, "replaced by the strategy");
       }
-      for (const intent of decision.place) {
-        this.#place(managed, quote.instrument, intent, now);
-        if (managed.snapshot.status !== "active" || this.#ports.risk.breaker.engaged) break;
+      try {
+        for (const intent of decision.place) {
+          this.#place(managed, quote.instrument, intent, now);
+          if (managed.snapshot.status !== "active" || this.#ports.risk.breaker.engaged) break;
+        }
+      } catch (error) {
+        this.#fail(managed, `strategy produced an invalid order: ${messageOf(error)}`, now);
       }
     }
   }
@@ -650,13 +672,21 @@ export class TradingEngine {
       expiresAt: now + this.#options.orderTimeoutMs,
       ...(closing === undefined ? {} : { reason: closing.reason }),
     });
-    this.#orders.set(order.id, order);
     if (managed !== undefined) managed.orderCount += 1;
     const { risk, venue } = this.#ports;
     const price = intent.limitPrice ?? this.#markOf(instrument);
     const checked = this.#ports.timeRiskCheck?.();
     const rejection = risk.check(
-      { strategyId, instrument, side: intent.side, quantity: intent.quantity, price },
+      {
+        strategyId,
+        instrument,
+        side: intent.side,
+        quantity: intent.quantity,
+        price,
+        ...(strategyId === undefined
+          ? {}
+          : { ownPosition: this.#ports.portfolio.position(strategyId, instrument).quantity }),
+      },
       {
         netPosition: (i) => this.#ports.portfolio.netPosition(i),
         totalNotional: () => this.totalNotional(),
@@ -667,6 +697,8 @@ export class TradingEngine {
       closing !== undefined,
     );
     checked?.();
+    // Only now is the order in the books: the checks above measured the exposure without it.
+    this.#orders.set(order.id, order);
     if (rejection !== undefined) {
       order.reject(now, rejection.reason);
       this.#touch(order);
@@ -733,7 +765,8 @@ export class TradingEngine {
     }
   }
 
-  #fail(managed: ManagedStrategy, reason: string, now: number): void {
+  #fail(managed: ManagedStrategy, why: string, now: number): void {
+    const reason = why.length > 500 ? `${why.slice(0, 499)}…` : why;
     this.#cancelWhere((o) => o.strategyId === managed.snapshot.id, now, reason);
     this.#setStatus(managed, "error", reason, now);
   }
@@ -755,6 +788,13 @@ export class TradingEngine {
     const placed: OrderSnapshot[] = [];
     for (const position of this.#ports.portfolio.positions()) {
       if (position.quantity === 0 || !matches(position)) continue;
+      // Working orders on the position (an earlier close among them) go first, so the close is
+      // sized on the position alone and can never overshoot it.
+      this.#cancelWhere(
+        (o) => o.strategyId === position.strategyId && o.instrument === position.instrument,
+        now,
+        reason,
+      );
       const order = this.#place(
         undefined,
         position.instrument,
@@ -868,6 +908,12 @@ export class TradingEngine {
     return managed;
   }
 
+  #riskState(): RiskState {
+    const peakValue = this.#ports.portfolio.valuation(0).peakValue;
+    this.#savedPeak = Math.max(this.#savedPeak, peakValue);
+    return { limits: this.#ports.risk.limits, breaker: this.#ports.risk.breaker, peakValue };
+  }
+
   #flush(): void {
     const pending = this.#pending;
     const riskChanged = this.#riskChanged;
@@ -889,7 +935,7 @@ export class TradingEngine {
       orders: [...pending.orders.values()],
       fills: pending.fills,
       positions: [...pending.positions.values()],
-      ...(riskChanged ? { risk: { limits: risk.limits, breaker: risk.breaker } } : {}),
+      ...(riskChanged ? { risk: this.#riskState() } : {}),
     });
   }
 }
@@ -905,4 +951,8 @@ function emptyPending() {
 
 function keyOf(position: PositionSnapshot): string {
   return `${position.strategyId}\u0000${position.instrument}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -95,4 +95,19 @@ describe("PaperVenue", () => {
     expect(fills(paper.onQuote(quote(80, 81)))).toEqual([]);
     expect(() => new PaperVenue({ ...costs, takerFeeBps: -1 }, () => "x")).toThrow(RangeError);
   });
+
+  it("never fills a crossing limit order worse than its limit, slippage included", () => {
+    const [fill] = fills(venue().submit(order({ type: "limit", limitPrice: 100 }), quote(99, 100)));
+    expect(fill?.price).toBe(100);
+  });
+
+  it("shares one quote's size between orders submitted on it", () => {
+    const paper = venue();
+    const shared = quote(99, 100, 1);
+    const first = fills(paper.submit(order({ id: "a" }), shared));
+    const second = fills(paper.submit(order({ id: "b" }), shared));
+    expect(first.map((f) => f.quantity)).toEqual([1]);
+    expect(second).toEqual([]);
+    expect(fills(paper.onQuote(quote(99, 100, 1))).map((f) => f.orderId)).toEqual(["b"]);
+  });
 });

@@ -25,13 +25,16 @@ interface WorkingOrder {
  * touch with slippage and the taker fee; limit orders that cross on arrival at the touch (taker),
  * otherwise resting until a quote crosses them, then at their limit price (maker). Every fill is
  * capped by the size quoted on the other side, which working orders of one side share in price
- * then time priority, so a large order fills partially over several quotes. Fees are rounded to
- * 8 decimals. Pure: ids come from `nextFillId`.
+ * then time priority — new orders after the resting ones, until the next quote — so a large
+ * order fills partially over several quotes. A limit order never fills worse than its limit.
+ * Fees are rounded to 8 decimals. Pure: ids come from `nextFillId`.
  */
 export class PaperVenue implements ExecutionVenue {
   readonly #costs: PaperVenueCosts;
   readonly #nextFillId: () => string;
   readonly #working = new Map<string, WorkingOrder>();
+  /** Size still available at the touch of each instrument's current quote, shared by all orders. */
+  readonly #available = new Map<string, { quote: MarketQuote; buy: number; sell: number }>();
 
   constructor(costs: PaperVenueCosts, nextFillId: () => string) {
     for (const [name, value] of Object.entries(costs)) {
@@ -61,8 +64,7 @@ export class PaperVenue implements ExecutionVenue {
     };
     this.#working.set(order.id, working);
     const events: VenueEvent[] = [{ type: "accepted", orderId: order.id }];
-    const available = { buy: quote.askSize, sell: quote.bidSize };
-    events.push(...this.#match(working, quote, available));
+    events.push(...this.#match(working, quote, this.#availableAt(quote)));
     working.resting = true;
     return events;
   }
@@ -75,8 +77,18 @@ export class PaperVenue implements ExecutionVenue {
     const candidates = [...this.#working.values()]
       .filter((w) => w.order.instrument === quote.instrument)
       .sort(priority);
-    const available = { buy: quote.askSize, sell: quote.bidSize };
+    this.#available.delete(quote.instrument);
+    const available = this.#availableAt(quote);
     return candidates.flatMap((working) => this.#match(working, quote, available));
+  }
+
+  /** The sizes left at `quote`'s touch: the quoted sizes for a new quote, what is left otherwise. */
+  #availableAt(quote: MarketQuote): { buy: number; sell: number } {
+    const known = this.#available.get(quote.instrument);
+    if (known !== undefined && known.quote === quote) return known;
+    const fresh = { quote, buy: quote.askSize, sell: quote.bidSize };
+    this.#available.set(quote.instrument, fresh);
+    return fresh;
   }
 
   restore(orders: readonly OrderSnapshot[]): void {
@@ -107,9 +119,16 @@ export class PaperVenue implements ExecutionVenue {
     const maker = working.resting && order.type === "limit";
     const liquidity: Liquidity = maker ? "maker" : "taker";
     const slip = maker ? 0 : this.#costs.slippageBps / 10_000;
+    const slipped = round8(buy ? touch * (1 + slip) : touch * (1 - slip));
+    // A limit order never fills worse than its limit, slippage or not.
+    const limit = order.limitPrice;
     const price = maker
-      ? (order.limitPrice as number)
-      : round8(buy ? touch * (1 + slip) : touch * (1 - slip));
+      ? (limit as number)
+      : limit === undefined
+        ? slipped
+        : buy
+          ? Math.min(limit, slipped)
+          : Math.max(limit, slipped);
     const feeBps = maker ? this.#costs.makerFeeBps : this.#costs.takerFeeBps;
     const fill: Fill = {
       id: this.#nextFillId(),

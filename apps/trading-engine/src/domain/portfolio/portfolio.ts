@@ -67,9 +67,10 @@ export class Portfolio {
 
   /**
    * Rebuilds the books from stored positions (a restart): cash follows from them, since
-   * cash = initial capital + Σ realized PnL − Σ entry price × quantity.
+   * cash = initial capital + Σ realized PnL − Σ entry price × quantity; the peak is the stored
+   * one when higher, so the drawdown keeps measuring from the real peak.
    */
-  restore(positions: readonly PositionSnapshot[]): void {
+  restore(positions: readonly PositionSnapshot[], peakValue = 0): void {
     this.#positions.clear();
     let cash = this.#initialCapital;
     for (const position of positions) {
@@ -77,7 +78,7 @@ export class Portfolio {
       cash += position.realizedPnl - position.averageEntryPrice * position.quantity;
     }
     this.#cash = round8(cash);
-    this.#peak = Math.max(this.#initialCapital, this.#totalValue());
+    this.#peak = Math.max(this.#initialCapital, this.#totalValue(), peakValue);
   }
 
   /** Books a fill against its strategy's position; returns the position after it. */

@@ -31,6 +31,8 @@ export interface ProposedOrder {
   readonly quantity: number;
   /** The price its notional is valued at: the limit price, or the mark for a market order. */
   readonly price: number;
+  /** The placing strategy's own position in the instrument (gross measures are per position). */
+  readonly ownPosition?: number;
 }
 
 /** The open exposure the checks need, read from the engine's books. */
@@ -114,7 +116,8 @@ export class RiskManager {
 
   /**
    * The first limit `order` would break, or `undefined` when it may go. A refusal is counted.
-   * `bypassBreaker` is for closing orders (force-close), which only reduce risk.
+   * `bypassBreaker` is for closing orders (force-close), which only reduce risk: they pass the
+   * breaker, the notional limit and the order rate.
    */
   check(
     order: ProposedOrder,
@@ -204,11 +207,12 @@ export class RiskManager {
     }
     const notional = order.quantity * order.price;
     const maxNotional = this.#limits.maxTotalNotional;
-    if (maxNotional > 0) {
+    // Total notional is gross (Σ |position| per strategy and instrument): an order shrinks it
+    // when it shrinks its own strategy's position.
+    const own = order.ownPosition ?? exposure.netPosition(order.instrument);
+    const reduces = Math.abs(own + signed) < Math.abs(own) - QUANTITY_EPSILON;
+    if (maxNotional > 0 && !bypassBreaker) {
       const total = exposure.totalNotional();
-      const reduces =
-        Math.abs(exposure.netPosition(order.instrument) + signed) <
-        Math.abs(exposure.netPosition(order.instrument));
       if (!reduces && total + notional > maxNotional + 1e-6) {
         return {
           limit: "max_total_notional",
@@ -217,7 +221,7 @@ export class RiskManager {
       }
     }
     const maxRate = this.#limits.maxOrdersPerSecond;
-    if (maxRate > 0 && this.ordersLastSecond(now) >= maxRate) {
+    if (maxRate > 0 && !bypassBreaker && this.ordersLastSecond(now) >= maxRate) {
       return {
         limit: "max_orders_per_second",
         reason: `order rate exceeded: ${maxRate} orders in the last second`,

@@ -33,7 +33,7 @@ export interface MarketMakingParameters {
 
 /**
  * Validates and completes market-making parameters (the rules of `trading.v1`): spread in
- * (0, 10000] bps (10), quantity > 0 (required), levels in [1, 10] (1), spacing in [0, 10000] bps
+ * (0, 10000] bps (10), quantity ≥ 1e-8 (required), levels in [1, 10] (1), spacing in [0, 10000] bps
  * (half the spread), skew in [0, 1], volatility multiplier in [0, 100], refresh in
  * [1, 3600000] ms (1000). Throws a `RangeError` naming the field.
  */
@@ -46,11 +46,7 @@ export function resolveMarketMakingParameters(input: MarketMakingInput): MarketM
   });
   return {
     spreadBps,
-    orderQuantity: resolveNumber("order_quantity", input.orderQuantity, {
-      min: 0,
-      max: 1e9,
-      minExclusive: true,
-    }),
+    orderQuantity: resolveNumber("order_quantity", input.orderQuantity, { min: 1e-8, max: 1e9 }),
     levels: resolveNumber("levels", input.levels, { fallback: 1, min: 1, max: 10, integer: true }),
     levelSpacingBps: resolveNumber("level_spacing_bps", input.levelSpacingBps, {
       fallback: spreadBps / 2,
@@ -125,7 +121,8 @@ export class MarketMakingStrategy implements TradingStrategy {
       const offset = level * p.levelSpacingBps;
       const canBuy = view.maxPosition <= 0 || view.position < view.maxPosition;
       const canSell = view.maxPosition <= 0 || view.position > -view.maxPosition;
-      if (canBuy) {
+      // A level that would price at or below zero (a very wide spread) is not quoted.
+      if (canBuy && half + shift + offset < 10_000) {
         wanted.push({
           side: "buy",
           type: "limit",

@@ -35,7 +35,7 @@ export interface MeanReversionParameters {
 /**
  * Validates and completes mean-reversion parameters (the rules of `trading.v1`): lookback in
  * [2, 10000] (20), sample interval in [1, 86400000] ms (60000), entry z in (0, 10] (2), exit z
- * in [0, entry) (0), quantity > 0 (required), stop loss in [0, 10000] bps (0: off), entry order
+ * in [0, entry) (0), quantity ≥ 1e-8 (required), stop loss in [0, 10000] bps (0: off), entry order
  * type (market). Throws a `RangeError` naming the field.
  */
 export function resolveMeanReversionParameters(input: MeanReversionInput): MeanReversionParameters {
@@ -70,11 +70,7 @@ export function resolveMeanReversionParameters(input: MeanReversionInput): MeanR
     }),
     entryZScore,
     exitZScore,
-    orderQuantity: resolveNumber("order_quantity", input.orderQuantity, {
-      min: 0,
-      max: 1e9,
-      minExclusive: true,
-    }),
+    orderQuantity: resolveNumber("order_quantity", input.orderQuantity, { min: 1e-8, max: 1e9 }),
     stopLossBps: resolveNumber("stop_loss_bps", input.stopLossBps, {
       fallback: 0,
       min: 0,

@@ -832,7 +832,9 @@ export type Order = Message<"trading.v1.Order"> & {
   clientOrderId: string;
 
   /**
-   * The strategy that placed the order; empty for orders placed by ForcePositionClose.
+   * The strategy that placed the order. An order placed by ForcePositionClose carries the
+   * strategy whose position it closes (its fills are booked to that position) and a
+   * client_order_id starting with "force-close-".
    *
    * @generated from field: string strategy_id = 3;
    */

@@ -1,0 +1,23 @@
+# syntax=docker/dockerfile:1
+# The market-data-simulator image. Build context: the repository root (one level above docker/),
+# as docker compose does it:  docker build -f docker/images/market-data-simulator.Dockerfile .
+# tools/docker/verify-image-recipe.mjs replays these steps on a machine without a Docker engine.
+
+FROM node:24-bookworm-slim AS build
+WORKDIR /repo
+ENV NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+COPY . .
+RUN npm install --no-audit --no-fund
+RUN npx nx run market-data-simulator:build --output-style=static
+RUN npm prune --omit=dev --no-audit --no-fund
+RUN node tools/docker/stage-app.mjs market-data-simulator staged
+
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build --chown=node:node /repo/staged/ ./
+USER node
+EXPOSE 8080 50051
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.HTTP_PORT ?? 8080}/api/v1/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "apps/market-data-simulator/dist/main.js"]

@@ -2,11 +2,20 @@
  * @tse/metrics-port — the domain-side metrics interface (DESIGN §8). Zero dependencies.
  *
  * Domain and application code record through {@link MetricsPort}; the composition root picks
- * an implementation: the Prometheus adapter (`@tse/prometheus-adapter`), {@link NoopMetrics},
- * or {@link InMemoryMetrics} in tests. Every real implementation applies the same rules through
+ * an implementation: the Prometheus adapter (`@tse/prometheus-adapter`), the OpenTelemetry
+ * adapter (`@tse/opentelemetry-adapter`), {@link NoopMetrics}, or {@link InMemoryMetrics} in
+ * tests. Every real implementation applies the same rules through
  * {@link SchemaGuard}: label names fixed per metric by its first use, names that pass
  * `promtool check metrics`, and mistakes reported through `errors()` instead of thrown.
+ *
+ * `@tse/metrics-port/testing` (source condition only, not built) holds the conformance suite
+ * every implementation runs, `describeMetricsPortContract`, and exposition-parsing helpers.
  */
+export {
+  type ConstantLabels,
+  constantMetricLabels,
+  REQUIRED_CONSTANT_LABELS,
+} from "./constant-labels.js";
 export {
   escapeHelp,
   escapeLabelValue,

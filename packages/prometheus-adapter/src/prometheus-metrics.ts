@@ -1,5 +1,7 @@
 import {
   bucketProblems,
+  type ConstantLabels,
+  constantMetricLabels,
   DEFAULT_HISTOGRAM_BUCKETS,
   METRIC_NAME_PATTERN,
   type MetricDescription,
@@ -8,23 +10,13 @@ import {
   type MetricSchema,
   type MetricsExposition,
   type MetricsPort,
-  metricLabels,
   SchemaGuard,
 } from "@tse/metrics-port";
 import { Counter, Gauge, Histogram, Registry, type RegistryContentType } from "prom-client";
 import { prefersOpenMetrics } from "./content-negotiation.js";
 import { registerRuntimeMetrics } from "./runtime-metrics.js";
 
-/**
- * The constant labels of a process (DESIGN §3): `service`, `instance` (the instance name, or
- * the service name when single) and `version`, plus any further constant labels.
- */
-export interface ConstantLabels {
-  readonly service: string;
-  readonly instance: string;
-  readonly version: string;
-  readonly [name: string]: string;
-}
+export type { ConstantLabels } from "@tse/metrics-port";
 
 /** Options of {@link createPrometheusMetrics}. */
 export interface PrometheusMetricsOptions {
@@ -84,14 +76,7 @@ export class PrometheusMetrics implements MetricsPort {
 
   /** Prefer {@link createPrometheusMetrics}; same contract. */
   constructor(options: PrometheusMetricsOptions) {
-    const constant = options.constantLabels;
-    for (const required of ["service", "instance", "version"] as const) {
-      const value: unknown = constant?.[required];
-      if (typeof value !== "string" || value.length === 0) {
-        throw new TypeError(`constant label "${required}" must be a non-empty string`);
-      }
-    }
-    this.constantLabels = metricLabels(constant);
+    this.constantLabels = constantMetricLabels(options.constantLabels);
     const prefix = options.prefix ?? "";
     if (prefix !== "" && (!METRIC_NAME_PATTERN.test(prefix) || prefix.startsWith("__"))) {
       throw new TypeError(

@@ -1,45 +1,21 @@
 import { spawnSync } from "node:child_process";
-import {
-  accessSync,
-  closeSync,
-  constants,
-  mkdtempSync,
-  openSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
 import { InMemoryMetrics, type MetricsPort } from "@tse/metrics-port";
+import { findPromtool } from "@tse/metrics-port/testing";
 import { Health, HealthCheckResponse_ServingStatus } from "@tse/proto/grpc/health/v1/health_pb";
 import { afterAll, describe, expect, it } from "vitest";
 import { createHttpMetrics } from "./http-metrics.js";
 import { createPrometheusMetrics } from "./prometheus-metrics.js";
 import { createRpcMetricsInterceptor } from "./rpc-metrics-interceptor.js";
 
-/** `PROMTOOL` when set, else `promtool` on PATH, else `undefined`. */
-function findPromtool(): string | undefined {
-  const explicit = process.env.PROMTOOL;
-  if (explicit !== undefined && explicit !== "") return explicit;
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    if (dir === "") continue;
-    const candidate = join(dir, "promtool");
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
 const promtool = findPromtool();
 const inCi = process.env.CI === "true";
 if (promtool === undefined && !inCi) {
   console.warn(
-    "\n*** WARNING: promtool not found (set PROMTOOL or put it on PATH): the `promtool check metrics` " +
+    "\n*** WARNING: promtool not found (set PROMTOOL, put it on PATH or in .tools/bin): the `promtool check metrics` " +
       "tests are SKIPPED. They fail in CI. Debian: `apt-get download prometheus && dpkg -x prometheus_*.deb /tmp/prom`, " +
       "then PROMTOOL=/tmp/prom/usr/bin/promtool. ***\n",
   );

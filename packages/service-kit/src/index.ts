@@ -4,14 +4,17 @@
  * A service describes itself with a {@link ServiceDefinition} (identity defaults, ports, its
  * own settings, and a `compose` function that wires adapters to ports) and calls
  * {@link runServiceMain}. The kit does the rest: configuration from flags, environment and
- * `.env` with `--help`; pino logging with identity and redaction; one HTTP port for REST, SSE,
- * metrics and Connect/gRPC/gRPC-Web on HTTP/1.1 and h2c; a gRPC port; health, readiness,
+ * `.env` with `--help`; pino logging with identity and redaction; metrics on prom-client or the
+ * OpenTelemetry SDK (`METRICS_BACKEND`); one HTTP port for REST, SSE, metrics and
+ * Connect/gRPC/gRPC-Web on HTTP/1.1 and h2c; a gRPC port; health, readiness,
  * `grpc.health.v1`, server reflection; graceful shutdown.
  */
 export {
   type CommonSettings,
   commonSettings,
   type DefaultPorts,
+  METRICS_BACKENDS,
+  type MetricsBackend,
 } from "./config/common-settings.js";
 export { ConfigError } from "./config/config-error.js";
 export { renderHelp } from "./config/help.js";
@@ -75,6 +78,11 @@ export {
   type StartOptions,
   startService,
 } from "./server/run-service.js";
+export {
+  createServiceMetrics,
+  type ServiceMetrics,
+  type ServiceMetricsSettings,
+} from "./server/service-metrics.js";
 export {
   type ListeningPorts,
   ServiceServer,

@@ -1,3 +1,4 @@
+import { z } from "zod";
 import {
   enumSchema,
   integerSchema,
@@ -7,6 +8,29 @@ import {
   stringSchema,
 } from "./setting.js";
 
+/** The `MetricsPort` implementations a service can run on (`METRICS_BACKEND`). */
+export const METRICS_BACKENDS = ["prometheus", "otel"] as const;
+
+/** One of {@link METRICS_BACKENDS}. */
+export type MetricsBackend = (typeof METRICS_BACKENDS)[number];
+
+/** An http(s) URL, or empty for none (so `OTEL_EXPORTER_OTLP_ENDPOINT=` means unset). */
+const optionalHttpUrlSchema: z.ZodType<string> = z
+  .string()
+  .trim()
+  .refine(
+    (value) => {
+      if (value === "") return true;
+      try {
+        const { protocol } = new URL(value);
+        return protocol === "http:" || protocol === "https:";
+      } catch {
+        return false;
+      }
+    },
+    { message: "must be empty or a URL starting with http:// or https://" },
+  );
+
 /** Ports a service listens on when `HTTP_PORT` / `GRPC_PORT` are not set. */
 export interface DefaultPorts {
   readonly http: number;
@@ -14,8 +38,8 @@ export interface DefaultPorts {
 }
 
 /**
- * The settings every TSE service has (DESIGN §3, §4, §9): identity, ports, logging, CORS,
- * limits and shutdown. A service adds its own settings next to these.
+ * The settings every TSE service has (DESIGN §3, §4, §8, §9): identity, ports, logging, CORS,
+ * limits, shutdown and the metrics backend. A service adds its own settings next to these.
  *
  * Identity values are validated by `@tse/instance-naming` after loading, because their rules
  * depend on each other (an override wins over a derived name).
@@ -109,6 +133,25 @@ export function commonSettings(defaults: {
       description: "Deadline for a graceful shutdown before connections are cut, in milliseconds.",
       default: "10000",
       schema: integerSchema(100, 300_000),
+    }),
+    metricsBackend: setting({
+      env: "METRICS_BACKEND",
+      description:
+        "Metrics implementation: prometheus (prom-client) or otel (OpenTelemetry SDK); /metrics serves Prometheus text with either.",
+      default: "prometheus",
+      schema: enumSchema(METRICS_BACKENDS),
+    }),
+    otlpEndpoint: setting({
+      env: "OTEL_EXPORTER_OTLP_ENDPOINT",
+      description:
+        "OTLP/HTTP base URL, e.g. http://collector:4318 (metrics go to <url>/v1/metrics); with METRICS_BACKEND=otel, metrics are also pushed there. Unset or empty: no push.",
+      schema: optionalHttpUrlSchema,
+    }),
+    otlpExportIntervalMs: setting({
+      env: "OTEL_METRIC_EXPORT_INTERVAL",
+      description: "Time between two OTLP metric pushes, in milliseconds.",
+      default: "60000",
+      schema: integerSchema(100, 3_600_000),
     }),
   } as const;
 }

@@ -5,7 +5,6 @@ import {
   type ServiceIdentity,
 } from "@tse/instance-naming";
 import type { MetricsPort } from "@tse/metrics-port";
-import { createPrometheusMetrics } from "@tse/prometheus-adapter";
 import type { Logger } from "pino";
 import {
   type CommonSettings,
@@ -21,6 +20,7 @@ import type { RestRoute } from "../http/rest-router.js";
 import { createLogger } from "../logging/create-logger.js";
 import { redactDeep } from "../logging/redact.js";
 import { Readiness, type ReadinessCheck } from "../readiness/readiness.js";
+import { createServiceMetrics } from "./service-metrics.js";
 import { type ListeningPorts, ServiceServer } from "./service-server.js";
 
 /** What a service is, before it is configured. */
@@ -85,7 +85,9 @@ export interface StartOptions extends ConfigSources {
 /**
  * Configures and starts a service: loads and validates configuration (flags, environment,
  * `.env`), resolves its identity (schema, namespace, constant labels), creates the logger and
- * the Prometheus metrics, composes the service, and listens on both ports.
+ * the metrics (`METRICS_BACKEND`: prom-client or the OpenTelemetry SDK, see
+ * `createServiceMetrics`), composes the service, and listens on both ports. Stopping it also
+ * stops the metrics (a last OTLP push) within the shutdown deadline.
  *
  * Returns `"help"` (after nothing was started) when `--help` was asked for. Throws
  * {@link ConfigError} for invalid configuration before anything is started or written.
@@ -110,15 +112,22 @@ export async function startService<S extends SettingsSpec>(
     level: common.logLevel,
     ...(options.logDestination === undefined ? {} : { destination: options.logDestination }),
   });
-  const metrics = createPrometheusMetrics({ constantLabels: { ...identity.constantLabels } });
+  const serviceMetrics = createServiceMetrics(common, identity.constantLabels);
+  const { metrics } = serviceMetrics;
   const shutdownController = new AbortController();
-  const composition = await definition.compose({
-    config,
-    identity,
-    logger,
-    metrics,
-    shutdownSignal: shutdownController.signal,
-  });
+  let composition: ServiceComposition;
+  try {
+    composition = await definition.compose({
+      config,
+      identity,
+      logger,
+      metrics,
+      shutdownSignal: shutdownController.signal,
+    });
+  } catch (error) {
+    await serviceMetrics.shutdown(common.shutdownTimeoutMs);
+    throw error;
+  }
   const health = new HealthStatusRegistry();
   const readiness = new Readiness(composition.readiness ?? {}, {
     cacheMs: common.readinessCacheMs,
@@ -140,7 +149,13 @@ export async function startService<S extends SettingsSpec>(
     maxRequestBytes: common.maxRequestBytes,
     shutdownController,
   });
-  const ports = await server.listen(common.host, { http: common.httpPort, grpc: common.grpcPort });
+  let ports: ListeningPorts;
+  try {
+    ports = await server.listen(common.host, { http: common.httpPort, grpc: common.grpcPort });
+  } catch (error) {
+    await serviceMetrics.shutdown(common.shutdownTimeoutMs);
+    throw error;
+  }
   logger.info(
     {
       config: redactDeep(config),
@@ -149,6 +164,12 @@ export async function startService<S extends SettingsSpec>(
       redisNamespace: identity.redisNamespace,
       ports,
       services: server.serviceNames,
+      metrics: {
+        backend: serviceMetrics.backend,
+        ...(serviceMetrics.otlpUrl === undefined
+          ? {}
+          : { otlpUrl: redactDeep(serviceMetrics.otlpUrl) }),
+      },
     },
     `${identity.serviceName} listening on http :${ports.http} and grpc :${ports.grpc}`,
   );
@@ -173,6 +194,8 @@ export async function startService<S extends SettingsSpec>(
           logger.error({ err: error }, "shutdown step failed");
         }
       }
+      // Last: the steps above may still record. With otel, this pushes a last time.
+      await serviceMetrics.shutdown(Math.max(0, deadline - Date.now()));
       logger.info({ clean }, "stopped");
       return clean;
     })();

@@ -6,7 +6,11 @@ import type {
   TradeRecord,
   TradingChanges,
 } from "@tse/trading-data-adapter";
-import type { StrategyLimits, StrategySnapshot } from "../../domain/engine/strategy-lifecycle.js";
+import type {
+  StrategyActivity,
+  StrategyLimits,
+  StrategySnapshot,
+} from "../../domain/engine/strategy-lifecycle.js";
 import type { EngineChanges, RiskState } from "../../domain/engine/trading-engine.js";
 import type { Fill, OrderSnapshot } from "../../domain/orders/order.js";
 import type { PositionSnapshot } from "../../domain/portfolio/position.js";
@@ -73,6 +77,7 @@ export function toStrategyRecord(s: StrategySnapshot): StrategyRecord {
     ...optionalDate("startedAt", s.startedAt),
     updatedAt: date(s.updatedAt),
     ...optionalDate("stoppedAt", s.stoppedAt),
+    metadata: { activity: { ...s.activity } },
   };
 }
 
@@ -96,6 +101,19 @@ export function fromStrategyRecord(r: StrategyRecord): StrategySnapshot {
     ...optionalMs("startedAt", r.startedAt),
     updatedAt: r.updatedAt.getTime(),
     ...optionalMs("stoppedAt", r.stoppedAt),
+    activity: activityOf(r.metadata?.activity),
+  };
+}
+
+/** The stored activity counts (absent or malformed: none). */
+function activityOf(stored: unknown): StrategyActivity {
+  const a = (stored ?? {}) as Partial<Record<keyof StrategyActivity, unknown>>;
+  const count = (value: unknown) =>
+    typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : 0;
+  return {
+    orderCount: count(a.orderCount),
+    fillCount: count(a.fillCount),
+    tradedNotional: count(a.tradedNotional),
   };
 }
 

@@ -40,7 +40,26 @@ export interface StrategySnapshot {
   readonly startedAt?: number;
   readonly updatedAt: number;
   readonly stoppedAt?: number;
+  /** What it has done since it was created (kept across restarts with the strategy). */
+  readonly activity: StrategyActivity;
 }
+
+/** Counts of a strategy's trading since it was created. */
+export interface StrategyActivity {
+  /** Orders placed, in every status. */
+  readonly orderCount: number;
+  /** Fills received. */
+  readonly fillCount: number;
+  /** Σ price × quantity of its fills. */
+  readonly tradedNotional: number;
+}
+
+/** No activity yet. */
+export const NO_ACTIVITY: StrategyActivity = Object.freeze({
+  orderCount: 0,
+  fillCount: 0,
+  tradedNotional: 0,
+});
 
 /**
  * Validates and completes strategy limits: each a finite number ≥ 0, open orders an integer

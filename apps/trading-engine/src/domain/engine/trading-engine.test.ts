@@ -318,6 +318,11 @@ describe("TradingEngine", () => {
       positions: first.portfolio.positions(),
     });
     expect(second.portfolio.position("mm-1", "BTC-USD").quantity).toBe(1);
+    expect(second.engine.performance("mm-1")).toMatchObject({
+      orderCount: first.engine.performance("mm-1").orderCount,
+      fillCount: 1,
+      tradedNotional: 9_990,
+    });
     expect(second.engine.valuation(T0).cash).toBeCloseTo(first.engine.valuation(T0).cash, 6);
     expect(second.venue.workingCount).toBe(openOrders.length);
     second.engine.onQuote(quote(10_020, 10_025), T0 + 200);

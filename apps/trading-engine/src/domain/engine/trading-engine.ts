@@ -9,6 +9,7 @@ import { type MarketQuote, midOf } from "../shared/market-quote.js";
 import type { OrderIntent, StrategyType, TradingStrategy } from "../strategies/trading-strategy.js";
 import {
   canTransition,
+  NO_ACTIVITY,
   type StrategyLimits,
   type StrategySnapshot,
   type StrategyStatus,
@@ -130,9 +131,6 @@ interface ManagedStrategy {
   snapshot: StrategySnapshot;
   readonly strategy: TradingStrategy;
   orderSequence: number;
-  orderCount: number;
-  fillCount: number;
-  tradedNotional: number;
   /** Paused by the engine for stale market data (resumed by it when data returns). */
   pausedForStaleFeed: boolean;
 }
@@ -195,9 +193,6 @@ export class TradingEngine {
         snapshot,
         strategy: this.#ports.createStrategy(snapshot.type, snapshot.parameters),
         orderSequence: 0,
-        orderCount: 0,
-        fillCount: 0,
-        tradedNotional: 0,
         pausedForStaleFeed:
           snapshot.status === "paused" && snapshot.statusReason === STALE_FEED_REASON,
       });
@@ -260,14 +255,12 @@ export class TradingEngine {
       statusReason: "waiting for market data",
       createdAt: now,
       updatedAt: now,
+      activity: NO_ACTIVITY,
     };
     this.#strategies.set(command.id, {
       snapshot,
       strategy: command.strategy,
       orderSequence: 0,
-      orderCount: 0,
-      fillCount: 0,
-      tradedNotional: 0,
       pausedForStaleFeed: false,
     });
     this.#pending.strategies.set(command.id, snapshot);
@@ -350,9 +343,9 @@ export class TradingEngine {
       unrealizedPnl: pnl?.unrealizedPnl ?? 0,
       totalPnl: pnl?.totalPnl ?? 0,
       feesPaid: pnl?.feesPaid ?? 0,
-      orderCount: managed.orderCount,
-      fillCount: managed.fillCount,
-      tradedNotional: round8(managed.tradedNotional),
+      orderCount: managed.snapshot.activity.orderCount,
+      fillCount: managed.snapshot.activity.fillCount,
+      tradedNotional: managed.snapshot.activity.tradedNotional,
       openOrderCount: this.#openOrders((o) => o.strategyId === id).length,
     };
   }
@@ -672,7 +665,7 @@ export class TradingEngine {
       expiresAt: now + this.#options.orderTimeoutMs,
       ...(closing === undefined ? {} : { reason: closing.reason }),
     });
-    if (managed !== undefined) managed.orderCount += 1;
+    if (managed !== undefined) this.#count(managed, 1, 0, 0);
     const { risk, venue } = this.#ports;
     const price = intent.limitPrice ?? this.#markOf(instrument);
     const checked = this.#ports.timeRiskCheck?.();
@@ -724,8 +717,7 @@ export class TradingEngine {
           this.#pending.positions.set(keyOf(position), position);
           const managed = this.#strategies.get(owner);
           if (managed !== undefined) {
-            managed.fillCount += 1;
-            managed.tradedNotional += event.fill.price * event.fill.quantity;
+            this.#count(managed, 0, 1, event.fill.price * event.fill.quantity);
           }
         }
         this.#pending.fills.push(event.fill);
@@ -824,6 +816,20 @@ export class TradingEngine {
     this.#ports.venue.cancel(order.id);
     order.cancel(now, reason);
     this.#touch(order);
+  }
+
+  /** Adds to a strategy's activity; the strategy row is stored with the same operation. */
+  #count(managed: ManagedStrategy, orders: number, fills: number, notional: number): void {
+    const { activity } = managed.snapshot;
+    managed.snapshot = {
+      ...managed.snapshot,
+      activity: {
+        orderCount: activity.orderCount + orders,
+        fillCount: activity.fillCount + fills,
+        tradedNotional: round8(activity.tradedNotional + notional),
+      },
+    };
+    this.#pending.strategies.set(managed.snapshot.id, managed.snapshot);
   }
 
   #setStatus(managed: ManagedStrategy, status: StrategyStatus, reason: string, now: number): void {

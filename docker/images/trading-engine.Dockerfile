@@ -7,6 +7,8 @@ FROM node:24-bookworm-slim AS build
 WORKDIR /repo
 ENV NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 COPY . .
+# `npm install` with the committed lockfile (it installs exactly what the lockfile pins): `npm ci`
+# refuses the lockfile on registries that lack other platforms' optional nx/buf binaries.
 RUN npm install --no-audit --no-fund
 RUN npx nx run trading-engine:build --output-style=static
 RUN npm prune --omit=dev --no-audit --no-fund

@@ -4,10 +4,15 @@ import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Benchmark, BenchmarkResult } from "./benchmark.js";
 import { persistenceBenchmark } from "./benchmarks/persistence.js";
+import { priceFanOutBenchmark } from "./benchmarks/price-fan-out.js";
 import { unaryRpcBenchmark } from "./benchmarks/unary-rpc.js";
 import { type BenchReport, renderTable } from "./report.js";
 
-const BENCHMARKS: readonly Benchmark[] = [persistenceBenchmark, unaryRpcBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [
+  persistenceBenchmark,
+  unaryRpcBenchmark,
+  priceFanOutBenchmark,
+];
 
 const usage = `Usage: npm run bench -- [--quick] [--only <name>]... [--out <file.json>]
 

@@ -1,51 +1,12 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { MarketDataService } from "@tse/proto/marketdata/v1/market_data_pb";
 import type { Benchmark, BenchmarkContext, BenchmarkResult, Comparison } from "../benchmark.js";
 import { interleavedRounds } from "../interleaved-rounds.js";
+import { startServerProcess } from "../servers/server-process.js";
 
 /** The issue's target: GetQuote at ≥ 0.85 of a bare connect-node handler's requests/s. */
 const TARGET_RATIO = 0.85;
-
-const repo = fileURLToPath(new URL("../../../../", import.meta.url));
-
-/** Starts a server process and resolves with it and the port it reports. */
-function startServer(args: readonly string[], env: Record<string, string>, portPattern: RegExp) {
-  return new Promise<{ child: ChildProcess; port: number }>((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--conditions=@tse/source", "--import", "tsx", ...args],
-      {
-        cwd: repo,
-        env: { ...process.env, ...env },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let output = "";
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = portPattern.exec(output);
-      if (match?.[1] !== undefined) {
-        child.stdout?.off("data", onData);
-        resolve({ child, port: Number(match[1]) });
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.once("exit", (code) =>
-      reject(new Error(`server exited ${code} before listening:\n${output}`)),
-    );
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
-}
 
 /** `requests` GetQuote calls over `concurrency` parallel loops; resolves to the count. */
 async function load(
@@ -74,8 +35,8 @@ export const unaryRpcBenchmark: Benchmark = {
   description: "GetQuote through the simulator vs a bare connect-node handler (gRPC, h2c)",
   async run({ quick, log }: BenchmarkContext): Promise<BenchmarkResult> {
     // The listening line is logged at info; the rest of the run logs little.
-    const simulator = await startServer(
-      ["apps/market-data-simulator/src/main.ts"],
+    const simulator = await startServerProcess(
+      "apps/market-data-simulator/src/main.ts",
       {
         HOST: "127.0.0.1",
         HTTP_PORT: "0",
@@ -85,8 +46,8 @@ export const unaryRpcBenchmark: Benchmark = {
       },
       /grpc :(\d+)/,
     );
-    const bare = await startServer(
-      ["tools/bench/src/servers/bare-market-data-server.ts"],
+    const bare = await startServerProcess(
+      "tools/bench/src/servers/bare-market-data-server.ts",
       {},
       /listening on (\d+)/,
     );
@@ -94,11 +55,11 @@ export const unaryRpcBenchmark: Benchmark = {
     try {
       const candidate = createClient(
         MarketDataService,
-        createGrpcTransport({ baseUrl: `http://127.0.0.1:${simulator.port}` }),
+        createGrpcTransport({ baseUrl: `http://127.0.0.1:${simulator.ports[0]}` }),
       );
       const baseline = createClient(
         MarketDataService,
-        createGrpcTransport({ baseUrl: `http://127.0.0.1:${bare.port}` }),
+        createGrpcTransport({ baseUrl: `http://127.0.0.1:${bare.ports[0]}` }),
       );
       const requests = quick ? 2_000 : 10_000;
       for (const concurrency of [1, 16, 64]) {
@@ -120,7 +81,7 @@ export const unaryRpcBenchmark: Benchmark = {
         });
       }
     } finally {
-      await Promise.all([stop(simulator.child), stop(bare.child)]);
+      await Promise.all([simulator.stop(), bare.stop()]);
     }
     return { name: "unary-rpc", comparisons, figures: {} };
   },

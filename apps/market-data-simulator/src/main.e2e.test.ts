@@ -17,7 +17,7 @@ import {
   TEST_REDIS_URL,
 } from "@tse/market-data-adapter/testing";
 import { BatchKind, MarketDataService } from "@tse/proto/marketdata/v1/market_data_pb";
-import { repoRoot, type SpawnedService, spawnService } from "@tse/service-kit/testing";
+import { repoRoot, type SpawnedService, spawnService, until } from "@tse/service-kit/testing";
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
@@ -25,16 +25,6 @@ const builtEntry = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 const instance = "market-data-sim-e2e";
 const schema = quoteIdentifier(deriveSchema(instance));
 const namespace = deriveRedisNamespace("market-data-simulator", instance);
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** The value of the first sample of `name` whose labels include `labels`, from a scrape. */
 function sample(exposition: string, name: string, labels: string): number | undefined {

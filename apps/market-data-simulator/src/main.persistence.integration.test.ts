@@ -13,7 +13,7 @@ import {
   TEST_POSTGRES_URL,
   TEST_REDIS_URL,
 } from "@tse/market-data-adapter/testing";
-import { type SpawnedService, spawnService } from "@tse/service-kit/testing";
+import { type SpawnedService, spawnService, until } from "@tse/service-kit/testing";
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
@@ -21,16 +21,6 @@ const entry = fileURLToPath(new URL("./main.ts", import.meta.url));
 const instance = `market-data-sim-it-${process.pid}`;
 const schema = deriveSchema(instance);
 const namespace = deriveRedisNamespace("market-data-simulator", instance);
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describeWithPostgresAndRedis("market-data-simulator with Postgres and Redis (process)", () => {
   let sql: postgres.Sql;

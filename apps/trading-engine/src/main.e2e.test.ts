@@ -17,7 +17,7 @@ import {
   StrategyType,
   TradingService,
 } from "@tse/proto/trading/v1/trading_pb";
-import { repoRoot, type SpawnedService, spawnService } from "@tse/service-kit/testing";
+import { repoRoot, type SpawnedService, spawnService, until } from "@tse/service-kit/testing";
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
@@ -28,16 +28,6 @@ const simulatorInstance = `market-data-sim-te2e-${suffix}`;
 const engineInstance = `trading-engine-e2e-${suffix}`;
 const engineSchema = quoteIdentifier(deriveSchema(engineInstance));
 const simulatorSchema = quoteIdentifier(deriveSchema(simulatorInstance));
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 const signed = (order: Order) =>
   order.fills.reduce(

@@ -8,3 +8,4 @@ export {
   type ServiceProcessExpectations,
 } from "./service-process-suite.js";
 export { repoRoot, runServiceToExit, type SpawnedService, spawnService } from "./spawn-service.js";
+export { until } from "./until.js";

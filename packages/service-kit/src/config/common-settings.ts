@@ -9,7 +9,7 @@ import {
 } from "./setting.js";
 
 /** The `MetricsPort` implementations a service can run on (`METRICS_BACKEND`). */
-export const METRICS_BACKENDS = ["prometheus", "otel"] as const;
+export const METRICS_BACKENDS = ["prometheus", "otel", "none"] as const;
 
 /** One of {@link METRICS_BACKENDS}. */
 export type MetricsBackend = (typeof METRICS_BACKENDS)[number];
@@ -137,7 +137,7 @@ export function commonSettings(defaults: {
     metricsBackend: setting({
       env: "METRICS_BACKEND",
       description:
-        "Metrics implementation: prometheus (prom-client) or otel (OpenTelemetry SDK); /metrics serves Prometheus text with either.",
+        "Metrics implementation: prometheus (prom-client) or otel (OpenTelemetry SDK), both serving Prometheus text on /metrics; none records nothing (/metrics answers an empty document).",
       default: "prometheus",
       schema: enumSchema(METRICS_BACKENDS),
     }),

@@ -1,3 +1,4 @@
+import { NoopMetrics } from "@tse/metrics-port";
 import { OpenTelemetryMetrics } from "@tse/opentelemetry-adapter";
 import { PrometheusMetrics } from "@tse/prometheus-adapter";
 import { afterEach, describe, expect, it } from "vitest";
@@ -85,6 +86,15 @@ describe("createServiceMetrics", () => {
     );
     created.push(pushing);
     expect(pushing.otlpUrl).toBe("http://127.0.0.1:9/otlp/v1/metrics");
+  });
+
+  it("records nothing with none: /metrics is an empty document", async () => {
+    const built = createServiceMetrics(load({ METRICS_BACKEND: "none" }), constantLabels);
+    created.push(built);
+    expect(built.backend).toBe("none");
+    expect(built.metrics).toBeInstanceOf(NoopMetrics);
+    built.metrics.incCounter("ticks_total");
+    expect((await built.metrics.exposition()).body).toBe("");
   });
 
   it("ignores the OTLP endpoint with prometheus", () => {

@@ -1,4 +1,4 @@
-import type { ConstantLabels, MetricsPort } from "@tse/metrics-port";
+import { type ConstantLabels, type MetricsPort, NoopMetrics } from "@tse/metrics-port";
 import { createOpenTelemetryMetrics, otlpMetricsUrl } from "@tse/opentelemetry-adapter";
 import { createPrometheusMetrics } from "@tse/prometheus-adapter";
 import type { MetricsBackend } from "../config/common-settings.js";
@@ -34,7 +34,9 @@ export interface ServiceMetrics {
  *   Node runtime metrics; `/metrics` answers OpenMetrics when asked;
  * - `otel`: `@tse/opentelemetry-adapter` on the OpenTelemetry SDK, with the same runtime metric
  *   names; `/metrics` answers the Prometheus text format, and when `otlpEndpoint` is set every
- *   metric is also pushed to `<endpoint>/v1/metrics` every `otlpExportIntervalMs`.
+ *   metric is also pushed to `<endpoint>/v1/metrics` every `otlpExportIntervalMs`;
+ * - `none`: `NoopMetrics` — every recording call returns at once and `/metrics` is an empty
+ *   document, for deployments that do not scrape and for measuring what metrics cost.
  *
  * The HTTP RED and RPC instrumentation of the kit records through the returned port, so it
  * works the same with either. Throws a `TypeError` for invalid constant labels.
@@ -49,6 +51,9 @@ export function createServiceMetrics(
       metrics: createPrometheusMetrics({ constantLabels: { ...constantLabels } }),
       shutdown: async () => undefined,
     };
+  }
+  if (settings.metricsBackend === "none") {
+    return { backend: "none", metrics: new NoopMetrics(), shutdown: async () => undefined };
   }
   const endpoint = settings.otlpEndpoint ?? "";
   const otlpUrl = endpoint === "" ? undefined : otlpMetricsUrl(endpoint);

@@ -1,3 +1,4 @@
+import { validateInstanceName } from "@tse/instance-naming";
 import { integerSchema, numberSchema, setting, stringSchema, urlSchema } from "@tse/service-kit";
 
 /** The trading engine's own settings (DESIGN §7, §9), on top of the kit's common ones. */
@@ -30,7 +31,9 @@ export const engineSettings = {
     env: "MARKET_DATA_INSTANCE",
     description:
       "with discovery, the simulator instance to trade (default: the first one registered)",
-    schema: stringSchema,
+    schema: stringSchema.refine((name) => name === "" || validateInstanceName(name).ok, {
+      message: "must be empty or an instance name (lower-case letters, digits, inner '-', ≤ 63)",
+    }),
   }),
   marketDataStaleMs: setting({
     env: "MARKET_DATA_STALE_MS",

@@ -92,6 +92,7 @@ export const TRADING_METRICS = Object.freeze({
 });
 
 const STRATEGY_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const INSTRUMENT = /^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
@@ -252,7 +253,7 @@ export class TradingDesk {
       throw new EngineRequestError("invalid", "instruments must name at least one instrument");
     const instruments = [...new Set(request.instruments)];
     for (const instrument of instruments) {
-      if (!/^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$/.test(instrument)) {
+      if (!INSTRUMENT.test(instrument)) {
         throw new EngineRequestError(
           "invalid",
           `instrument ${JSON.stringify(instrument)} must look like BTC-USD`,
@@ -308,8 +309,20 @@ export class TradingDesk {
     );
   }
 
-  /** Orders matching `filter`: the engine's memory, completed from the store when it has more. */
+  /**
+   * Orders matching `filter`: the engine's memory, completed from the store when it has more.
+   * A strategy id or instrument that no order can have is refused as `invalid`.
+   */
   async orders(filter: OrderFilter): Promise<OrderSnapshot[]> {
+    if (filter.strategyId !== undefined && !STRATEGY_ID.test(filter.strategyId)) {
+      throw new EngineRequestError(
+        "invalid",
+        "strategy_id must be 1-64 characters of A-Z, a-z, 0-9, _ and -",
+      );
+    }
+    if (filter.instrument !== undefined && !INSTRUMENT.test(filter.instrument)) {
+      throw new EngineRequestError("invalid", "instrument must look like BTC-USD");
+    }
     const limit = filter.limit ?? 100;
     const inMemory = this.#ports.engine.orders({ ...filter, limit });
     if (inMemory.length >= limit) return inMemory;

@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 import {
   enumSchema,
@@ -30,6 +31,36 @@ const optionalHttpUrlSchema: z.ZodType<string> = z
     },
     { message: "must be empty or a URL starting with http:// or https://" },
   );
+
+/** An IP address or a host name (RFC 1123 labels); a dotted quad that is no IPv4 address is not. */
+const hostSchema: z.ZodType<string> = z
+  .string()
+  .trim()
+  .refine(
+    (value) =>
+      isIP(value) !== 0 ||
+      (!/^[\d.]+$/.test(value) &&
+        value.length <= 253 &&
+        /^[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/.test(
+          value,
+        )),
+    { message: "must be an IP address or a host name" },
+  );
+
+/** `*`, or a comma-separated list of exact origins (`https://app.example:8443`, no path). */
+const corsOriginsSchema: z.ZodType<readonly string[]> = listSchema.refine(
+  (origins) =>
+    origins.every((origin) => {
+      if (origin === "*") return true;
+      try {
+        const url = new URL(origin);
+        return (url.protocol === "http:" || url.protocol === "https:") && url.origin === origin;
+      } catch {
+        return false;
+      }
+    }),
+  { message: "must be '*' or origins like https://app.example:8443 (scheme, host, port; no path)" },
+);
 
 /** Ports a service listens on when `HTTP_PORT` / `GRPC_PORT` are not set. */
 export interface DefaultPorts {
@@ -89,7 +120,7 @@ export function commonSettings(defaults: {
       env: "HOST",
       description: "Address both ports bind to.",
       default: "0.0.0.0",
-      schema: stringSchema,
+      schema: hostSchema,
     }),
     httpPort: setting({
       env: "HTTP_PORT",
@@ -114,7 +145,7 @@ export function commonSettings(defaults: {
       env: "CORS_ALLOWED_ORIGINS",
       description: "Comma-separated origins allowed by CORS on the HTTP port, or '*'.",
       default: "*",
-      schema: listSchema,
+      schema: corsOriginsSchema,
     }),
     maxRequestBytes: setting({
       env: "MAX_REQUEST_BYTES",

@@ -20,6 +20,7 @@ import type { RestRoute } from "../http/rest-router.js";
 import { createLogger } from "../logging/create-logger.js";
 import { redactDeep } from "../logging/redact.js";
 import { Readiness, type ReadinessCheck } from "../readiness/readiness.js";
+import { checkBindable } from "./check-bindable.js";
 import { createServiceMetrics } from "./service-metrics.js";
 import { type ListeningPorts, ServiceServer } from "./service-server.js";
 
@@ -90,7 +91,9 @@ export interface StartOptions extends ConfigSources {
  * stops the metrics (a last OTLP push) within the shutdown deadline.
  *
  * Returns `"help"` (after nothing was started) when `--help` was asked for. Throws
- * {@link ConfigError} for invalid configuration before anything is started or written.
+ * {@link ConfigError} for invalid configuration before anything is started or written — a
+ * `HOST` that is not an address of this machine and a port that cannot be listened on
+ * included (checked by binding them briefly).
  */
 export async function startService<S extends SettingsSpec>(
   definition: ServiceDefinition<S>,
@@ -102,6 +105,7 @@ export async function startService<S extends SettingsSpec>(
   const config = loaded.values as ConfigValues<CommonSettings & S>;
   const common = config as unknown as ConfigValues<CommonSettings>;
   const identity = resolveIdentity(common);
+  await checkBindable(common.host, { http: common.httpPort, grpc: common.grpcPort });
   const logger = createLogger({
     identity: {
       service: identity.serviceName,

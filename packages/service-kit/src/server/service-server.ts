@@ -19,6 +19,7 @@ import type { NodeHandler, NodeRequest, NodeResponse } from "../http/node-http.j
 import { type RestRoute, RestRouter, sendError, sendJson } from "../http/rest-router.js";
 import type { Readiness } from "../readiness/readiness.js";
 import { REFLECTION_SERVICE_NAMES, registerReflection } from "../reflection/index.js";
+import { boundErrorMessages } from "./bounded-error-messages.js";
 import { commonRoutes, type ServiceInfo } from "./common-routes.js";
 
 /** How long shutdown waits between announcing NOT_SERVING and ending streams. */
@@ -88,6 +89,7 @@ export class ServiceServer {
       routes,
       interceptors: [
         createRpcMetricsInterceptor(options.metrics, { knownProcedures: this.procedures }),
+        boundErrorMessages(),
       ],
       readMaxBytes: options.maxRequestBytes,
       shutdownSignal: this.shutdownController.signal,

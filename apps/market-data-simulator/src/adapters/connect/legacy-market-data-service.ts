@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
-import { timestampDate, timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type ConnectRouter, type HandlerContext } from "@connectrpc/connect";
 import {
   HealthStatus,
@@ -18,6 +18,7 @@ import { RollingWindow } from "../../domain/market/rolling-window.js";
 import { SCENARIO_TYPES, type ScenarioType } from "../../domain/scenarios/scenario.js";
 import type { SimulationModel } from "../../domain/simulation/simulation-models.js";
 import { abortableDelay } from "./abortable-delay.js";
+import { requestTimestampMs } from "./request-timestamp.js";
 import { runSimulation } from "./run-simulation.js";
 import { invalidArgumentOnRangeError } from "./scenario-request.js";
 
@@ -106,14 +107,14 @@ export function registerLegacyMarketData(
           Code.InvalidArgument,
         );
       const p = request.parameters;
+      const from = requestTimestampMs("start_time", request.startTime);
+      const to = requestTimestampMs("end_time", request.endTime);
       const result = await runSimulation(deps.simulations, {
         symbol: quoteOf(request.symbol).symbol,
         model,
         interval: "1m",
-        ...(request.startTime === undefined
-          ? {}
-          : { from: timestampDate(request.startTime).getTime() }),
-        ...(request.endTime === undefined ? {} : { to: timestampDate(request.endTime).getTime() }),
+        ...(from === undefined ? {} : { from }),
+        ...(to === undefined ? {} : { to }),
         parameters: {
           volatilityFactor: p?.volatilityFactor || 1,
           trendFactor: p === undefined || p.trendFactor === 0 ? 1 : p.trendFactor,
@@ -168,10 +169,7 @@ export function registerLegacyMarketData(
         recoveryFactor: p?.recoveryFactor ?? 0,
         gradualTransition: p?.gradualTransition ?? false,
       };
-      const startTime =
-        request.startTime === undefined
-          ? simulator.now
-          : timestampDate(request.startTime).getTime();
+      const startTime = requestTimestampMs("start_time", request.startTime) ?? simulator.now;
       const pathSeconds = spec.durationSeconds * (spec.recoveryFactor > 0 ? 2 : 1);
       const stepMs = Math.max(1_000, Math.ceil((pathSeconds * 1_000) / LEGACY_SCENARIO_MAX_POINTS));
       const points = invalidArgumentOnRangeError(() =>

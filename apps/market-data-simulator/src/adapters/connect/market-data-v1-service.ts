@@ -1,6 +1,6 @@
 import { randomInt } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
-import { timestampDate, timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type ConnectRouter, type HandlerContext } from "@connectrpc/connect";
 import {
   BatchKind,
@@ -46,6 +46,7 @@ import {
 } from "../../domain/scenarios/scenario.js";
 import type { SimulationModel } from "../../domain/simulation/simulation-models.js";
 import { abortableDelay } from "./abortable-delay.js";
+import { requestTimestampMs } from "./request-timestamp.js";
 import { runSimulation, unavailableOnHistoryError } from "./run-simulation.js";
 import { invalidArgumentOnRangeError, scenarioSpecOf, scenarioTypeOf } from "./scenario-request.js";
 
@@ -246,10 +247,8 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
         );
       }
       const limit = bounded("limit", request.limit, 500, API_LIMITS.maxCandles);
-      const from =
-        request.startTime === undefined ? undefined : timestampDate(request.startTime).getTime();
-      const to =
-        request.endTime === undefined ? undefined : timestampDate(request.endTime).getTime();
+      const from = requestTimestampMs("start_time", request.startTime);
+      const to = requestTimestampMs("end_time", request.endTime);
       if (from !== undefined && to !== undefined && from >= to) {
         throw new ConnectError("start_time must be before end_time", Code.InvalidArgument);
       }
@@ -342,14 +341,14 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
       if (request.seed !== undefined && request.seed > 0xffffffffn) {
         throw new ConnectError("seed must fit in 32 bits", Code.InvalidArgument);
       }
+      const from = requestTimestampMs("start_time", request.startTime);
+      const to = requestTimestampMs("end_time", request.endTime);
       const result = await runSimulation(simulations, {
         symbol,
         model,
         interval,
-        ...(request.startTime === undefined
-          ? {}
-          : { from: timestampDate(request.startTime).getTime() }),
-        ...(request.endTime === undefined ? {} : { to: timestampDate(request.endTime).getTime() }),
+        ...(from === undefined ? {} : { from }),
+        ...(to === undefined ? {} : { to }),
         parameters: {
           volatilityFactor: request.volatilityFactor ?? 1,
           trendFactor: request.trendFactor ?? 1,

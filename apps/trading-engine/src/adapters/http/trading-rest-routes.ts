@@ -102,14 +102,20 @@ function orderBody(o: OrderSnapshot) {
  */
 export function tradingRestRoutes(desk: TradingDesk, now: () => number): RestRoute[] {
   const engine = desk.engine;
+  const refused = (error: unknown): never => {
+    if (error instanceof EngineRequestError && error.kind === "not_found") {
+      throw new HttpError(404, "not_found", error.message);
+    }
+    if (error instanceof EngineRequestError && error.kind === "invalid") {
+      throw new HttpError(400, "invalid_parameter", error.message);
+    }
+    throw error;
+  };
   const found = <T>(read: () => T): T => {
     try {
       return read();
     } catch (error) {
-      if (error instanceof EngineRequestError && error.kind === "not_found") {
-        throw new HttpError(404, "not_found", error.message);
-      }
-      throw error;
+      return refused(error);
     }
   };
   return [
@@ -170,11 +176,9 @@ export function tradingRestRoutes(desk: TradingDesk, now: () => number): RestRou
           limit = Number(limitRaw);
         }
         const strategyId = query.get("strategy_id") ?? undefined;
-        const orders = await desk.orders({
-          statuses,
-          limit,
-          ...(strategyId === undefined ? {} : { strategyId }),
-        });
+        const orders = await desk
+          .orders({ statuses, limit, ...(strategyId === undefined ? {} : { strategyId }) })
+          .catch(refused);
         return { orders: orders.map(orderBody) };
       },
     },

@@ -7,6 +7,11 @@ import { createServer, type Server, type Socket, connect as tcpConnect } from "n
 export interface TcpProxy {
   /** The URL to give the client: `target` with its host and port replaced by the proxy's. */
   readonly url: string;
+  /**
+   * Connections clients opened to the proxy so far, refused ones included: a test counts
+   * reconnect attempts with it (backoff, not a hot loop, while the target is away).
+   */
+  readonly connections: number;
   /** Drops every open connection and refuses new ones until {@link restore}. */
   cut(): void;
   /** Forwards new connections again. */
@@ -20,7 +25,9 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   const targetPort = Number(target.port);
   const sockets = new Set<Socket>();
   let isCut = false;
+  let connections = 0;
   const server: Server = createServer((client) => {
+    connections += 1;
     if (isCut) {
       client.destroy();
       return;
@@ -43,6 +50,9 @@ export async function startTcpProxy(targetUrl: string): Promise<TcpProxy> {
   url.port = String(address.port);
   return {
     url: url.toString(),
+    get connections() {
+      return connections;
+    },
     cut() {
       isCut = true;
       for (const socket of sockets) socket.destroy();

@@ -34,17 +34,30 @@ export async function reachable(url: string, timeoutMs = 1_000): Promise<boolean
 const postgresUp = await reachable(TEST_POSTGRES_URL);
 const redisUp = await reachable(TEST_REDIS_URL);
 
+/**
+ * Whether the test Postgres and Redis answered when the tests loaded, for optional checks
+ * inside suites that also run without them (the gates below decide whole suites).
+ */
+export const TEST_SERVERS_UP: Readonly<{ postgres: boolean; redis: boolean }> = Object.freeze({
+  postgres: postgresUp,
+  redis: redisUp,
+});
+
 /** `describe`, or `describe.skip` when the server is absent; named so declarations can name it. */
 export type SuiteFunction = ReturnType<typeof describe.skipIf>;
 
-function gate(name: string, up: boolean, url: string): SuiteFunction {
+/**
+ * `describe` when `up`; otherwise `describe.skip` with a loud warning naming `name` and where it
+ * was looked for, or a hard failure when `CI=true` (CI must never pass by skipping).
+ */
+export function gate(name: string, up: boolean, url: string): SuiteFunction {
   if (up) return describe.skipIf(false);
   if (isCi) {
-    throw new Error(`${name} is required when CI=true but does not answer at ${url}`);
+    throw new Error(`${name} is required when CI=true but is not available at ${url}`);
   }
   console.warn(
-    `\n!!! ${name} is not reachable at ${url}: its integration tests are SKIPPED. ` +
-      "Start it (see README) or set CI=true to make this a failure.\n",
+    `\n!!! ${name} is not available at ${url}: its integration tests are SKIPPED. ` +
+      "Start or install it (see README) or set CI=true to make this a failure.\n",
   );
   return describe.skipIf(true);
 }

@@ -4,8 +4,38 @@
  */
 
 export {
+  CHROMIUM_PATH,
+  describeWithChromium,
+  launchChromium,
+  openWatchedPage,
+  paintedPixels,
+  SCREENSHOT_DIR,
+  saveScreenshot,
+  VIEWPORTS,
+  type WatchedPage,
+} from "./browser-page.js";
+export {
+  describeHostileRequests,
+  HOSTILE_REQUESTS_ENV,
+  type HostileRequestsMethod,
+  type HostileRequestsTarget,
+} from "./hostile-requests-suite.js";
+export { describeRestFuzz, type RestFuzzRoute } from "./rest-fuzz.js";
+export {
+  CLIENT_ERROR_CODES,
+  describeRpcFuzz,
+  type FuzzHints,
+  type FuzzTransport,
+  fuzzTransportsOf,
+  type RpcFuzzTarget,
+} from "./rpc-fuzz.js";
+export { scrapeMetric } from "./scrape-metric.js";
+export {
+  COMMON_INVALID_SETTINGS,
   describeServiceProcess,
+  HOSTILE_IDENTITY_SETTINGS,
   type ServiceProcessExpectations,
 } from "./service-process-suite.js";
 export { repoRoot, runServiceToExit, type SpawnedService, spawnService } from "./spawn-service.js";
+export { type TrackedStream, trackStream } from "./track-stream.js";
 export { until } from "./until.js";

@@ -23,13 +23,81 @@ export interface ServiceProcessExpectations {
    * that needs another one): the suite then expects 503 with exactly these checks in error.
    */
   readonly peerChecks?: readonly string[];
-  /** The service's own invalid settings, each with the variable the refusal must name. */
+  /**
+   * The service's own invalid settings, each with the variable the refusal must name, and
+   * {@link COMMON_INVALID_SETTINGS} or {@link HOSTILE_IDENTITY_SETTINGS} to run them through
+   * this service's start-up.
+   */
   readonly invalidSettings?: readonly (readonly [Record<string, string>, string])[];
+  /**
+   * Where a refused start-up could write, to prove it wrote nothing: `env` joins every refused
+   * run (its stores' URLs and an instance name of its own), and `assertNothingWritten` runs after
+   * each refusal (no schema, table or Redis key of that instance, nor of a hostile name).
+   */
+  readonly refusalStores?: {
+    readonly env: Readonly<Record<string, string>>;
+    readonly assertNothingWritten: () => Promise<void>;
+  };
 }
 
 /**
+ * Instance names and overrides that must never reach Postgres or Redis: SQL and identifier
+ * quoting, reserved schemas, path and glob characters, namespace separators and the discovery
+ * prefix, over-long names and non-ASCII (the full rules are unit-tested in instance-naming).
+ */
+export const HOSTILE_IDENTITY_SETTINGS: readonly (readonly [Record<string, string>, string])[] = [
+  [{ SERVICE_INSTANCE_NAME: 'x"; drop schema public cascade; --' }, "SERVICE_INSTANCE_NAME"],
+  [{ SERVICE_INSTANCE_NAME: "x'; select pg_sleep(10); --" }, "SERVICE_INSTANCE_NAME"],
+  [{ SERVICE_INSTANCE_NAME: ".." }, "SERVICE_INSTANCE_NAME"],
+  [{ SERVICE_INSTANCE_NAME: "*" }, "SERVICE_INSTANCE_NAME"],
+  [{ SERVICE_INSTANCE_NAME: "sim:a" }, "SERVICE_INSTANCE_NAME"],
+  [{ SERVICE_INSTANCE_NAME: "pg-toast" }, "SERVICE_INSTANCE_NAME"],
+  [{ SERVICE_INSTANCE_NAME: "a".repeat(64) }, "SERVICE_INSTANCE_NAME"],
+  [{ SERVICE_INSTANCE_NAME: "börse-1" }, "SERVICE_INSTANCE_NAME"],
+  [{ SCHEMA_NAME: 'public"; drop table candles; --' }, "SCHEMA_NAME"],
+  [{ SCHEMA_NAME: "s".repeat(64) }, "SCHEMA_NAME"],
+  [{ REDIS_NAMESPACE: "*" }, "REDIS_NAMESPACE"],
+  [{ REDIS_NAMESPACE: "registry:services:" }, "REDIS_NAMESPACE"],
+  [{ REDIS_NAMESPACE: "../" }, "REDIS_NAMESPACE"],
+];
+
+/** Invalid settings every service's suite refuses (a sample of the kit's rules). */
+const BASE_INVALID_SETTINGS: readonly (readonly [Record<string, string>, string])[] = [
+  [{ SERVICE_INSTANCE_NAME: "Bad_Name" }, "SERVICE_INSTANCE_NAME"],
+  [{ HTTP_PORT: "99999" }, "HTTP_PORT"],
+  [{ SCHEMA_NAME: "pg_catalog" }, "SCHEMA_NAME"],
+  [{ REDIS_NAMESPACE: "no-trailing-colon" }, "REDIS_NAMESPACE"],
+  [{ LOG_LEVEL: "chatty" }, "LOG_LEVEL"],
+];
+
+/**
+ * With {@link BASE_INVALID_SETTINGS}, an invalid value of every other setting the kit defines
+ * (`common-settings.ts`), with the variable its refusal names. The rules are the kit's, so one
+ * service's suite runs them (through its real start-up) and the other runs
+ * {@link HOSTILE_IDENTITY_SETTINGS}, which keeps the two suites' cost even.
+ */
+export const COMMON_INVALID_SETTINGS: readonly (readonly [Record<string, string>, string])[] = [
+  [{ SERVICE_NAME: "Market Data" }, "SERVICE_NAME"],
+  [{ SERVICE_VERSION: "1.0 beta" }, "SERVICE_VERSION"],
+  [{ ENVIRONMENT: "prod uction" }, "ENVIRONMENT"],
+  [{ HOST: "not a host" }, "HOST"],
+  [{ HOST: "host.invalid" }, "HOST"],
+  [{ GRPC_PORT: "port" }, "GRPC_PORT"],
+  [{ CORS_ALLOWED_ORIGINS: "https://app.example/path" }, "CORS_ALLOWED_ORIGINS"],
+  [{ MAX_REQUEST_BYTES: "10" }, "MAX_REQUEST_BYTES"],
+  [{ READINESS_CACHE_MS: "-1" }, "READINESS_CACHE_MS"],
+  [{ SHUTDOWN_TIMEOUT_MS: "0" }, "SHUTDOWN_TIMEOUT_MS"],
+  [{ METRICS_BACKEND: "statsd" }, "METRICS_BACKEND"],
+  [{ OTEL_EXPORTER_OTLP_ENDPOINT: "ftp://collector" }, "OTEL_EXPORTER_OTLP_ENDPOINT"],
+  [{ OTEL_METRIC_EXPORT_INTERVAL: "1" }, "OTEL_METRIC_EXPORT_INTERVAL"],
+  [{ ENV_FILE: "/nonexistent/service.env" }, "ENV_FILE"],
+];
+
+/**
  * The process-level contract every service keeps (DESIGN §3, §4.1, §9), as a vitest suite run
- * against the real entry point: `--help`, one-line start-up errors naming the variable, the
+ * against the real entry point: `--help`, one-line start-up errors naming the variable (for a
+ * sample of the kit's rules and the service's `invalidSettings`, with nothing written to the
+ * `refusalStores`), the
  * identity in health output and metrics, derived names in the start-up log, gRPC health on the
  * gRPC port, and a clean exit on SIGTERM.
  */
@@ -47,23 +115,36 @@ export function describeServiceProcess(expected: ServiceProcessExpectations): vo
       expect(stdout).toMatch(new RegExp(`SERVICE_NAME\\s+${expected.serviceName}\\b`));
     });
 
-    const invalidSettings: (readonly [Record<string, string>, string])[] = [
-      [{ SERVICE_INSTANCE_NAME: "Bad_Name" }, "SERVICE_INSTANCE_NAME"],
-      [{ HTTP_PORT: "99999" }, "HTTP_PORT"],
-      [{ SCHEMA_NAME: "pg_catalog" }, "SCHEMA_NAME"],
-      [{ REDIS_NAMESPACE: "no-trailing-colon" }, "REDIS_NAMESPACE"],
-      [{ LOG_LEVEL: "chatty" }, "LOG_LEVEL"],
-      ...(expected.invalidSettings ?? []),
-    ];
-    it.each(invalidSettings)(
-      "refuses to start with %j, in one line naming %s",
-      async (env, variable) => {
-        const { code, stdout, stderr } = await runServiceToExit(expected.entry, [], env);
+    const invalidSettings = [...BASE_INVALID_SETTINGS, ...(expected.invalidSettings ?? [])];
+    const refuses = async (args: readonly string[], env: Record<string, string>) => {
+      const { code, stdout, stderr } = await runServiceToExit(expected.entry, args, {
+        ...expected.refusalStores?.env,
+        ...env,
+      });
+      await expected.refusalStores?.assertNothingWritten();
+      return { code, stdout, lines: stderr.trim().split("\n") };
+    };
+    it.concurrent.for(invalidSettings)(
+      "refuses to start with %j, in one line naming %s, writing nothing",
+      async ([env, variable], { expect }) => {
+        const { code, stdout, lines } = await refuses([], env);
         expect(code).toBe(2);
         expect(stdout).toBe("");
-        const lines = stderr.trim().split("\n");
         expect(lines).toHaveLength(1);
         expect(lines[0]).toContain(variable);
+      },
+    );
+    it.concurrent.for([
+      [["--http-port", "99999"], "HTTP_PORT"],
+      [["--no-such-flag", "1"], "--help"],
+    ] as const)(
+      "refuses the command line %j in one line naming %s",
+      async ([args, named], { expect }) => {
+        const { code, stdout, lines } = await refuses(args, {});
+        expect(code).toBe(2);
+        expect(stdout).toBe("");
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toContain(named);
       },
     );
 

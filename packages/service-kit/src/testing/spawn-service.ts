@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /** The repository root, for spawning processes and finding tools in tests. */
@@ -12,6 +13,8 @@ export interface SpawnedService {
   readonly grpcPort: number;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
+  /** Its resident set size now, in bytes (from `/proc`, so Linux only). */
+  rssBytes(): number;
   /** Sends `signal` (default SIGTERM) and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -55,6 +58,10 @@ export async function spawnService(
     httpPort: ports.http,
     grpcPort: ports.grpc,
     output: () => output,
+    rssBytes() {
+      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
+      return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) * 1024;
+    },
     async stop(signal: NodeJS.Signals = "SIGTERM") {
       if (child.exitCode !== null) return child.exitCode;
       const exited = once(child, "exit");

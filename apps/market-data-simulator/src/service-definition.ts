@@ -6,6 +6,7 @@ import { loadSymbolUniverse } from "./adapters/config/simulator-config-file.js";
 import { registerLegacyMarketData } from "./adapters/connect/legacy-market-data-service.js";
 import { registerMarketDataV1 } from "./adapters/connect/market-data-v1-service.js";
 import { marketRestRoutes } from "./adapters/http/market-rest-routes.js";
+import { webPageRoutes } from "./adapters/web/web-page-routes.js";
 import { ActiveSubscriptionsGauge } from "./application/active-subscriptions-gauge.js";
 import { CandleHistory, fromStoredCandle } from "./application/candle-history.js";
 import { SimulationService } from "./application/generate-simulation.js";
@@ -184,7 +185,7 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
           details: { service: identity.serviceName, instance, version: identity.version },
         });
       },
-      rest: marketRestRoutes({ simulator, hub, history }),
+      rest: [...marketRestRoutes({ simulator, hub, history }), ...webPageRoutes()],
       readiness: adapter.readinessProbes(),
       async onListening(ports) {
         const at = new Date();

@@ -24,6 +24,7 @@ import {
   fromRiskStateRecords,
   fromStrategyRecord,
 } from "./adapters/persistence/trading-records.js";
+import { webPageRoutes } from "./adapters/web/web-page-routes.js";
 import {
   buildStrategy,
   type StartStrategyRequest,
@@ -219,7 +220,7 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
         registerTradingV1(router, tradingDesk, Date.now);
         registerRiskV1(router, engine, Date.now);
       },
-      rest: tradingRestRoutes(tradingDesk, Date.now),
+      rest: [...tradingRestRoutes(tradingDesk, Date.now), ...webPageRoutes()],
       readiness: {
         ...adapter.readinessProbes(),
         redis:

@@ -53,6 +53,7 @@ export {
   sendError,
   sendJson,
 } from "./http/rest-router.js";
+export { assetsInDirectory, type StaticAsset, staticAssetRoutes } from "./http/static-assets.js";
 export {
   type CreateLoggerOptions,
   createLogger,
@@ -88,3 +89,4 @@ export {
   ServiceServer,
   type ServiceServerOptions,
 } from "./server/service-server.js";
+export { webKitAssets } from "./web/web-kit-assets.js";

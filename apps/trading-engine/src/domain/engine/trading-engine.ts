@@ -156,6 +156,11 @@ export class TradingEngine {
   readonly #options: TradingEngineOptions;
   readonly #strategies = new Map<string, ManagedStrategy>();
   readonly #orders = new Map<string, Order>();
+  /**
+   * The open orders of `#orders`, in creation order: every quote looks at them several times,
+   * while `#orders` also holds thousands of closed ones kept for queries.
+   */
+  readonly #openOrdersById = new Map<string, Order>();
   readonly #closedOrderIds: string[] = [];
   readonly #quotes = new Map<string, MarketQuote>();
   readonly #lastStopAt = new Map<string, number>();
@@ -209,7 +214,9 @@ export class TradingEngine {
     this.#feedStale = [...this.#strategies.values()].some((m) => m.pausedForStaleFeed);
     const working: OrderSnapshot[] = [];
     for (const snapshot of state.openOrders) {
-      this.#orders.set(snapshot.id, Order.restore(snapshot));
+      const order = Order.restore(snapshot);
+      this.#orders.set(snapshot.id, order);
+      if (order.isOpen) this.#openOrdersById.set(snapshot.id, order);
       if (snapshot.status === "accepted" || snapshot.status === "partially_filled")
         working.push(snapshot);
     }
@@ -881,7 +888,9 @@ export class TradingEngine {
   }
 
   #openOrders(matches: (order: Order) => boolean = () => true): Order[] {
-    return [...this.#orders.values()].filter((order) => order.isOpen && matches(order));
+    const open: Order[] = [];
+    for (const order of this.#openOrdersById.values()) if (matches(order)) open.push(order);
+    return open;
   }
 
   #priceOf(order: OrderSnapshot): number {
@@ -896,7 +905,12 @@ export class TradingEngine {
   #touch(order: Order): void {
     const snapshot = order.snapshot();
     this.#pending.orders.set(snapshot.id, snapshot);
-    if (!order.isOpen) this.#remember(order.id);
+    if (order.isOpen) {
+      this.#openOrdersById.set(order.id, order);
+    } else {
+      this.#openOrdersById.delete(order.id);
+      this.#remember(order.id);
+    }
   }
 
   #remember(closedId: string): void {

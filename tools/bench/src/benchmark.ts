@@ -24,10 +24,21 @@ export interface Comparison {
   readonly target?: number;
 }
 
+/** A single figure the issue bounds absolutely (e.g. memory per stream ≤ 64 KB). */
+export interface LimitCheck {
+  readonly subject: string;
+  readonly unit: string;
+  readonly value: number;
+  /** The highest acceptable value. */
+  readonly max: number;
+}
+
 /** The outcome of one benchmark. */
 export interface BenchmarkResult {
   readonly name: string;
   readonly comparisons: readonly Comparison[];
+  /** Figures with an absolute bound instead of a baseline. */
+  readonly limits?: readonly LimitCheck[];
   /** Single figures that have no baseline (e.g. `backfill seconds`). */
   readonly figures: Readonly<Record<string, number>>;
 }
@@ -37,6 +48,8 @@ export interface Benchmark {
   /** kebab-case, used by `--only`. */
   readonly name: string;
   readonly description: string;
+  /** Runs only when named with `--only` (e.g. a soak that takes ten minutes). */
+  readonly optIn?: boolean;
   run(context: BenchmarkContext): Promise<BenchmarkResult>;
 }
 

@@ -17,8 +17,12 @@ export interface BenchReport {
 }
 
 const number = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const decimal = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
 
-/** The report as a plain-text table: one line per comparison, then the single figures. */
+/**
+ * The report as a plain-text table: one line per comparison and per bounded figure, then the
+ * single figures.
+ */
 export function renderTable(report: BenchReport): string {
   const header = ["benchmark", "subject", "candidate p50", "baseline p50", "ratio", "target", "ok"];
   const rows: string[][] = [header];
@@ -33,6 +37,17 @@ export function renderTable(report: BenchReport): string {
         c.ratio.toFixed(2),
         c.target === undefined ? "-" : `≥ ${c.target}`,
         met === undefined ? "-" : met ? "yes" : "MISSED",
+      ]);
+    }
+    for (const limit of result.limits ?? []) {
+      rows.push([
+        result.name,
+        limit.subject,
+        `${decimal.format(limit.value)} ${limit.unit}`,
+        "-",
+        "-",
+        `≤ ${limit.max} ${limit.unit}`,
+        limit.value <= limit.max ? "yes" : "MISSED",
       ]);
     }
   }

@@ -11,9 +11,7 @@ import {
 import postgres from "postgres";
 import type { Benchmark, BenchmarkContext, BenchmarkResult, Comparison } from "../benchmark.js";
 import { interleavedRounds } from "../interleaved-rounds.js";
-
-/** `BENCH_POSTGRES_URL`, else this machine's test database. */
-const POSTGRES_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+import { BENCH_POSTGRES_URL } from "../servers/bench-servers.js";
 
 /** The issue's target: the adapter writes at least 0.7 of raw COPY's rows/s. */
 const TARGET_RATIO = 0.7;
@@ -106,17 +104,17 @@ export const persistenceBenchmark: Benchmark = {
   name: "persistence",
   description: "adapter writes vs raw postgres.js COPY (rows/s), target ≥ 0.7",
   async run(context: BenchmarkContext): Promise<BenchmarkResult> {
-    const rowsPerRound = context.quick ? 20_000 : 100_000;
+    const rowsPerRound = context.quick ? 10_000 : 100_000;
     const rounds = context.quick ? 3 : 7;
     const schema = `bench_persistence_${process.pid}`;
-    const admin = postgres(POSTGRES_URL, { max: 1, onnotice: () => undefined });
+    const admin = postgres(BENCH_POSTGRES_URL, { max: 1, onnotice: () => undefined });
     const adapter = createMarketDataAdapter({
       identity: { schema, redisNamespace: `bench:${process.pid}:` },
-      postgresUrl: POSTGRES_URL,
+      postgresUrl: BENCH_POSTGRES_URL,
       postgres: { maxConnections: 4 },
       writes: { flushIntervalMs: 60_000 },
     });
-    const raw = postgres(POSTGRES_URL, { max: 4, onnotice: () => undefined });
+    const raw = postgres(BENCH_POSTGRES_URL, { max: 4, onnotice: () => undefined });
     try {
       // Schemas of runs that were interrupted before their clean-up.
       const leftovers = await admin<{ name: string }[]>`select nspname as name from pg_namespace

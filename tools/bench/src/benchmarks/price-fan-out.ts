@@ -1,15 +1,18 @@
-import { setMaxListeners } from "node:events";
-import { timestampMs } from "@bufbuild/protobuf/wkt";
-import { createClient, type Transport } from "@connectrpc/connect";
+import type { Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
-import { MarketDataService } from "@tse/proto/marketdata/v1/market_data_pb";
 import type { Benchmark, BenchmarkContext, BenchmarkResult, Comparison } from "../benchmark.js";
+import { measurePriceStreams, type PriceStreamMeasurement } from "../load/price-streams.js";
 import { type ServerProcess, startServerProcess } from "../servers/server-process.js";
+import { startSimulatorProcess } from "../servers/simulator-process.js";
 import { percentile, summarize } from "../stats.js";
 
 /** The issue's targets: ≥ 0.8 of the baseline's throughput and p99 < 50 ms at 100 subscribers. */
 const TARGET_RATIO = 0.8;
 const TICK_INTERVAL_MS = 100;
+/** Where the knee is: the subscriber count whose p99 tick-to-client latency passes this. */
+const KNEE_P99_MS = 100;
+/** Subscriber counts tried past the grid (gRPC, simulator only) until p99 passes the knee. */
+const KNEE_STEPS = [750, 1_000, 1_500, 2_000, 3_000, 4_000];
 
 interface Side {
   readonly name: string;
@@ -18,87 +21,32 @@ interface Side {
 }
 type Protocol = "grpc" | "connect";
 
-interface Measurement {
-  /** Updates per second in each window. */
-  readonly throughput: number[];
-  /** Arrival − quote timestamp, ms, every update. */
-  readonly latencies: number[];
-  readonly cpuPercent: number;
-  readonly rssMb: number;
-}
-
-/** Opens `subscribers` streams of all symbols, measures `windows` windows of `windowMs`, closes. */
-async function measure(
-  side: Side,
-  protocol: Protocol,
-  subscribers: number,
-  windows: number,
-  windowMs: number,
-): Promise<Measurement> {
-  const client = createClient(MarketDataService, side.transport(protocol));
-  const controller = new AbortController();
-  // Every stream of the measurement listens to this one signal.
-  setMaxListeners(subscribers + 10, controller.signal);
-  let updates = 0;
-  let recording = false;
-  const latencies: number[] = [];
-  const streams = Array.from({ length: subscribers }, async () => {
-    try {
-      for await (const response of client.streamPrices({}, { signal: controller.signal })) {
-        if (!recording) continue;
-        const now = Date.now();
-        for (const quote of response.updates) {
-          updates += 1;
-          if (quote.timestamp !== undefined) latencies.push(now - timestampMs(quote.timestamp));
-        }
-      }
-    } catch {
-      // aborted at the end
-    }
-  });
-  await new Promise((resolve) => setTimeout(resolve, 1_000));
-  recording = true;
-  const throughput: number[] = [];
-  const cpuBefore = side.server.cpuSeconds();
-  const started = Date.now();
-  for (let w = 0; w < windows; w++) {
-    const before = updates;
-    const windowStart = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, windowMs));
-    throughput.push(((updates - before) * 1000) / (Date.now() - windowStart));
-  }
-  const cpuPercent = ((side.server.cpuSeconds() - cpuBefore) * 100_000) / (Date.now() - started);
-  const rssMb = side.server.rssBytes() / 1_048_576;
-  controller.abort();
-  await Promise.all(streams);
-  return { throughput, latencies, cpuPercent, rssMb };
+function p99(m: PriceStreamMeasurement): number {
+  return m.latencies.length === 0
+    ? Number.POSITIVE_INFINITY
+    : percentile(
+        [...m.latencies].sort((a, b) => a - b),
+        99,
+      );
 }
 
 /**
  * Price stream fan-out (issue 7 §1): the simulator (3 symbols, 10 ticks/s) against a bare
  * connect-node server sending pre-built batches of the same shape at the same rate, both as
- * processes, with 1/10/100/500 subscribers of all symbols over gRPC (h2c) and Connect
+ * processes, with 1/10/100/500 (quick: 1/100) subscribers of all symbols over gRPC (h2c) and Connect
  * (HTTP/1.1) from this process. Reports updates/s delivered (ratio to the baseline),
- * tick-to-client latency p50/p99, and each server's CPU and RSS.
+ * tick-to-client latency p50/p99, and each server's CPU and RSS. The full run then adds gRPC
+ * subscribers to the simulator until p99 passes 100 ms: the knee. Past a few thousand streams
+ * this one client process is busy too, so the knee is a lower bound for the server alone.
  */
 export const priceFanOutBenchmark: Benchmark = {
   name: "price-fan-out",
   description: "StreamPrices fan-out of the simulator vs a bare connect-node stream server",
   async run({ quick, log }: BenchmarkContext): Promise<BenchmarkResult> {
-    const simulator = await startServerProcess(
-      "apps/market-data-simulator/src/main.ts",
-      {
-        HOST: "127.0.0.1",
-        HTTP_PORT: "0",
-        GRPC_PORT: "0",
-        HISTORY_BACKFILL_HOURS: "0",
-        TICK_INTERVAL_MS: String(TICK_INTERVAL_MS),
-        MAX_SUBSCRIBERS: "2000",
-        LOG_LEVEL: "info",
-      },
-      /listening on http :(\d+) and grpc :(\d+)/,
-    );
-    const [simulatorHttp, simulatorGrpc] = simulator.ports;
+    const simulator = await startSimulatorProcess({
+      TICK_INTERVAL_MS: String(TICK_INTERVAL_MS),
+      MAX_SUBSCRIBERS: "10000",
+    });
     const bare = await startServerProcess(
       "tools/bench/src/servers/bare-price-stream-server.ts",
       { TICK_INTERVAL_MS: String(TICK_INTERVAL_MS) },
@@ -111,9 +59,9 @@ export const priceFanOutBenchmark: Benchmark = {
         server: simulator,
         transport: (protocol) =>
           protocol === "grpc"
-            ? createGrpcTransport({ baseUrl: `http://127.0.0.1:${simulatorGrpc}` })
+            ? createGrpcTransport({ baseUrl: `http://127.0.0.1:${simulator.grpcPort}` })
             : createConnectTransport({
-                baseUrl: `http://127.0.0.1:${simulatorHttp}`,
+                baseUrl: `http://127.0.0.1:${simulator.httpPort}`,
                 httpVersion: "1.1",
               }),
       },
@@ -133,18 +81,22 @@ export const priceFanOutBenchmark: Benchmark = {
     const figures: Record<string, number> = {};
     try {
       for (const protocol of ["grpc", "connect"] as const) {
-        for (const [index, subscribers] of (quick ? [1, 10, 100] : [1, 10, 100, 500]).entries()) {
+        for (const [index, subscribers] of (quick ? [1, 100] : [1, 10, 100, 500]).entries()) {
           log(`${protocol}, ${subscribers} subscribers`);
           const order = index % 2 === 0 ? sides : [...sides].reverse();
-          const results = new Map<string, Measurement>();
+          const results = new Map<string, PriceStreamMeasurement>();
           for (const side of order) {
             results.set(
               side.name,
-              await measure(side, protocol, subscribers, quick ? 2 : 5, 1_000),
+              await measurePriceStreams(side.transport(protocol), side.server, {
+                subscribers,
+                windows: quick ? 1 : 5,
+                windowMs: 1_000,
+              }),
             );
           }
-          const candidate = results.get("simulator") as Measurement;
-          const baseline = results.get("bare") as Measurement;
+          const candidate = results.get("simulator") as PriceStreamMeasurement;
+          const baseline = results.get("bare") as PriceStreamMeasurement;
           const candidateStats = summarize(candidate.throughput);
           const baselineStats = summarize(baseline.throughput);
           comparisons.push({
@@ -168,9 +120,35 @@ export const priceFanOutBenchmark: Benchmark = {
           }
         }
       }
+      if (!quick) {
+        const knee = await findKnee(sides[0], log);
+        if (knee === undefined) figures["grpc knee beyond subscribers"] = KNEE_STEPS.at(-1) ?? 0;
+        else figures[`grpc knee subscribers (p99 > ${KNEE_P99_MS} ms)`] = knee;
+      }
     } finally {
       await Promise.all([simulator.stop(), bare.stop()]);
     }
     return { name: "price-fan-out", comparisons, figures };
   },
 };
+
+/**
+ * The first subscriber count (500, then {@link KNEE_STEPS}) at which the simulator's p99
+ * tick-to-client latency over gRPC passes {@link KNEE_P99_MS}; `undefined` when none does.
+ */
+async function findKnee(
+  simulator: Side | undefined,
+  log: (line: string) => void,
+): Promise<number | undefined> {
+  if (simulator === undefined) return undefined;
+  for (const subscribers of [500, ...KNEE_STEPS]) {
+    const m = await measurePriceStreams(simulator.transport("grpc"), simulator.server, {
+      subscribers,
+      windows: 3,
+      windowMs: 1_000,
+    });
+    log(`knee search: ${subscribers} gRPC subscribers, p99 ${Math.round(p99(m))} ms`);
+    if (p99(m) > KNEE_P99_MS) return subscribers;
+  }
+  return undefined;
+}

@@ -3,19 +3,41 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const repo = fileURLToPath(new URL("../../../../", import.meta.url));
+const heapProbe = fileURLToPath(new URL("./heap-probe.ts", import.meta.url));
+
+/** The live heap of a process right after a full garbage collection, and its RSS then. */
+export interface MemoryAfterGc {
+  readonly heapUsedBytes: number;
+  readonly rssBytes: number;
+}
+
+/** How to start a {@link ServerProcess}. */
+export interface ServerProcessOptions {
+  /**
+   * Preload the heap probe (`--expose-gc`), so {@link ServerProcess.memoryAfterGc} works.
+   * Off by default: `--expose-gc` must not change what the other benchmarks measure.
+   */
+  readonly heapProbe?: boolean;
+}
 
 /** A server the benchmark runs as its own process, so its CPU and memory can be read alone. */
 export interface ServerProcess {
   readonly child: ChildProcess;
   /** The ports the process reported (the groups of the start-up pattern), in order. */
   readonly ports: readonly number[];
+  /** Everything the process wrote on stdout and stderr so far. */
+  output(): string;
   /** CPU seconds (user + system) the process has used so far. */
   cpuSeconds(): number;
   /** Resident set size now, bytes. */
   rssBytes(): number;
+  /** Collects garbage in the process and reads its heap (needs `heapProbe`). */
+  memoryAfterGc(): Promise<MemoryAfterGc>;
   /** Ends it: SIGTERM, then SIGKILL after 5 s. */
   stop(): Promise<void>;
 }
+
+const PROBE_REPLY = /heap-after-gc (\d+) rss (\d+)\n/g;
 
 /**
  * Starts a TypeScript entry of the repository as a process (tsx, `@tse/source`) and resolves once
@@ -25,31 +47,53 @@ export function startServerProcess(
   entry: string,
   env: Record<string, string>,
   portPattern: RegExp,
+  options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
+  const nodeArgs = ["--conditions=@tse/source", "--import", "tsx"];
+  if (options.heapProbe === true) nodeArgs.push("--expose-gc", "--import", heapProbe);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--conditions=@tse/source", "--import", "tsx", entry], {
+    const child = spawn(process.execPath, [...nodeArgs, entry], {
       cwd: repo,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
-    const onData = (chunk: Buffer) => {
+    let listening = false;
+    const probeWaiters: ((memory: MemoryAfterGc) => void)[] = [];
+    let probeRepliesSeen = 0;
+    const onOutput = (chunk: Buffer) => {
       output += chunk.toString();
+      const replies = [...output.matchAll(PROBE_REPLY)];
+      for (const reply of replies.slice(probeRepliesSeen)) {
+        probeWaiters.shift()?.({ heapUsedBytes: Number(reply[1]), rssBytes: Number(reply[2]) });
+      }
+      probeRepliesSeen = replies.length;
+      if (listening) return;
       const match = portPattern.exec(output);
       if (match === null) return;
-      child.stdout?.off("data", onData);
+      listening = true;
       const pid = child.pid as number;
-      const ticks = 100;
+      const ticksPerSecond = 100;
       resolve({
         child,
         ports: match.slice(1).map(Number),
+        output: () => output,
         cpuSeconds() {
           const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-          return (Number(fields[11]) + Number(fields[12])) / ticks;
+          return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
         },
         rssBytes() {
           const line = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
           return Number(line?.[1] ?? 0) * 1024;
+        },
+        memoryAfterGc() {
+          if (options.heapProbe !== true) {
+            return Promise.reject(new Error(`${entry} was started without the heap probe`));
+          }
+          return new Promise((answer) => {
+            probeWaiters.push(answer);
+            child.kill("SIGUSR2");
+          });
         },
         stop() {
           return new Promise((done) => {
@@ -64,12 +108,10 @@ export function startServerProcess(
         },
       });
     };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
+    child.stdout?.on("data", onOutput);
+    child.stderr?.on("data", onOutput);
+    child.once("exit", (code) => {
+      if (!listening) reject(new Error(`${entry} exited ${code} before listening:\n${output}`));
     });
-    child.once("exit", (code) =>
-      reject(new Error(`${entry} exited ${code} before listening:\n${output}`)),
-    );
   });
 }

@@ -3,15 +3,25 @@ import { cpus } from "node:os";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { Benchmark, BenchmarkResult } from "./benchmark.js";
+import { backfillBenchmark } from "./benchmarks/backfill.js";
+import { idleStreamMemoryBenchmark } from "./benchmarks/idle-stream-memory.js";
+import { metricsOverheadBenchmark } from "./benchmarks/metrics-overhead.js";
 import { persistenceBenchmark } from "./benchmarks/persistence.js";
 import { priceFanOutBenchmark } from "./benchmarks/price-fan-out.js";
+import { soakBenchmark } from "./benchmarks/soak.js";
+import { tradingEngineBenchmark } from "./benchmarks/trading-engine.js";
 import { unaryRpcBenchmark } from "./benchmarks/unary-rpc.js";
 import { type BenchReport, renderTable } from "./report.js";
 
 const BENCHMARKS: readonly Benchmark[] = [
   persistenceBenchmark,
+  backfillBenchmark,
   unaryRpcBenchmark,
   priceFanOutBenchmark,
+  metricsOverheadBenchmark,
+  idleStreamMemoryBenchmark,
+  tradingEngineBenchmark,
+  soakBenchmark,
 ];
 
 const usage = `Usage: npm run bench -- [--quick] [--only <name>]... [--out <file.json>]
@@ -21,6 +31,9 @@ and their ratio; writes the full statistics (median, p50, p99, min, max per side
 
   --quick        fewer rows and rounds (under a minute)
   --only <name>  run only this benchmark (repeatable): ${BENCHMARKS.map((b) => b.name).join(", ")}
+                 (${BENCHMARKS.filter((b) => b.optIn === true)
+                   .map((b) => b.name)
+                   .join(", ")} run only when named: they take minutes)
   --out <file>   JSON output (default tools/bench/results/latest.json)
 `;
 
@@ -41,8 +54,8 @@ if (unknown.length > 0) {
   process.stderr.write(`unknown benchmark: ${unknown.join(", ")}\n\n${usage}`);
   process.exit(2);
 }
-const selected = BENCHMARKS.filter(
-  (b) => values.only === undefined || values.only.includes(b.name),
+const selected = BENCHMARKS.filter((b) =>
+  values.only === undefined ? b.optIn !== true : values.only.includes(b.name),
 );
 const quick = values.quick ?? false;
 const results: BenchmarkResult[] = [];

@@ -1,0 +1,116 @@
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { MarketDataService } from "@tse/proto/marketdata/v1/market_data_pb";
+import type { Benchmark, BenchmarkContext, BenchmarkResult, Comparison } from "../benchmark.js";
+import { getQuoteLoad } from "../load/get-quote-load.js";
+import { measurePriceStreams } from "../load/price-streams.js";
+import { type SimulatorProcess, startSimulatorProcess } from "../servers/simulator-process.js";
+import { percentile, summarize } from "../stats.js";
+
+/** The issue's target: metrics cost at most 10 %, i.e. ≥ 0.9 of the work per CPU second. */
+const TARGET_RATIO = 0.9;
+const STREAM_SUBSCRIBERS = 100;
+
+/** Runs `trial` on each side alternately (swapping who goes first), `rounds` times after one warm-up. */
+async function alternate(
+  sides: readonly [SimulatorProcess, SimulatorProcess],
+  rounds: number,
+  trial: (side: SimulatorProcess) => Promise<number>,
+): Promise<[number[], number[]]> {
+  const results: [number[], number[]] = [[], []];
+  for (let round = 0; round <= rounds; round++) {
+    const order = round % 2 === 0 ? [0, 1] : [1, 0];
+    for (const index of order) {
+      const value = await trial(sides[index as 0 | 1]);
+      if (round > 0) results[index as 0 | 1].push(value);
+    }
+  }
+  return results;
+}
+
+function comparison(subject: string, unit: string, [on, off]: [number[], number[]]): Comparison {
+  const candidate = summarize(on);
+  const baseline = summarize(off);
+  return {
+    subject,
+    unit,
+    candidate,
+    baselineName: "METRICS_BACKEND=none",
+    baseline,
+    ratio: candidate.median / baseline.median,
+    target: TARGET_RATIO,
+  };
+}
+
+/**
+ * Metrics overhead (issue 7 §3): two simulator processes, one with the default Prometheus
+ * metrics and one with `METRICS_BACKEND=none`, under the same unary (GetQuote, concurrency 16)
+ * and streaming (100 gRPC subscribers) loads in alternating rounds. The cost is measured as
+ * work per server CPU second (requests, delivered updates), because one client process limits
+ * requests/s before either server does. Then the time to render `/metrics` at the series count
+ * the loaded service really has.
+ */
+export const metricsOverheadBenchmark: Benchmark = {
+  name: "metrics-overhead",
+  description:
+    "the simulator with Prometheus metrics vs METRICS_BACKEND=none (work per CPU second)",
+  async run({ quick, log }: BenchmarkContext): Promise<BenchmarkResult> {
+    const env = { TICK_INTERVAL_MS: "100", MAX_SUBSCRIBERS: "10000" };
+    const sides = await Promise.all([
+      startSimulatorProcess(env),
+      startSimulatorProcess({ ...env, METRICS_BACKEND: "none" }),
+    ]);
+    const figures: Record<string, number> = {};
+    const comparisons: Comparison[] = [];
+    try {
+      const rounds = quick ? 3 : 7;
+      const requests = quick ? 500 : 8_000;
+      log(`unary: ${requests} GetQuote at concurrency 16 per round`);
+      const unary = await alternate(sides, rounds, async (side) => {
+        const client = createClient(
+          MarketDataService,
+          createGrpcTransport({ baseUrl: `http://127.0.0.1:${side.grpcPort}` }),
+        );
+        const before = side.cpuSeconds();
+        await getQuoteLoad(client, requests, 16);
+        return requests / (side.cpuSeconds() - before);
+      });
+      comparisons.push(comparison("GetQuote, concurrency 16", "req/cpu-s", unary));
+
+      log(`streaming: ${STREAM_SUBSCRIBERS} gRPC subscribers per round`);
+      const streaming = await alternate(sides, quick ? 1 : 5, async (side) => {
+        const m = await measurePriceStreams(
+          createGrpcTransport({ baseUrl: `http://127.0.0.1:${side.grpcPort}` }),
+          side,
+          { subscribers: STREAM_SUBSCRIBERS, windows: quick ? 1 : 3, windowMs: 1_000 },
+        );
+        const updatesPerSecond = m.throughput.reduce((a, b) => a + b, 0) / m.throughput.length;
+        return updatesPerSecond / (m.cpuPercent / 100);
+      });
+      comparisons.push(
+        comparison(`StreamPrices, ${STREAM_SUBSCRIBERS} subscribers`, "updates/cpu-s", streaming),
+      );
+
+      log("/metrics render time");
+      const renders: number[] = [];
+      let series = 0;
+      let bytes = 0;
+      for (let i = 0; i < (quick ? 20 : 100); i++) {
+        const started = performance.now();
+        const response = await fetch(`http://127.0.0.1:${sides[0].httpPort}/metrics`);
+        const body = await response.text();
+        renders.push(performance.now() - started);
+        bytes = body.length;
+        series = body.split("\n").filter((line) => line !== "" && !line.startsWith("#")).length;
+      }
+      renders.sort((a, b) => a - b);
+      figures["/metrics render p50 ms"] = Number(percentile(renders, 50).toFixed(2));
+      figures["/metrics render p99 ms"] = Number(percentile(renders, 99).toFixed(2));
+      figures["/metrics series"] = series;
+      figures["/metrics bytes"] = bytes;
+    } finally {
+      await Promise.all(sides.map((side) => side.stop()));
+    }
+    return { name: "metrics-overhead", comparisons, figures };
+  },
+};

@@ -8,10 +8,11 @@ import { registerMarketDataV1 } from "./adapters/connect/market-data-v1-service.
 import { marketRestRoutes } from "./adapters/http/market-rest-routes.js";
 import { webPageRoutes } from "./adapters/web/web-page-routes.js";
 import { ActiveSubscriptionsGauge } from "./application/active-subscriptions-gauge.js";
+import { backfillHistory } from "./application/backfill-history.js";
 import { CandleHistory, fromStoredCandle } from "./application/candle-history.js";
 import { SimulationService } from "./application/generate-simulation.js";
 import { HistoryRetention } from "./application/history-retention.js";
-import { MarketFeed, toCandleInput } from "./application/market-feed.js";
+import { MarketFeed } from "./application/market-feed.js";
 import { seedSymbols } from "./application/seed-symbols.js";
 import { type CandleUpdate, candleUpdateKey } from "./domain/engine/candle-update.js";
 import { FanOutHub } from "./domain/engine/fan-out-hub.js";
@@ -26,6 +27,9 @@ const packageJson = JSON.parse(
 
 /** Simulated time per backfill step: fine enough for 1m candles, coarse enough to start fast. */
 const BACKFILL_STEP_MS = 5_000;
+
+/** Backfilled candles between two flushes: far below the write buffer's 100 000 rows. */
+const BACKFILL_FLUSH_ROWS = 20_000;
 
 /** Real time between price-feed retention sweeps. */
 const RETENTION_SWEEP_INTERVAL_MS = 60_000;
@@ -78,14 +82,13 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
       ),
     });
     simulator.resumeCandles(resumable.map(fromStoredCandle));
-    let backfilled = 0;
-    for (let t = startTime + BACKFILL_STEP_MS; t < now; t += BACKFILL_STEP_MS) {
-      const step = simulator.advance(t);
-      if (step.closedCandles.length > 0) {
-        adapter.writes.enqueueCandles(step.closedCandles.map(toCandleInput));
-        backfilled += step.closedCandles.length;
-      }
-    }
+    const backfilled = await backfillHistory(simulator, adapter.writes, {
+      until: now,
+      stepMs: BACKFILL_STEP_MS,
+      flushEveryRows: BACKFILL_FLUSH_ROWS,
+      onFlushError: (error) =>
+        logger.warn({ err: error }, "backfill: candles not stored yet, will retry"),
+    });
     logger.info(
       {
         resumedFrom: resumable.length > 0 ? new Date(startTime).toISOString() : undefined,

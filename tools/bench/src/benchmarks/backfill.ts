@@ -5,6 +5,8 @@ import { BENCH_POSTGRES_URL } from "../servers/bench-servers.js";
 import { startSimulatorProcess } from "../servers/simulator-process.js";
 
 const SYMBOLS = "BTC-USD,ETH-USD,SOL-USD";
+/** How long the stored rows may take to catch up with the simulated ones before it is a failure. */
+const STORE_DEADLINE_MS = 300_000;
 
 /**
  * Backfill (issue 7 §4): a simulator started with Postgres and `HISTORY_BACKFILL_HOURS=720`
@@ -37,7 +39,11 @@ export const backfillBenchmark: Benchmark = {
         `${backfilled} candles simulated in ${listeningSeconds.toFixed(1)} s; waiting for Postgres`,
       );
       let stored = 0;
+      const giveUpAt = performance.now() + STORE_DEADLINE_MS;
       while (stored < backfilled) {
+        if (performance.now() > giveUpAt) {
+          throw new Error(`only ${stored} of ${backfilled} backfilled candles were stored`);
+        }
         await new Promise((resolve) => setTimeout(resolve, 250));
         const [row] = await sql.unsafe<[{ count: number }]>(
           `select count(*)::int as count from ${schema}.candles`,

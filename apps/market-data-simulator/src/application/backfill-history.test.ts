@@ -1,0 +1,58 @@
+import { createMarketDataAdapter, type MarketDataAdapter } from "@tse/market-data-adapter";
+import { afterEach, describe, expect, it } from "vitest";
+import { MarketSimulator } from "../domain/engine/market-simulator.js";
+import { buildUniverse } from "../domain/market/symbol-universe.js";
+import { backfillHistory } from "./backfill-history.js";
+
+const T0 = Date.UTC(2026, 10, 1);
+const DAY = 86_400_000;
+
+describe("backfillHistory", () => {
+  let adapter: MarketDataAdapter | undefined;
+  afterEach(async () => {
+    await adapter?.close(1_000);
+  });
+
+  /** A memory adapter whose write buffer holds 500 rows: a day of 1 symbol is ~1 860 candles. */
+  function smallBufferAdapter() {
+    adapter = createMarketDataAdapter({
+      identity: { schema: "public", redisNamespace: "market:data:" },
+      writes: { maxBufferedRows: 500, flushIntervalMs: 60_000 },
+    });
+    return adapter;
+  }
+
+  it("stores every candle of a history longer than the write buffer holds", async () => {
+    const store = smallBufferAdapter();
+    const simulator = new MarketSimulator({
+      universe: buildUniverse(["BTC-USD"]),
+      seed: 7,
+      startTime: T0,
+    });
+    const flushErrors: unknown[] = [];
+    const backfilled = await backfillHistory(simulator, store.writes, {
+      until: T0 + DAY,
+      stepMs: 5_000,
+      flushEveryRows: 200,
+      onFlushError: (error) => flushErrors.push(error),
+    });
+    await store.writes.flush();
+
+    const minutes = await store.candles.query({
+      symbol: "BTC-USD",
+      interval: "1m",
+      limit: 10_000,
+      order: "asc",
+    });
+    expect(backfilled).toBeGreaterThan(1_800);
+    expect(minutes).toHaveLength(1_439);
+    expect(minutes[0]?.startTime.getTime()).toBe(T0);
+    expect(store.writes.status().dropped).toEqual({
+      price_feeds: 0,
+      market_snapshots: 0,
+      candles: 0,
+    });
+    expect(flushErrors).toEqual([]);
+    expect(simulator.now).toBe(T0 + DAY - 5_000);
+  });
+});

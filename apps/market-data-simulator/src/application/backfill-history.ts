@@ -1,0 +1,51 @@
+import type { CandleInput } from "@tse/market-data-adapter";
+import type { MarketSimulator } from "../domain/engine/market-simulator.js";
+import { toCandleInput } from "./market-feed.js";
+
+/** Where backfilled candles go: the adapter's write-behind buffer. */
+export interface BackfillWrites {
+  enqueueCandles(candles: readonly CandleInput[]): void;
+  /** Writes what is buffered; rejects when a write fails (the rows stay queued). */
+  flush(): Promise<void>;
+}
+
+/** What {@link backfillHistory} simulates and how it hands the candles on. */
+export interface BackfillOptions {
+  /** Simulated time to advance to (exclusive), epoch ms. */
+  readonly until: number;
+  /** Simulated time per step. */
+  readonly stepMs: number;
+  /**
+   * Candles enqueued between two flushes. Keep it well below the buffer's capacity: a buffer
+   * that fills up drops its oldest rows, and a month of history is more than it holds.
+   */
+  readonly flushEveryRows: number;
+  /** Told about a failed flush; the rows stay queued for the buffer's retries. */
+  readonly onFlushError: (error: unknown) => void;
+}
+
+/**
+ * Advances `simulator` from where it stands to `options.until` in steps of `options.stepMs`,
+ * enqueueing every closed candle and flushing after each `flushEveryRows` of them, so the
+ * history reaches the store whole however long it is. Resolves to the number of candles.
+ */
+export async function backfillHistory(
+  simulator: MarketSimulator,
+  writes: BackfillWrites,
+  options: BackfillOptions,
+): Promise<number> {
+  let backfilled = 0;
+  let unflushed = 0;
+  for (let t = simulator.now + options.stepMs; t < options.until; t += options.stepMs) {
+    const { closedCandles } = simulator.advance(t);
+    if (closedCandles.length === 0) continue;
+    writes.enqueueCandles(closedCandles.map(toCandleInput));
+    backfilled += closedCandles.length;
+    unflushed += closedCandles.length;
+    if (unflushed >= options.flushEveryRows) {
+      unflushed = 0;
+      await writes.flush().catch(options.onFlushError);
+    }
+  }
+  return backfilled;
+}

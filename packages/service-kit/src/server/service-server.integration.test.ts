@@ -129,6 +129,33 @@ describe.each(transports)("%s", (_name, makeTransport) => {
   });
 });
 
+describe("many concurrent streams", () => {
+  it("are held without a listener-leak warning (each one listens to the shutdown signal)", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    const controllers = Array.from({ length: 50 }, () => new AbortController());
+    try {
+      const client = createClient(Health, createGrpcTransport({ baseUrl: grpcBase }));
+      const firsts = await Promise.all(
+        controllers.map((controller) =>
+          client
+            .watch({ service: "" }, { signal: controller.signal })
+            [Symbol.asyncIterator]()
+            .next(),
+        ),
+      );
+      expect(firsts.every((first) => first.value?.status === Status.SERVING)).toBe(true);
+      // Warnings are emitted on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      for (const controller of controllers) controller.abort();
+      process.off("warning", onWarning);
+    }
+    expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
+  });
+});
+
 describe("a standard @grpc/grpc-js client", () => {
   const definition = protoLoader.loadSync(
     `${repoRoot}protobuf-schemas/third_party/grpc/health/v1/health.proto`,

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { DescFile, DescService } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ConnectRouter, createConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
@@ -72,6 +73,9 @@ export class ServiceServer {
 
   constructor(private readonly options: ServiceServerOptions) {
     this.shutdownController = options.shutdownController ?? new AbortController();
+    // Every request in flight (each open stream) listens to this signal: thousands are normal,
+    // not the listener leak Node's default limit of 10 warns about.
+    setMaxListeners(0, this.shutdownController.signal);
     const { services, files } = collectServices(options.routes);
     const listed = [...services.map((service) => service.typeName), Health.typeName];
     this.serviceNames = [...listed, ...REFLECTION_SERVICE_NAMES];

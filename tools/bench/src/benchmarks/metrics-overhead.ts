@@ -78,11 +78,11 @@ export const metricsOverheadBenchmark: Benchmark = {
       comparisons.push(comparison("GetQuote, concurrency 16", "req/cpu-s", unary));
 
       log(`streaming: ${STREAM_SUBSCRIBERS} gRPC subscribers per round`);
-      const streaming = await alternate(sides, quick ? 1 : 5, async (side) => {
+      const streaming = await alternate(sides, quick ? 1 : 7, async (side) => {
         const m = await measurePriceStreams(
           createGrpcTransport({ baseUrl: `http://127.0.0.1:${side.grpcPort}` }),
           side,
-          { subscribers: STREAM_SUBSCRIBERS, windows: quick ? 1 : 3, windowMs: 1_000 },
+          { subscribers: STREAM_SUBSCRIBERS, windows: quick ? 1 : 5, windowMs: 1_000 },
         );
         const updatesPerSecond = m.throughput.reduce((a, b) => a + b, 0) / m.throughput.length;
         return updatesPerSecond / (m.cpuPercent / 100);

@@ -11,8 +11,8 @@ const TARGET_RATIO = 0.8;
 const TICK_INTERVAL_MS = 100;
 /** Where the knee is: the subscriber count whose p99 tick-to-client latency passes this. */
 const KNEE_P99_MS = 100;
-/** Subscriber counts tried past the grid (gRPC, simulator only) until p99 passes the knee. */
-const KNEE_STEPS = [750, 1_000, 1_500, 2_000, 3_000, 4_000];
+/** Subscriber counts tried (gRPC, simulator only) until p99 passes the knee. */
+const KNEE_STEPS = [150, 200, 250, 300, 400, 500, 750, 1_000, 1_500, 2_000, 3_000];
 
 interface Side {
   readonly name: string;
@@ -133,7 +133,7 @@ export const priceFanOutBenchmark: Benchmark = {
 };
 
 /**
- * The first subscriber count (500, then {@link KNEE_STEPS}) at which the simulator's p99
+ * The first subscriber count of {@link KNEE_STEPS} at which the simulator's p99
  * tick-to-client latency over gRPC passes {@link KNEE_P99_MS}; `undefined` when none does.
  */
 async function findKnee(
@@ -141,7 +141,7 @@ async function findKnee(
   log: (line: string) => void,
 ): Promise<number | undefined> {
   if (simulator === undefined) return undefined;
-  for (const subscribers of [500, ...KNEE_STEPS]) {
+  for (const subscribers of KNEE_STEPS) {
     const m = await measurePriceStreams(simulator.transport("grpc"), simulator.server, {
       subscribers,
       windows: 3,

@@ -61,7 +61,9 @@ const quick = values.quick ?? false;
 const results: BenchmarkResult[] = [];
 for (const benchmark of selected) {
   process.stderr.write(`running ${benchmark.name}: ${benchmark.description}\n`);
+  const started = performance.now();
   results.push(await benchmark.run({ quick, log: (line) => process.stderr.write(`  ${line}\n`) }));
+  process.stderr.write(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }
 const firstCpu = cpus()[0];
 const report: BenchReport = {

@@ -10,7 +10,7 @@ const STORE_DEADLINE_MS = 300_000;
 
 /**
  * Backfill (issue 7 §4): a simulator started with Postgres and `HISTORY_BACKFILL_HOURS=720`
- * (30 days; `--quick`: 1 day) for 3 symbols simulates the history at start and writes every
+ * (30 days; `--quick`: 6 hours) for 3 symbols simulates the history at start and writes every
  * closed candle of every interval through the adapter's write-behind queue. Reports the seconds
  * from spawn until it listens (history simulated), until every backfilled candle is in the
  * table, and the candle rows written per second.
@@ -19,7 +19,7 @@ export const backfillBenchmark: Benchmark = {
   name: "backfill",
   description: "simulator start with 30 days of history for 3 symbols into Postgres",
   async run({ quick, log }: BenchmarkContext): Promise<BenchmarkResult> {
-    const days = quick ? 1 : 30;
+    const days = quick ? 0.25 : 30;
     const instance = `market-data-sim-bench-backfill-${process.pid}`;
     const schema = quoteIdentifier(deriveSchema(instance));
     const sql = postgres(BENCH_POSTGRES_URL, { max: 1, onnotice: () => undefined });

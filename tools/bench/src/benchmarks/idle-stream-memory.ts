@@ -1,7 +1,11 @@
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import type { Benchmark, BenchmarkContext, BenchmarkResult, LimitCheck } from "../benchmark.js";
 import { openIdlePriceStreams } from "../load/idle-price-streams.js";
-import { type ServerProcess, startServerProcess } from "../servers/server-process.js";
+import {
+  type ServerProcess,
+  startServerProcess,
+  startTogether,
+} from "../servers/server-process.js";
 import { startSimulatorProcess } from "../servers/simulator-process.js";
 
 /** The issue's bound: one idle subscriber stream costs the simulator at most 64 KB of RSS. */
@@ -41,17 +45,19 @@ export const idleStreamMemoryBenchmark: Benchmark = {
   name: "idle-stream-memory",
   description: "RSS and heap per idle StreamPrices stream, simulator and bare server",
   async run({ quick, log }: BenchmarkContext): Promise<BenchmarkResult> {
-    const count = quick ? 500 : 2_000;
-    const simulator = await startSimulatorProcess(
-      { TICK_INTERVAL_MS: IDLE_TICK_MS, MAX_SUBSCRIBERS: "10000" },
-      { heapProbe: true },
-    );
-    const bare = await startServerProcess(
-      "tools/bench/src/servers/bare-price-stream-server.ts",
-      { TICK_INTERVAL_MS: IDLE_TICK_MS },
-      /listening on (\d+) (\d+)/,
-      { heapProbe: true },
-    );
+    const count = quick ? 400 : 2_000;
+    const [simulator, bare] = await startTogether([
+      startSimulatorProcess(
+        { TICK_INTERVAL_MS: IDLE_TICK_MS, MAX_SUBSCRIBERS: "10000" },
+        { heapProbe: true },
+      ),
+      startServerProcess(
+        "tools/bench/src/servers/bare-price-stream-server.ts",
+        { TICK_INTERVAL_MS: IDLE_TICK_MS },
+        /listening on (\d+) (\d+)/,
+        { heapProbe: true },
+      ),
+    ] as const);
     try {
       log(`${count} idle streams on the simulator`);
       const candidate = await perStream(simulator, simulator.grpcPort, count);

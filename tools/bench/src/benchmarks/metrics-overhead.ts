@@ -4,6 +4,7 @@ import { MarketDataService } from "@tse/proto/marketdata/v1/market_data_pb";
 import type { Benchmark, BenchmarkContext, BenchmarkResult, Comparison } from "../benchmark.js";
 import { getQuoteLoad } from "../load/get-quote-load.js";
 import { measurePriceStreams } from "../load/price-streams.js";
+import { startTogether } from "../servers/server-process.js";
 import { type SimulatorProcess, startSimulatorProcess } from "../servers/simulator-process.js";
 import { percentile, summarize } from "../stats.js";
 
@@ -56,14 +57,14 @@ export const metricsOverheadBenchmark: Benchmark = {
     "the simulator with Prometheus metrics vs METRICS_BACKEND=none (work per CPU second)",
   async run({ quick, log }: BenchmarkContext): Promise<BenchmarkResult> {
     const env = { TICK_INTERVAL_MS: "100", MAX_SUBSCRIBERS: "10000" };
-    const sides = await Promise.all([
+    const sides = await startTogether([
       startSimulatorProcess(env),
       startSimulatorProcess({ ...env, METRICS_BACKEND: "none" }),
-    ]);
+    ] as const);
     const figures: Record<string, number> = {};
     const comparisons: Comparison[] = [];
     try {
-      const rounds = quick ? 3 : 7;
+      const rounds = quick ? 2 : 7;
       const requests = quick ? 500 : 8_000;
       log(`unary: ${requests} GetQuote at concurrency 16 per round`);
       const unary = await alternate(sides, rounds, async (side) => {

@@ -2,7 +2,11 @@ import type { Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import type { Benchmark, BenchmarkContext, BenchmarkResult, Comparison } from "../benchmark.js";
 import { measurePriceStreams, type PriceStreamMeasurement } from "../load/price-streams.js";
-import { type ServerProcess, startServerProcess } from "../servers/server-process.js";
+import {
+  type ServerProcess,
+  startServerProcess,
+  startTogether,
+} from "../servers/server-process.js";
 import { startSimulatorProcess } from "../servers/simulator-process.js";
 import { percentile, summarize } from "../stats.js";
 
@@ -33,7 +37,7 @@ function p99(m: PriceStreamMeasurement): number {
 /**
  * Price stream fan-out (issue 7 §1): the simulator (3 symbols, 10 ticks/s) against a bare
  * connect-node server sending pre-built batches of the same shape at the same rate, both as
- * processes, with 1/10/100/500 (quick: 1/100) subscribers of all symbols over gRPC (h2c) and Connect
+ * processes, with 1/10/100/500 (quick: 100) subscribers of all symbols over gRPC (h2c) and Connect
  * (HTTP/1.1) from this process. Reports updates/s delivered (ratio to the baseline),
  * tick-to-client latency p50/p99, and each server's CPU and RSS. The full run then adds gRPC
  * subscribers to the simulator until p99 passes 100 ms: the knee. Past a few thousand streams
@@ -43,15 +47,17 @@ export const priceFanOutBenchmark: Benchmark = {
   name: "price-fan-out",
   description: "StreamPrices fan-out of the simulator vs a bare connect-node stream server",
   async run({ quick, log }: BenchmarkContext): Promise<BenchmarkResult> {
-    const simulator = await startSimulatorProcess({
-      TICK_INTERVAL_MS: String(TICK_INTERVAL_MS),
-      MAX_SUBSCRIBERS: "10000",
-    });
-    const bare = await startServerProcess(
-      "tools/bench/src/servers/bare-price-stream-server.ts",
-      { TICK_INTERVAL_MS: String(TICK_INTERVAL_MS) },
-      /listening on (\d+) (\d+)/,
-    );
+    const [simulator, bare] = await startTogether([
+      startSimulatorProcess({
+        TICK_INTERVAL_MS: String(TICK_INTERVAL_MS),
+        MAX_SUBSCRIBERS: "10000",
+      }),
+      startServerProcess(
+        "tools/bench/src/servers/bare-price-stream-server.ts",
+        { TICK_INTERVAL_MS: String(TICK_INTERVAL_MS) },
+        /listening on (\d+) (\d+)/,
+      ),
+    ] as const);
     const [bareH2c, bareHttp1] = bare.ports;
     const sides: Side[] = [
       {
@@ -81,7 +87,7 @@ export const priceFanOutBenchmark: Benchmark = {
     const figures: Record<string, number> = {};
     try {
       for (const protocol of ["grpc", "connect"] as const) {
-        for (const [index, subscribers] of (quick ? [1, 100] : [1, 10, 100, 500]).entries()) {
+        for (const [index, subscribers] of (quick ? [100] : [1, 10, 100, 500]).entries()) {
           log(`${protocol}, ${subscribers} subscribers`);
           const order = index % 2 === 0 ? sides : [...sides].reverse();
           const results = new Map<string, PriceStreamMeasurement>();

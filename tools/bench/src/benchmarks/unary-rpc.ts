@@ -5,7 +5,7 @@ import type { Benchmark, BenchmarkContext, BenchmarkResult, Comparison } from ".
 import { interleavedRounds } from "../interleaved-rounds.js";
 import { getQuoteLoad } from "../load/get-quote-load.js";
 import { CpuMeter } from "../servers/cpu-meter.js";
-import { startServerProcess } from "../servers/server-process.js";
+import { startServerProcess, startTogether } from "../servers/server-process.js";
 import { startSimulatorProcess } from "../servers/simulator-process.js";
 
 /** The issue's target: GetQuote at ≥ 0.85 of a bare connect-node handler's requests/s. */
@@ -22,12 +22,14 @@ export const unaryRpcBenchmark: Benchmark = {
   name: "unary-rpc",
   description: "GetQuote through the simulator vs a bare connect-node handler (gRPC, h2c)",
   async run({ quick, log }: BenchmarkContext): Promise<BenchmarkResult> {
-    const simulator = await startSimulatorProcess();
-    const bare = await startServerProcess(
-      "tools/bench/src/servers/bare-market-data-server.ts",
-      {},
-      /listening on (\d+)/,
-    );
+    const [simulator, bare] = await startTogether([
+      startSimulatorProcess(),
+      startServerProcess(
+        "tools/bench/src/servers/bare-market-data-server.ts",
+        {},
+        /listening on (\d+)/,
+      ),
+    ] as const);
     const comparisons: Comparison[] = [];
     const figures: Record<string, number> = {};
     try {
@@ -39,13 +41,13 @@ export const unaryRpcBenchmark: Benchmark = {
         MarketDataService,
         createGrpcTransport({ baseUrl: `http://127.0.0.1:${bare.ports[0]}` }),
       );
-      const requests = quick ? 500 : 10_000;
+      const requests = quick ? 300 : 10_000;
       for (const concurrency of [1, 16, 64]) {
         log(`concurrency ${concurrency}: ${requests} requests per round`);
         const candidateCpu = new CpuMeter(simulator);
         const baselineCpu = new CpuMeter(bare);
         const result = await interleavedRounds({
-          rounds: quick ? 3 : 7,
+          rounds: quick ? 2 : 7,
           warmup: 1,
           candidate: () =>
             candidateCpu.measure(() => getQuoteLoad(candidate, requests, concurrency)),

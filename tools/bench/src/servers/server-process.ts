@@ -115,3 +115,23 @@ export function startServerProcess(
     });
   });
 }
+
+/**
+ * Starts several server processes at once (their start-ups overlap) and resolves to them in
+ * order; when one fails to start, the others are stopped and the first failure is thrown.
+ */
+export async function startTogether<T extends readonly Promise<ServerProcess>[]>(
+  starts: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(starts);
+  const failure = settled.find((result) => result.status === "rejected");
+  if (failure !== undefined) {
+    await Promise.all(
+      settled.map((result) => (result.status === "fulfilled" ? result.value.stop() : undefined)),
+    );
+    throw failure.reason;
+  }
+  return settled.map((result) => (result as PromiseFulfilledResult<ServerProcess>).value) as {
+    -readonly [K in keyof T]: Awaited<T[K]>;
+  };
+}

@@ -89,4 +89,4 @@ export {
   ServiceServer,
   type ServiceServerOptions,
 } from "./server/service-server.js";
-export { webKitAssets } from "./web/web-kit-assets.js";
+export { type WebPage, webKitAssets, webPageRoutes } from "./web/web-kit-assets.js";

@@ -1,5 +1,8 @@
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { assetsInDirectory, type StaticAsset } from "../http/static-assets.js";
+import type { RestRoute } from "../http/rest-router.js";
+import { assetsInDirectory, type StaticAsset, staticAssetRoutes } from "../http/static-assets.js";
 
 /** The kit's browser files: next to this module in src/, copied next to its build in dist/. */
 const PUBLIC_DIRECTORY = fileURLToPath(new URL("./public/", import.meta.url));
@@ -12,4 +15,34 @@ const PUBLIC_DIRECTORY = fileURLToPath(new URL("./public/", import.meta.url));
  */
 export function webKitAssets(): StaticAsset[] {
   return assetsInDirectory(PUBLIC_DIRECTORY, "/web/kit/");
+}
+
+/** Where a service's web page lives. */
+export interface WebPage {
+  /** The directory of the page's own files; `index.html` there is served at `/`. */
+  readonly publicDirectory: string;
+  /**
+   * A module URL (`import.meta.url`) of the service that depends on `lightweight-charts`: the
+   * library is resolved from there, where it is installed, not from the kit.
+   */
+  readonly chartsFrom: string;
+}
+
+/**
+ * The routes of a service's web page: `GET /` is its `index.html`, `GET /web/…` its other files,
+ * `/web/kit/…` the kit's shared ones ({@link webKitAssets}), and `/web/vendor/lightweight-charts.mjs`
+ * TradingView's charting library from node_modules (no CDN: deployments may have no internet).
+ * Every file is read once, here (see `staticAssetRoutes`).
+ */
+export function webPageRoutes(page: WebPage): RestRoute[] {
+  const charts = dirname(createRequire(page.chartsFrom).resolve("lightweight-charts/package.json"));
+  return staticAssetRoutes([
+    { urlPath: "/", filePath: join(page.publicDirectory, "index.html") },
+    ...assetsInDirectory(page.publicDirectory, "/web/"),
+    ...webKitAssets(),
+    {
+      urlPath: "/web/vendor/lightweight-charts.mjs",
+      filePath: join(charts, "dist", "lightweight-charts.standalone.production.mjs"),
+    },
+  ]);
 }

@@ -52,7 +52,7 @@ export const idleStreamMemoryBenchmark: Benchmark = {
         { heapProbe: true },
       ),
       startServerProcess(
-        "tools/bench/src/servers/bare-price-stream-server.ts",
+        "tools/bench/dist/servers/bare-price-stream-server.js",
         { TICK_INTERVAL_MS: IDLE_TICK_MS },
         /listening on (\d+) (\d+)/,
         { heapProbe: true },

@@ -53,7 +53,7 @@ export const priceFanOutBenchmark: Benchmark = {
         MAX_SUBSCRIBERS: "10000",
       }),
       startServerProcess(
-        "tools/bench/src/servers/bare-price-stream-server.ts",
+        "tools/bench/dist/servers/bare-price-stream-server.js",
         { TICK_INTERVAL_MS: String(TICK_INTERVAL_MS) },
         /listening on (\d+) (\d+)/,
       ),

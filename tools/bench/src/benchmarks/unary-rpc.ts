@@ -25,7 +25,7 @@ export const unaryRpcBenchmark: Benchmark = {
     const [simulator, bare] = await startTogether([
       startSimulatorProcess(),
       startServerProcess(
-        "tools/bench/src/servers/bare-market-data-server.ts",
+        "tools/bench/dist/servers/bare-market-data-server.js",
         {},
         /listening on (\d+)/,
       ),

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const repo = fileURLToPath(new URL("../../../../", import.meta.url));
-const heapProbe = fileURLToPath(new URL("./heap-probe.ts", import.meta.url));
+const heapProbe = fileURLToPath(new URL("./heap-probe.mjs", import.meta.url));
 
 /** The live heap of a process right after a full garbage collection, and its RSS then. */
 export interface MemoryAfterGc {
@@ -40,8 +41,11 @@ export interface ServerProcess {
 const PROBE_REPLY = /heap-after-gc (\d+) rss (\d+)\n/g;
 
 /**
- * Starts a TypeScript entry of the repository as a process (tsx, `@tse/source`) and resolves once
- * its output matches `portPattern`, whose groups are the ports it listens on.
+ * Starts a built JavaScript entry of the repository (`apps/<app>/dist/main.js`,
+ * `tools/bench/dist/servers/…`) as its own process and resolves once its output matches
+ * `portPattern`, whose groups are the ports it listens on. Built, not the sources through tsx:
+ * tsx keeps function names with a call per function created, which costs the heap of every
+ * stream and CPU that the shipped service does not pay. `npm run bench` builds first.
  */
 export function startServerProcess(
   entry: string,
@@ -49,8 +53,12 @@ export function startServerProcess(
   portPattern: RegExp,
   options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
-  const nodeArgs = ["--conditions=@tse/source", "--import", "tsx"];
-  if (options.heapProbe === true) nodeArgs.push("--expose-gc", "--import", heapProbe);
+  const nodeArgs = options.heapProbe === true ? ["--expose-gc", "--import", heapProbe] : [];
+  if (!existsSync(resolvePath(repo, entry))) {
+    return Promise.reject(
+      new Error(`${entry} is not built: run the benchmarks with \`npm run bench\`, which builds`),
+    );
+  }
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, entry], {
       cwd: repo,

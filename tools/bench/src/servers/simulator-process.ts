@@ -20,7 +20,7 @@ export interface SimulatorProcess extends ServerProcess {
 }
 
 /**
- * Starts `apps/market-data-simulator` from source as its own process with the benchmark
+ * Starts the built `apps/market-data-simulator` as its own process with the benchmark
  * defaults overridden by `env`; resolves once both ports listen.
  */
 export async function startSimulatorProcess(
@@ -28,7 +28,7 @@ export async function startSimulatorProcess(
   options: ServerProcessOptions = {},
 ): Promise<SimulatorProcess> {
   const server = await startServerProcess(
-    "apps/market-data-simulator/src/main.ts",
+    "apps/market-data-simulator/dist/main.js",
     { ...BENCH_DEFAULTS, ...env },
     /listening on http :(\d+) and grpc :(\d+)/,
     options,

@@ -72,96 +72,142 @@ export function createRpcMetricsInterceptor(
     help: "Response messages sent by streaming RPCs, by procedure.",
   });
 
-  return (next) => async (req) => {
-    const method = procedureOf(req, typeof known === "function" ? known() : known);
-    const labels = { method };
-    const started = now();
-    let finished = false;
-    const finish = (status: string): void => {
-      if (finished) return;
-      finished = true;
-      metrics.addGauge(GRPC_SERVER_REQUESTS_IN_FLIGHT, -1, labels);
-      metrics.incCounter(GRPC_SERVER_REQUESTS_TOTAL, { method, status });
-      const seconds = Math.max(0, now() - started) / 1000;
-      metrics.observeHistogram(GRPC_SERVER_REQUEST_DURATION_SECONDS, seconds, labels);
-    };
-    const statusOnCompletion = (): string =>
-      req.signal.aborted ? rpcAbortStatus(req.signal) : "OK";
+  // One label object per procedure, shared by its calls: an open stream then holds no copy.
+  const labelsByMethod = new Map<string, MethodLabels>();
+  const labelsOf = (method: string): MethodLabels => {
+    let labels = labelsByMethod.get(method);
+    if (labels === undefined) {
+      labels = Object.freeze({ method });
+      labelsByMethod.set(method, labels);
+    }
+    return labels;
+  };
 
-    metrics.addGauge(GRPC_SERVER_REQUESTS_IN_FLIGHT, 1, labels);
+  return (next) => async (req) => {
+    const labels = labelsOf(procedureOf(req, typeof known === "function" ? known() : known));
+    const call = new MeteredCall(metrics, labels, now, req.signal);
     let res: Awaited<ReturnType<typeof next>>;
     try {
       res = await next(req);
     } catch (error) {
-      finish(rpcErrorStatus(error, req.signal));
+      call.finish(rpcErrorStatus(error, req.signal));
       throw error;
     }
     if (!res.stream) {
-      finish(statusOnCompletion());
+      call.finish(call.statusOnCompletion());
       return res;
     }
-    const onAbort = (): void => finish(rpcAbortStatus(req.signal));
-    if (req.signal.aborted) onAbort();
-    else req.signal.addEventListener("abort", onAbort, { once: true });
-    const end = (status: string): void => {
-      req.signal.removeEventListener("abort", onAbort);
-      finish(status);
-    };
-    const message = instrumentStream(res.message, {
-      onMessage: () => {
-        if (!finished) metrics.incCounter(GRPC_SERVER_STREAM_MESSAGES_SENT_TOTAL, labels);
-      },
-      onDone: () => end(statusOnCompletion()),
-      onError: (error) => end(rpcErrorStatus(error, req.signal)),
-      onAbandon: () => end(rpcAbortStatus(req.signal)),
-    });
-    const instrumented: StreamResponse = { ...res, message };
+    const instrumented: StreamResponse = { ...res, message: new MeteredStream(res.message, call) };
     return instrumented;
   };
 }
 
-interface StreamObserver {
-  onMessage(): void;
-  onDone(): void;
-  onError(error: unknown): void;
-  onAbandon(): void;
+type MethodLabels = Readonly<{ method: string }>;
+
+/**
+ * One RPC being measured: in flight from construction until {@link finish}, which records it
+ * once. A class, like {@link MeteredStream}, so that the thousands of idle streams a server holds
+ * share their methods instead of each carrying its own closures.
+ */
+class MeteredCall {
+  #finished = false;
+  readonly #started: number;
+
+  constructor(
+    private readonly metrics: MetricsPort,
+    readonly labels: MethodLabels,
+    private readonly now: () => number,
+    readonly signal: AbortSignal,
+  ) {
+    this.#started = now();
+    metrics.addGauge(GRPC_SERVER_REQUESTS_IN_FLIGHT, 1, labels);
+  }
+
+  /** Records the end of the call with `status`; later calls do nothing. */
+  finish(status: string): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    const { metrics, labels } = this;
+    metrics.addGauge(GRPC_SERVER_REQUESTS_IN_FLIGHT, -1, labels);
+    metrics.incCounter(GRPC_SERVER_REQUESTS_TOTAL, { method: labels.method, status });
+    const seconds = Math.max(0, this.now() - this.#started) / 1000;
+    metrics.observeHistogram(GRPC_SERVER_REQUEST_DURATION_SECONDS, seconds, labels);
+  }
+
+  /** `OK`, or the status of the abort if the request's signal was aborted. */
+  statusOnCompletion(): string {
+    return this.signal.aborted ? rpcAbortStatus(this.signal) : "OK";
+  }
+
+  /** Counts one response message of a streaming call, unless the call already ended. */
+  messageSent(): void {
+    if (!this.#finished)
+      this.metrics.incCounter(GRPC_SERVER_STREAM_MESSAGES_SENT_TOTAL, this.labels);
+  }
 }
 
 /**
- * Wraps a response stream so that each message taken, the end, a failure and an early stop
- * (`return`/`throw` by the consumer) are observed. Hand-written rather than an async
- * generator so that an early stop is seen even before the first `next()`.
+ * A response stream whose messages, end, failure and early stop (`return`/`throw` by the
+ * consumer, or the request's signal aborting) finish its {@link MeteredCall}. Hand-written
+ * rather than an async generator so that an early stop is seen even before the first `next()`;
+ * it is its own iterator and its own abort listener (`handleEvent`).
  */
-function instrumentStream<T>(source: AsyncIterable<T>, observer: StreamObserver): AsyncIterable<T> {
-  return {
-    [Symbol.asyncIterator](): AsyncIterator<T> {
-      const iterator = source[Symbol.asyncIterator]();
-      return {
-        async next(): Promise<IteratorResult<T>> {
-          let result: IteratorResult<T>;
-          try {
-            result = await iterator.next();
-          } catch (error) {
-            observer.onError(error);
-            throw error;
-          }
-          if (result.done === true) observer.onDone();
-          else observer.onMessage();
-          return result;
-        },
-        async return(value?: unknown): Promise<IteratorResult<T>> {
-          observer.onAbandon();
-          if (iterator.return === undefined) return { done: true, value: undefined };
-          return iterator.return(value);
-        },
-        async throw(error?: unknown): Promise<IteratorResult<T>> {
-          observer.onError(error);
-          if (iterator.throw === undefined) throw error;
-          return iterator.throw(error);
-        },
-      };
-    },
-  };
+class MeteredStream<T> implements AsyncIterable<T>, AsyncIterator<T> {
+  #iterator: AsyncIterator<T> | undefined;
+
+  constructor(
+    private readonly source: AsyncIterable<T>,
+    private readonly call: MeteredCall,
+  ) {
+    if (call.signal.aborted) this.handleEvent();
+    else call.signal.addEventListener("abort", this, { once: true });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return this;
+  }
+
+  /** The request's signal aborted (client cancel, deadline, shutdown). */
+  handleEvent(): void {
+    this.call.finish(rpcAbortStatus(this.call.signal));
+  }
+
+  async next(): Promise<IteratorResult<T>> {
+    let result: IteratorResult<T>;
+    try {
+      result = await this.#source().next();
+    } catch (error) {
+      this.#end(rpcErrorStatus(error, this.call.signal));
+      throw error;
+    }
+    if (result.done === true) this.#end(this.call.statusOnCompletion());
+    else this.call.messageSent();
+    return result;
+  }
+
+  async return(value?: unknown): Promise<IteratorResult<T>> {
+    this.#end(rpcAbortStatus(this.call.signal));
+    const iterator = this.#source();
+    if (iterator.return === undefined) return { done: true, value: undefined };
+    return iterator.return(value);
+  }
+
+  async throw(error?: unknown): Promise<IteratorResult<T>> {
+    this.#end(rpcErrorStatus(error, this.call.signal));
+    const iterator = this.#source();
+    if (iterator.throw === undefined) throw error;
+    return iterator.throw(error);
+  }
+
+  #source(): AsyncIterator<T> {
+    this.#iterator ??= this.source[Symbol.asyncIterator]();
+    return this.#iterator;
+  }
+
+  #end(status: string): void {
+    this.call.signal.removeEventListener("abort", this);
+    this.call.finish(status);
+  }
 }
 
 /** The `/package.Service/Method` path of an RPC's URL (query stripped), or `undefined`. */

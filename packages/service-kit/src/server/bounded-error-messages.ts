@@ -35,21 +35,43 @@ export function boundErrorMessages(): Interceptor {
       throw bounded(error);
     }
     if (!res.stream) return res;
-    const source = res.message;
-    const message: AsyncIterable<unknown> = {
-      [Symbol.asyncIterator]() {
-        const iterator = source[Symbol.asyncIterator]();
-        return {
-          next: () =>
-            iterator.next().catch((error: unknown) => {
-              throw bounded(error);
-            }),
-          return: (value?: unknown) =>
-            iterator.return?.(value) ?? Promise.resolve({ done: true as const, value }),
-          throw: (error?: unknown) => iterator.throw?.(error) ?? Promise.reject(error),
-        };
-      },
-    };
+    const message: AsyncIterable<unknown> = new BoundedErrorStream(res.message);
     return { ...res, message } as StreamResponse;
   };
+}
+
+/**
+ * A response stream whose failures carry bounded messages. A class with its methods on the
+ * prototype: a server holds thousands of idle streams, and closures per stream would cost
+ * each of them more memory.
+ */
+class BoundedErrorStream<T> implements AsyncIterable<T>, AsyncIterator<T> {
+  #iterator: AsyncIterator<T> | undefined;
+
+  constructor(private readonly source: AsyncIterable<T>) {}
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    return this.#source()
+      .next()
+      .catch((error: unknown) => {
+        throw bounded(error);
+      });
+  }
+
+  return(value?: unknown): Promise<IteratorResult<T>> {
+    return this.#source().return?.(value) ?? Promise.resolve({ done: true, value });
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<T>> {
+    return this.#source().throw?.(error) ?? Promise.reject(error);
+  }
+
+  #source(): AsyncIterator<T> {
+    this.#iterator ??= this.source[Symbol.asyncIterator]();
+    return this.#iterator;
+  }
 }

@@ -50,12 +50,67 @@ export interface FanOutOptions<U> {
   readonly onSubscriptionsChanged?: () => void;
 }
 
-interface Subscriber<U> {
-  readonly symbols: ReadonlySet<string> | "all";
-  readonly pending: Map<string, U>;
-  conflated: number;
-  wake: (() => void) | undefined;
-  closed: boolean;
+/**
+ * A subscription's state and its iterator in one object with its methods on the prototype: a
+ * hub holds thousands of idle subscriptions, and per-subscription closures would cost each of
+ * them several hundred bytes more.
+ */
+class HubSubscription<U> implements Subscription<U> {
+  readonly pendingByKey = new Map<string, U>();
+  conflated = 0;
+  closed = false;
+  #wake: (() => void) | undefined;
+
+  constructor(
+    readonly symbols: ReadonlySet<string> | "all",
+    readonly release: (subscription: HubSubscription<U>) => void,
+  ) {}
+
+  get pending(): number {
+    return this.pendingByKey.size;
+  }
+
+  async next(): Promise<U[] | undefined> {
+    while (this.pendingByKey.size === 0 && !this.closed) {
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+      this.#wake = undefined;
+    }
+    if (this.closed) return undefined;
+    const batch = [...this.pendingByKey.values()];
+    this.pendingByKey.clear();
+    return batch;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.end();
+    this.release(this);
+  }
+
+  /** Marks it closed and wakes a waiting `next` (which then resolves `undefined`). */
+  end(): void {
+    this.closed = true;
+    this.wake();
+  }
+
+  /** Wakes a waiting `next`, if any. */
+  wake(): void {
+    this.#wake?.();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<U[]> {
+    try {
+      for (;;) {
+        const batch = await this.next();
+        if (batch === undefined) return;
+        yield batch;
+      }
+    } finally {
+      this.close();
+    }
+  }
 }
 
 /**
@@ -67,11 +122,15 @@ interface Subscriber<U> {
  * missed.
  */
 export class FanOutHub<U extends { readonly symbol: string }> {
-  readonly #subscribers = new Set<Subscriber<U>>();
+  readonly #subscribers = new Set<HubSubscription<U>>();
   readonly #limits: FanOutLimits;
   readonly #onConflated: (count: number) => void;
   readonly #keyOf: (update: U) => string;
   readonly #onSubscriptionsChanged: () => void;
+  readonly #release = (subscription: HubSubscription<U>): void => {
+    this.#subscribers.delete(subscription);
+    this.#onSubscriptionsChanged();
+  };
 
   constructor(limits: FanOutLimits, options: FanOutOptions<U> = {}) {
     this.#limits = limits;
@@ -111,56 +170,13 @@ export class FanOutHub<U extends { readonly symbol: string }> {
         "limit",
       );
     }
-    const subscriber: Subscriber<U> = {
-      symbols: symbols === "all" ? "all" : new Set(symbols),
-      pending: new Map(),
-      conflated: 0,
-      wake: undefined,
-      closed: false,
-    };
-    this.#subscribers.add(subscriber);
+    const subscription = new HubSubscription<U>(
+      symbols === "all" ? "all" : new Set(symbols),
+      this.#release,
+    );
+    this.#subscribers.add(subscription);
     this.#onSubscriptionsChanged();
-    const close = () => {
-      if (subscriber.closed) return;
-      subscriber.closed = true;
-      this.#subscribers.delete(subscriber);
-      subscriber.wake?.();
-      this.#onSubscriptionsChanged();
-    };
-    const next = async (): Promise<U[] | undefined> => {
-      while (subscriber.pending.size === 0 && !subscriber.closed) {
-        await new Promise<void>((resolve) => {
-          subscriber.wake = resolve;
-        });
-        subscriber.wake = undefined;
-      }
-      if (subscriber.closed) return undefined;
-      const batch = [...subscriber.pending.values()];
-      subscriber.pending.clear();
-      return batch;
-    };
-    return {
-      symbols: subscriber.symbols,
-      get conflated() {
-        return subscriber.conflated;
-      },
-      get pending() {
-        return subscriber.pending.size;
-      },
-      next,
-      close,
-      async *[Symbol.asyncIterator]() {
-        try {
-          for (;;) {
-            const batch = await next();
-            if (batch === undefined) return;
-            yield batch;
-          }
-        } finally {
-          close();
-        }
-      },
-    };
+    return subscription;
   }
 
   /** Hands `updates` to every interested subscriber; never waits. */
@@ -171,16 +187,16 @@ export class FanOutHub<U extends { readonly symbol: string }> {
       for (const update of updates) {
         if (subscriber.symbols !== "all" && !subscriber.symbols.has(update.symbol)) continue;
         const key = this.#keyOf(update);
-        if (subscriber.pending.has(key)) {
+        if (subscriber.pendingByKey.has(key)) {
           subscriber.conflated += 1;
           conflated += 1;
           // Re-insert so the batch lists updates in the order they last changed.
-          subscriber.pending.delete(key);
+          subscriber.pendingByKey.delete(key);
         }
-        subscriber.pending.set(key, update);
+        subscriber.pendingByKey.set(key, update);
         added = true;
       }
-      if (added) subscriber.wake?.();
+      if (added) subscriber.wake();
     }
     if (conflated > 0) this.#onConflated(conflated);
   }
@@ -188,9 +204,8 @@ export class FanOutHub<U extends { readonly symbol: string }> {
   /** Closes every subscription (shutdown): their iterators end. */
   closeAll(): void {
     for (const subscriber of [...this.#subscribers]) {
-      subscriber.closed = true;
       this.#subscribers.delete(subscriber);
-      subscriber.wake?.();
+      subscriber.end();
     }
     this.#onSubscriptionsChanged();
   }

@@ -17,7 +17,6 @@ if (dockerfile === undefined) {
   console.error("usage: node tools/docker/verify-image-recipe.mjs <Dockerfile>");
   process.exit(2);
 }
-const context = process.cwd();
 const work = mkdtempSync(join(tmpdir(), "image-recipe-"));
 const log = (message) => console.log(`[recipe ${dockerfile}] ${message}`);
 

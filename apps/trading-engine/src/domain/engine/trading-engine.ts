@@ -949,7 +949,6 @@ export class TradingEngine {
     }
     this.#pending = emptyPending();
     this.#riskChanged = false;
-    const { risk } = this.#ports;
     this.#ports.onChanges({
       strategies: [...pending.strategies.values()],
       orders: [...pending.orders.values()],

@@ -108,6 +108,8 @@ describeWithPostgresAndRedis("market-data-simulator graceful shutdown (process)"
     const quotesSeenWhileHeldBack = new Set<string>();
     let writesHeldBack = false;
     const candlesSeen = new Map<string, number>();
+    // 1m candles closed per symbol while Postgres was unreachable (their rows were buffered).
+    const closedWhileHeldBack = new Map<string, number>();
     const streams: { kind: string; stream: TrackedStream }[] = [];
     const open = (kind: string, consume: (onMessage: () => void) => Promise<void>) =>
       streams.push({ kind, stream: trackStream(consume) });
@@ -141,7 +143,14 @@ describeWithPostgresAndRedis("market-data-simulator graceful shutdown (process)"
           onMessage();
           for (const candle of response.candles) {
             if (!candle.closed || candle.startTime === undefined) continue;
-            candlesSeen.set(`${candle.symbol}@${timestampMs(candle.startTime)}`, candle.close);
+            const key = `${candle.symbol}@${timestampMs(candle.startTime)}`;
+            if (writesHeldBack && !candlesSeen.has(key)) {
+              closedWhileHeldBack.set(
+                candle.symbol,
+                (closedWhileHeldBack.get(candle.symbol) ?? 0) + 1,
+              );
+            }
+            candlesSeen.set(key, candle.close);
           }
         }
       });
@@ -187,10 +196,13 @@ describeWithPostgresAndRedis("market-data-simulator graceful shutdown (process)"
       (await scrapeMetric(running.httpPort, "market_data_persistence_rows_buffered", [
         `table="${table}"`,
       ])) ?? 0;
-    // At least two candles closed per symbol, and ten ticks of price feeds, all held back.
+    // At least two 1m candles closed per symbol, and ten ticks of price feeds, all held back.
+    // (The buffered row count alone does not say so: one close can also close 5m, 15m and 1h.)
     await until(
       async () =>
-        (await bufferedRows("candles")) >= 6 && (await bufferedRows("price_feeds")) >= 30
+        ["BTC-USD", "ETH-USD", "SOL-USD"].every((s) => (closedWhileHeldBack.get(s) ?? 0) >= 2) &&
+        (await bufferedRows("candles")) >= 6 &&
+        (await bufferedRows("price_feeds")) >= 30
           ? true
           : undefined,
       60_000,

@@ -137,7 +137,8 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
         snapshotIntervalMs: config.snapshotIntervalMs,
       },
     );
-    feed.start();
+    // The backfill ran up to `now`: the first tick covers the time start-up took since.
+    feed.start(now);
     const retention =
       config.priceFeedRetentionHours === 0
         ? undefined

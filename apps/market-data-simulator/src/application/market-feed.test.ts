@@ -60,7 +60,10 @@ describe("MarketFeed", () => {
         feed.tick();
       }
     };
-    return { adapter, simulator, hub, candleHub, metrics, errors, feed, advance };
+    const setNow = (ms: number) => {
+      now = ms;
+    };
+    return { adapter, simulator, hub, candleHub, metrics, errors, feed, advance, setNow };
   }
 
   it("advances simulated time by real time × speed and fans quotes out to subscribers", async () => {
@@ -74,6 +77,16 @@ describe("MarketFeed", () => {
     expect(
       metrics.counter(FEED_METRICS.priceUpdates, { symbol: "BTC-USD", source: "simulator" }),
     ).toBe(10);
+  });
+
+  it("catches up on its first tick the real time start-up took since the simulator's clock was set", async () => {
+    const { simulator, feed, advance, setNow } = setup();
+    // The simulator's clock (T0) was set at real time 1 000 000; start-up took 4 s.
+    setNow(1_004_000);
+    feed.start(1_000_000);
+    await feed.stop();
+    advance(1);
+    expect(simulator.now).toBe(T0 + (4_000 + 100) * 10);
   });
 
   it("stores closed candles, a price feed per symbol per interval and periodic snapshots", async () => {

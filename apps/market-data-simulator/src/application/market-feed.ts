@@ -100,9 +100,15 @@ export class MarketFeed {
     });
   }
 
-  /** Starts ticking every `tickIntervalMs`. */
-  start(): void {
-    this.#lastReal = this.#ports.now();
+  /**
+   * Starts ticking every `tickIntervalMs`. `simulatorNowAt` is the real time at which the
+   * simulator's clock stood where it stands now (default: now). A backfill simulates up to the
+   * real time it began at and takes a while; passing that time makes the first tick catch up the
+   * start-up, where starting from now would leave simulated time that far behind real time for
+   * good (quotes stamped seconds in the past at speed 1).
+   */
+  start(simulatorNowAt: number = this.#ports.now()): void {
+    this.#lastReal = simulatorNowAt;
     this.#timer ??= setInterval(() => this.tick(), this.#options.tickIntervalMs);
   }
 

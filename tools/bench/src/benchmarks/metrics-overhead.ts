@@ -65,7 +65,7 @@ export const metricsOverheadBenchmark: Benchmark = {
     const comparisons: Comparison[] = [];
     try {
       const rounds = quick ? 2 : 7;
-      const requests = quick ? 500 : 8_000;
+      const requests = quick ? 500 : 4_000;
       log(`unary: ${requests} GetQuote at concurrency 16 per round`);
       const unary = await alternate(sides, rounds, async (side) => {
         const client = createClient(

@@ -41,13 +41,13 @@ export const unaryRpcBenchmark: Benchmark = {
         MarketDataService,
         createGrpcTransport({ baseUrl: `http://127.0.0.1:${bare.ports[0]}` }),
       );
-      const requests = quick ? 300 : 10_000;
+      const requests = quick ? 300 : 3_000;
       for (const concurrency of [1, 16, 64]) {
         log(`concurrency ${concurrency}: ${requests} requests per round`);
         const candidateCpu = new CpuMeter(simulator);
         const baselineCpu = new CpuMeter(bare);
         const result = await interleavedRounds({
-          rounds: quick ? 2 : 7,
+          rounds: quick ? 2 : 5,
           warmup: 1,
           candidate: () =>
             candidateCpu.measure(() => getQuoteLoad(candidate, requests, concurrency)),

@@ -41,7 +41,7 @@ describe("renderTable", () => {
     expect(table).toMatch(/high\s+90 req\/s\s+100 req\/s\s+0\.90\s+≥ 0\.85\s+yes/);
     expect(table).toContain("unary-rpc: cpu µs/request = 512");
     expect(table).toContain(
-      "measured 2026-11-23T00:00:00.000Z on 2 × test cpu, Node v20.20.2 (--quick)",
+      "measured 2026-11-23T00:00:00.000Z on 2 × test cpu, Node v20.20.2 (--quick: 1–3 rounds a side, ratios are indicative; targets are judged on the full run)",
     );
   });
 

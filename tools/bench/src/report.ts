@@ -19,6 +19,10 @@ export interface BenchReport {
 const number = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat("en-US", { maximumFractionDigits: 1 });
 
+/** Quick runs take one to three rounds a side: a smoke test, not a verdict on the targets. */
+const QUICK_NOTE =
+  " (--quick: 1–3 rounds a side, ratios are indicative; targets are judged on the full run)";
+
 /**
  * The report as a plain-text table: one line per comparison and per bounded figure, then the
  * single figures.
@@ -68,7 +72,7 @@ export function renderTable(report: BenchReport): string {
   }
   const { machine } = report;
   lines.push(
-    `measured ${report.date} on ${machine.cores} × ${machine.cpu}, Node ${machine.node}${report.quick ? " (--quick)" : ""}`,
+    `measured ${report.date} on ${machine.cores} × ${machine.cpu}, Node ${machine.node}${report.quick ? QUICK_NOTE : ""}`,
   );
   return `${lines.join("\n")}\n`;
 }

@@ -41,7 +41,7 @@ export const unaryRpcBenchmark: Benchmark = {
         MarketDataService,
         createGrpcTransport({ baseUrl: `http://127.0.0.1:${bare.ports[0]}` }),
       );
-      const requests = quick ? 300 : 3_000;
+      const requests = quick ? 500 : 3_000;
       for (const concurrency of [1, 16, 64]) {
         log(`concurrency ${concurrency}: ${requests} requests per round`);
         const candidateCpu = new CpuMeter(simulator);

@@ -123,7 +123,8 @@ describe("OpenTelemetryMetrics exposition", () => {
 describe("OpenTelemetryMetrics runtime metrics", () => {
   it("exposes the Node runtime metrics under prom-client's names with the constant labels", async () => {
     const metrics = create({ defaultMetrics: true });
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    // The event loop delay is sampled every 100 ms: wait for a few samples.
+    await new Promise((resolve) => setTimeout(resolve, 350));
     const { body } = await metrics.exposition();
     const types = familyTypes(body);
     expect([...types.keys()].sort()).toEqual([...RUNTIME_METRIC_NAMES].sort());

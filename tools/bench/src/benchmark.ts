@@ -18,7 +18,10 @@ export interface Comparison {
   /** What the baseline is, e.g. `raw postgres.js COPY`. */
   readonly baselineName: string;
   readonly baseline: Stats;
-  /** candidate median / baseline median. */
+  /**
+   * candidate median / baseline median; for a benchmark that measures both sides in the same
+   * window each round (metrics-overhead), the median of the rounds' ratios.
+   */
   readonly ratio: number;
   /** The lowest acceptable ratio, when the issue sets one. */
   readonly target?: number;

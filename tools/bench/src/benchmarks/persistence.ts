@@ -104,7 +104,7 @@ export const persistenceBenchmark: Benchmark = {
   name: "persistence",
   description: "adapter writes vs raw postgres.js COPY (rows/s), target ≥ 0.7",
   async run(context: BenchmarkContext): Promise<BenchmarkResult> {
-    const rowsPerRound = context.quick ? 5_000 : 30_000;
+    const rowsPerRound = context.quick ? 5_000 : 100_000;
     const rounds = context.quick ? 3 : 5;
     const schema = `bench_persistence_${process.pid}`;
     const admin = postgres(BENCH_POSTGRES_URL, { max: 1, onnotice: () => undefined });

@@ -14,6 +14,7 @@ export {
 } from "./least-privilege.js";
 export {
   createTestSchema,
+  dropInstanceSchema,
   openTestPool,
   TEST_COMPONENT,
   type TestSchema,

@@ -1,8 +1,7 @@
 import { fileURLToPath } from "node:url";
-import { deriveSchema, quoteIdentifier } from "@tse/instance-naming";
 import {
   describeWithPostgresAndRedis,
-  openTestPool,
+  dropInstanceSchema,
   TEST_POSTGRES_URL,
   TEST_REDIS_URL,
 } from "@tse/market-data-adapter/testing";
@@ -40,9 +39,7 @@ describeWithPostgresAndRedis("market-data-simulator RPC fuzzing (real process)",
   }, 120_000);
   afterAll(async () => {
     await service?.stop("SIGKILL");
-    const sql = openTestPool();
-    await sql.unsafe(`drop schema if exists ${quoteIdentifier(deriveSchema(instance))} cascade`);
-    await sql.end({ timeout: 5 });
+    await dropInstanceSchema(instance);
   });
 
   describeRpcFuzz("every method", {

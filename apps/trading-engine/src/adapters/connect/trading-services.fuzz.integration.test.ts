@@ -1,10 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { Code, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { deriveSchema, quoteIdentifier } from "@tse/instance-naming";
 import {
   describeWithPostgres,
-  openTestPool,
+  dropInstanceSchema,
   TEST_POSTGRES_URL,
 } from "@tse/market-data-adapter/testing";
 import { Health } from "@tse/proto/grpc/health/v1/health_pb";
@@ -56,9 +55,7 @@ describeWithPostgres("trading-engine RPC fuzzing (real processes)", () => {
   afterAll(async () => {
     await engine?.stop("SIGKILL");
     await simulator?.stop("SIGKILL");
-    const sql = openTestPool();
-    await sql.unsafe(`drop schema if exists ${quoteIdentifier(deriveSchema(instance))} cascade`);
-    await sql.end({ timeout: 5 });
+    await dropInstanceSchema(instance);
   });
 
   describeRpcFuzz("every method", {

@@ -1,8 +1,7 @@
 import { fileURLToPath } from "node:url";
-import { deriveSchema, quoteIdentifier } from "@tse/instance-naming";
 import {
   describeWithPostgres,
-  openTestPool,
+  dropInstanceSchema,
   TEST_POSTGRES_URL,
 } from "@tse/market-data-adapter/testing";
 import { describeRestFuzz, type SpawnedService, spawnService } from "@tse/service-kit/testing";
@@ -28,9 +27,7 @@ describeWithPostgres("trading-engine REST fuzzing (real process)", () => {
   }, 120_000);
   afterAll(async () => {
     await service?.stop("SIGKILL");
-    const sql = openTestPool();
-    await sql.unsafe(`drop schema if exists ${quoteIdentifier(deriveSchema(instance))} cascade`);
-    await sql.end({ timeout: 5 });
+    await dropInstanceSchema(instance);
   });
 
   describeRestFuzz("every route", {

@@ -28,6 +28,10 @@ describe("validateCandle", () => {
     // An unfrozen look-alike is validated afresh (and a bad one refused).
     expect(validateCandle({ ...record })).not.toBe(record);
     expect(() => validateCandle({ ...record, low: 13 })).toThrow(ValidationError);
+    // So is a look-alike given the record's prototype: the mark of a validated record is private.
+    const forged = Object.setPrototypeOf({ ...record, low: 13 }, Object.getPrototypeOf(record));
+    expect(forged).toBeInstanceOf(record.constructor);
+    expect(() => validateCandle(forged)).toThrow(ValidationError);
   });
 
   it("derives the end time and defaults trades and metadata", () => {
@@ -37,6 +41,8 @@ describe("validateCandle", () => {
       numTrades: 0,
       metadata: {},
     });
+    // Absent metadata is one frozen {} that no caller can fill in for every other record.
+    expect(Object.isFrozen(validateCandle(base).metadata)).toBe(true);
   });
 
   it("accepts every interval at an aligned start", () => {

@@ -21,6 +21,18 @@ describe("validateMarketSnapshot", () => {
     expect(snapshot.snapshotId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it("returns a frozen record, that record itself when given it again, and checks look-alikes", () => {
+    const snapshot = validateMarketSnapshot(input);
+    expect(Object.isFrozen(snapshot)).toBe(true);
+    expect(validateMarketSnapshot(snapshot)).toBe(snapshot);
+    expect(validateMarketSnapshot({ ...snapshot })).not.toBe(snapshot);
+    const forged = Object.setPrototypeOf(
+      { ...snapshot, spread: -1 },
+      Object.getPrototypeOf(snapshot),
+    );
+    expect(() => validateMarketSnapshot(forged)).toThrow(ValidationError);
+  });
+
   it("allows negative changes but not a negative spread", () => {
     expect(() => validateMarketSnapshot({ ...input, spread: -0.5 })).toThrow(ValidationError);
     expect(validateMarketSnapshot({ ...input, priceChange24h: -99.5 }).priceChange24h).toBe(-99.5);

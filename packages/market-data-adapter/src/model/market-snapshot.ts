@@ -39,8 +39,48 @@ export type MarketSnapshotInput = Omit<MarketSnapshot, "snapshotId" | "metadata"
   readonly metadata?: Metadata;
 };
 
-/** Records validateMarketSnapshot produced: frozen, so still valid; validating one again is free. */
-const validatedSnapshots = new WeakSet<object>();
+/**
+ * The records validateMarketSnapshot produces: frozen, so still valid, and constructed nowhere
+ * else, so the private brand marks a snapshot validated. It replaced a WeakSet of validated
+ * records, whose add and lookup cost more than the rest of validation on batches of 100 000
+ * snapshots.
+ */
+class ValidatedMarketSnapshot implements MarketSnapshot {
+  // A private field rather than the prototype: `instanceof` can be fooled by
+  // `Object.setPrototypeOf`, a private brand cannot.
+  readonly #validated = true;
+  readonly snapshotId: string;
+  readonly symbol: string;
+  readonly lastPrice: number;
+  readonly bid: number;
+  readonly ask: number;
+  readonly spread: number;
+  readonly volume24h: number;
+  readonly priceChange24h: number;
+  readonly priceChangePercent24h: number;
+  readonly timestamp: Date;
+  readonly metadata: Metadata;
+
+  constructor(record: MarketSnapshot) {
+    this.snapshotId = record.snapshotId;
+    this.symbol = record.symbol;
+    this.lastPrice = record.lastPrice;
+    this.bid = record.bid;
+    this.ask = record.ask;
+    this.spread = record.spread;
+    this.volume24h = record.volume24h;
+    this.priceChange24h = record.priceChange24h;
+    this.priceChangePercent24h = record.priceChangePercent24h;
+    this.timestamp = record.timestamp;
+    this.metadata = record.metadata;
+    Object.freeze(this);
+  }
+
+  /** Whether validateMarketSnapshot returned `value`. */
+  static is(value: unknown): value is ValidatedMarketSnapshot {
+    return typeof value === "object" && value !== null && #validated in value;
+  }
+}
 
 /**
  * Validates a snapshot and returns the record to store (a copy).
@@ -55,14 +95,14 @@ const validatedSnapshots = new WeakSet<object>();
  * write-behind buffer validates on enqueue, the repository again on write).
  */
 export function validateMarketSnapshot(input: MarketSnapshotInput): MarketSnapshot {
-  if (validatedSnapshots.has(input as MarketSnapshot)) return input as MarketSnapshot;
+  if (ValidatedMarketSnapshot.is(input)) return input;
   if (typeof input !== "object" || input === null) {
     throw new ValidationError("snapshot", "must be an object", input);
   }
   const bid = checkDecimal("bid", input.bid, "positive");
   const ask = checkDecimal("ask", input.ask, "positive");
   if (bid > ask) throw new ValidationError("bid", `must not be above ask (${ask})`, input.bid);
-  const record: MarketSnapshot = Object.freeze({
+  return new ValidatedMarketSnapshot({
     snapshotId:
       input.snapshotId === undefined ? randomUUID() : checkUuid("snapshotId", input.snapshotId),
     symbol: validateSymbol(input.symbol),
@@ -81,6 +121,4 @@ export function validateMarketSnapshot(input: MarketSnapshotInput): MarketSnapsh
     timestamp: checkDate("timestamp", input.timestamp),
     metadata: checkMetadata("metadata", input.metadata),
   });
-  validatedSnapshots.add(record);
-  return record;
 }

@@ -22,6 +22,17 @@ describe("validatePriceFeed", () => {
     expect(validatePriceFeed({ ...input, feedId: id }).feedId).toBe(id.toLowerCase());
   });
 
+  it("returns a frozen record, that record itself when given it again, and checks look-alikes", () => {
+    const feed = validatePriceFeed(input);
+    expect(Object.isFrozen(feed)).toBe(true);
+    expect(validatePriceFeed(feed)).toBe(feed);
+    expect(validatePriceFeed({ ...feed })).not.toBe(feed);
+    const forged = Object.setPrototypeOf({ ...feed, bid: 102 }, Object.getPrototypeOf(feed));
+    expect(() => validatePriceFeed(forged)).toThrow(
+      expect.objectContaining({ field: "bid" }) as unknown as ValidationError,
+    );
+  });
+
   it.each<[string, Record<string, unknown>]>([
     ["price", { price: 0 }],
     ["price", { price: Number.NaN }],

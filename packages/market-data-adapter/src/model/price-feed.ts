@@ -45,8 +45,43 @@ export interface PriceFeedInput {
   readonly metadata?: Metadata;
 }
 
-/** Records validatePriceFeed produced: frozen, so still valid; validating one again is free. */
-const validatedFeeds = new WeakSet<object>();
+/**
+ * The records validatePriceFeed produces: frozen, so still valid, and constructed nowhere else, so
+ * the private brand marks a feed validated. It replaced a WeakSet of validated records, whose add
+ * and lookup cost more than the rest of validation on batches of 100 000 feeds.
+ */
+class ValidatedPriceFeed implements PriceFeed {
+  // A private field rather than the prototype: `instanceof` can be fooled by
+  // `Object.setPrototypeOf`, a private brand cannot.
+  readonly #validated = true;
+  readonly feedId: string;
+  readonly symbol: string;
+  readonly price: number;
+  readonly bid: number;
+  readonly ask: number;
+  readonly volume24h: number;
+  readonly source: string;
+  readonly timestamp: Date;
+  readonly metadata: Metadata;
+
+  constructor(record: PriceFeed) {
+    this.feedId = record.feedId;
+    this.symbol = record.symbol;
+    this.price = record.price;
+    this.bid = record.bid;
+    this.ask = record.ask;
+    this.volume24h = record.volume24h;
+    this.source = record.source;
+    this.timestamp = record.timestamp;
+    this.metadata = record.metadata;
+    Object.freeze(this);
+  }
+
+  /** Whether validatePriceFeed returned `value`. */
+  static is(value: unknown): value is ValidatedPriceFeed {
+    return typeof value === "object" && value !== null && #validated in value;
+  }
+}
 
 /**
  * Validates a price feed and returns the record to store (a copy).
@@ -61,14 +96,14 @@ const validatedFeeds = new WeakSet<object>();
  * write-behind buffer validates on enqueue, the repository again on write).
  */
 export function validatePriceFeed(input: PriceFeedInput): PriceFeed {
-  if (validatedFeeds.has(input as PriceFeed)) return input as PriceFeed;
+  if (ValidatedPriceFeed.is(input)) return input;
   if (typeof input !== "object" || input === null) {
     throw new ValidationError("priceFeed", "must be an object", input);
   }
   const bid = checkDecimal("bid", input.bid, "positive");
   const ask = checkDecimal("ask", input.ask, "positive");
   if (bid > ask) throw new ValidationError("bid", `must not be above ask (${ask})`, input.bid);
-  const record: PriceFeed = Object.freeze({
+  return new ValidatedPriceFeed({
     feedId: input.feedId === undefined ? randomUUID() : checkUuid("feedId", input.feedId),
     symbol: validateSymbol(input.symbol),
     price: checkDecimal("price", input.price, "positive"),
@@ -79,6 +114,4 @@ export function validatePriceFeed(input: PriceFeedInput): PriceFeed {
     timestamp: checkDate("timestamp", input.timestamp),
     metadata: checkMetadata("metadata", input.metadata),
   });
-  validatedFeeds.add(record);
-  return record;
 }

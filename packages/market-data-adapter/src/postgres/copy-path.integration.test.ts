@@ -51,6 +51,27 @@ describeWithPostgres("the COPY write path and its fallback", () => {
       expect(stored[BIG - 1]?.close).toBe(99.5);
     });
 
+    it("checks each series from its earliest new candle, so a stored one diverts a mixed batch to upserts", async () => {
+      const repo = new PostgresCandleRepository(db.sql, { schema: db.schema });
+      await repo.upsertBatch(Array.from({ length: BIG }, (_, i) => sampleCandle(i)));
+      // Another writer (an earlier process) stored one ETH candle near the start of the range
+      // this repository is about to write for the first time.
+      const eth = (i: number, close = 100.5) => sampleCandle(i, { symbol: "ETH-USD", close });
+      await new PostgresCandleRepository(db.sql, { schema: db.schema }).upsertBatch([eth(5)]);
+      // BTC: its last candle re-written and new ones; ETH: new to this repository, one stored.
+      await repo.upsertBatch([
+        sampleCandle(BIG - 1, { close: 99.5 }),
+        ...Array.from({ length: BIG }, (_, i) => sampleCandle(BIG + i)),
+        ...Array.from({ length: BIG }, (_, i) => eth(i, 101.5)),
+      ]);
+      const btc = await repo.query({ symbol: "BTC-USD", interval: "1m" });
+      expect(btc).toHaveLength(2 * BIG);
+      expect(btc[BIG - 1]?.close).toBe(99.5);
+      const stored = await repo.query({ symbol: "ETH-USD", interval: "1m" });
+      expect(stored).toHaveLength(BIG);
+      expect(new Set(stored.map((candle) => candle.close))).toEqual(new Set([101.5]));
+    });
+
     it("a COPY the server refuses fails the batch, writes nothing and frees its connection", async () => {
       const repo = new PostgresCandleRepository(db.sql, {
         schema: db.schema,

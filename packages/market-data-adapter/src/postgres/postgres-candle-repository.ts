@@ -128,12 +128,7 @@ export class PostgresCandleRepository implements CandleRepository {
 
   async upsertBatch(candles: readonly CandleInput[]): Promise<number> {
     const valid = lastCandlePerKey(validateBatch("candles", candles, validateCandle));
-    const fresh: Candle[] = [];
-    const rewritten: Candle[] = [];
-    for (const candle of valid) {
-      const last = this.lastWrittenStart.get(candle) ?? Number.NEGATIVE_INFINITY;
-      (candle.startTime.getTime() > last ? fresh : rewritten).push(candle);
-    }
+    const { fresh, rewritten, series } = this.splitByLastWritten(valid);
     const upsertAll = (sql: postgres.Sql | postgres.TransactionSql, rows: readonly Candle[]) =>
       forEachChunk(rows, this.rowsPerStatement, (chunk) => this.upsertChunk(sql, chunk));
     const copyFresh = (sql: postgres.Sql | postgres.TransactionSql) =>
@@ -144,14 +139,14 @@ export class PostgresCandleRepository implements CandleRepository {
       );
     } else if (rewritten.length === 0) {
       await copyUnlessStored(
-        () => this.anyStoredFrom(this.sql, fresh),
+        () => this.anyStoredFrom(this.sql, series),
         () => copyFresh(this.sql),
         () => this.sql.begin((tx) => upsertAll(tx, valid)).then(() => undefined),
       );
     } else {
       // New and re-written candles together: COPY and upserts in one transaction.
       await this.sql.begin(async (tx) => {
-        if (await this.anyStoredFrom(tx, fresh)) {
+        if (await this.anyStoredFrom(tx, series)) {
           await upsertAll(tx, valid);
         } else {
           await copyFresh(tx);
@@ -159,37 +154,62 @@ export class PostgresCandleRepository implements CandleRepository {
         }
       });
     }
-    for (const candle of valid) {
-      const start = candle.startTime.getTime();
-      if (start > (this.lastWrittenStart.get(candle) ?? Number.NEGATIVE_INFINITY)) {
-        this.lastWrittenStart.set(candle, start);
+    for (const written of series) {
+      if (written.lastStart > written.lastWrittenBefore) {
+        this.lastWrittenStart.set(written, written.lastStart);
       }
     }
     return valid.length;
   }
 
   /**
-   * Whether the table holds any candle of the series of `candles` starting at or after the
-   * earliest of them in that series: one index range probe per series. When none does, COPY
+   * Splits `candles` into those starting after anything this repository wrote for their series
+   * (`fresh`) and the rest, and sums up each series of the batch — in one pass with one series
+   * lookup per candle, since batches run to hundreds of thousands of candles.
+   */
+  private splitByLastWritten(candles: readonly Candle[]): {
+    fresh: Candle[];
+    rewritten: Candle[];
+    series: BatchSeries[];
+  } {
+    const fresh: Candle[] = [];
+    const rewritten: Candle[] = [];
+    const bySeries = new CandleSeriesMap<BatchSeries>();
+    for (const candle of candles) {
+      let known = bySeries.get(candle);
+      if (known === undefined) {
+        known = new BatchSeries(candle, this.lastWrittenStart.get(candle));
+        bySeries.set(candle, known);
+      }
+      const start = candle.startTime.getTime();
+      if (start > known.lastWrittenBefore) {
+        fresh.push(candle);
+        if (start < known.firstFreshStart) known.firstFreshStart = start;
+      } else {
+        rewritten.push(candle);
+      }
+      if (start > known.lastStart) known.lastStart = start;
+    }
+    return { fresh, rewritten, series: [...bySeries.values()] };
+  }
+
+  /**
+   * Whether the table holds any candle of a series with fresh candles in `series`, starting at
+   * or after the earliest of them: one index range probe per series. When none does, COPY
    * cannot collide (barring a concurrent writer of the same instance, which the COPY deadline
    * and the caller's retry absorb).
    */
   private async anyStoredFrom(
     sql: postgres.Sql | postgres.TransactionSql,
-    candles: readonly Candle[],
+    series: readonly BatchSeries[],
   ): Promise<boolean> {
-    const earliest = new CandleSeriesMap<Candle>();
-    for (const candle of candles) {
-      const known = earliest.get(candle);
-      if (known === undefined || candle.startTime < known.startTime) earliest.set(candle, candle);
-    }
-    const series = [...earliest.values()];
+    const withFresh = series.filter((s) => s.firstFreshStart !== Number.POSITIVE_INFINITY);
     const rows = await sql.unsafe(
       this.anyStoredText,
       [
-        arrayLiteral(series.map((c) => c.symbol)),
-        arrayLiteral(series.map((c) => c.interval)),
-        arrayLiteral(series.map((c) => c.startTime.toISOString())),
+        arrayLiteral(withFresh.map((s) => s.symbol)),
+        arrayLiteral(withFresh.map((s) => s.interval)),
+        arrayLiteral(withFresh.map((s) => new Date(s.firstFreshStart).toISOString())),
       ],
       { prepare: true },
     );
@@ -244,6 +264,24 @@ export class PostgresCandleRepository implements CandleRepository {
   async lastPersistedAll(): Promise<Candle[]> {
     const rows = await this.sql.unsafe<CandleRow[]>(this.latestAllText, [], { prepare: true });
     return rows.map(fromRow).sort(compareCandleSeries);
+  }
+}
+
+/** What one upsertBatch call holds of one series (symbol + interval) of its batch. */
+class BatchSeries {
+  readonly symbol: string;
+  readonly interval: CandleInterval;
+  /** The latest start this repository had written for the series before the batch. */
+  readonly lastWrittenBefore: number;
+  /** The earliest start among the batch's fresh candles of the series; +∞ when none is fresh. */
+  firstFreshStart = Number.POSITIVE_INFINITY;
+  /** The latest start in the batch for the series. */
+  lastStart = Number.NEGATIVE_INFINITY;
+
+  constructor(candle: Candle, lastWrittenBefore: number | undefined) {
+    this.symbol = candle.symbol;
+    this.interval = candle.interval;
+    this.lastWrittenBefore = lastWrittenBefore ?? Number.NEGATIVE_INFINITY;
   }
 }
 

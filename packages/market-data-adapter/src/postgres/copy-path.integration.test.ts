@@ -1,8 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { Socket } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { sampleCandle } from "../contract/candle-repository.contract.js";
 import { samplePriceFeed } from "../contract/price-feed-repository.contract.js";
 import { sampleSnapshot } from "../contract/snapshot-repository.contract.js";
-import { createTestSchema, type TestSchema } from "../testing/postgres-test-schema.js";
+import {
+  createTestSchema,
+  openTestPool,
+  type TestSchema,
+} from "../testing/postgres-test-schema.js";
 import { describeWithPostgres } from "../testing/test-servers.js";
 import { COPY_THRESHOLD_ROWS, copyRows, copyUnlessStored } from "./copy-rows.js";
 import { PostgresCandleRepository } from "./postgres-candle-repository.js";
@@ -96,6 +101,21 @@ describeWithPostgres("the COPY write path and its fallback", () => {
       await repo.upsertBatch(rows);
       expect(await repo.query({ symbol: "BTC-USD", interval: "1m" })).toHaveLength(BIG);
     });
+  });
+
+  it("connects with TCP_NODELAY: the bytes that end a COPY are not held back ~40 ms for an ACK", async () => {
+    // patches/postgres+3.4.9.patch; without it every COPY waited for the server's delayed ACK.
+    const setNoDelay = vi.spyOn(Socket.prototype, "setNoDelay");
+    const sql = openTestPool(undefined, 1);
+    try {
+      await sql`select 1`;
+      const sockets = setNoDelay.mock.contexts as Socket[];
+      const calls = setNoDelay.mock.calls.filter((_, i) => sockets[i]?.remotePort !== undefined);
+      expect(calls).toEqual([[true]]);
+    } finally {
+      setNoDelay.mockRestore();
+      await sql.end({ timeout: 5 });
+    }
   });
 
   it("price feeds: a retried big batch (same ids) is not stored twice", async () => {

@@ -1,4 +1,5 @@
 import { Socket } from "node:net";
+import type postgres from "postgres";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { sampleCandle } from "../contract/candle-repository.contract.js";
 import { samplePriceFeed } from "../contract/price-feed-repository.contract.js";
@@ -16,6 +17,21 @@ import { PostgresSnapshotRepository } from "./postgres-snapshot-repository.js";
 
 const BIG = COPY_THRESHOLD_ROWS + 50;
 const PRICE_FEED_COLUMNS = `feed_id, symbol, price, bid, ask, volume_24h, source, "timestamp", metadata`;
+
+/**
+ * Rows of `schema.table` read by sequential scans so far, as counted by the statistics of the
+ * session of `sql` (a one-connection pool), flushed first so they include its last statement.
+ */
+async function rowsReadBySequentialScans(
+  sql: postgres.Sql,
+  schema: string,
+  table: string,
+): Promise<number | undefined> {
+  await sql`select pg_stat_force_next_flush()`;
+  const [row] = await sql<{ n: number }[]>`select seq_tup_read::int as n
+    from pg_stat_user_tables where schemaname = ${schema} and relname = ${table}`;
+  return row?.n;
+}
 
 describeWithPostgres("the COPY write path and its fallback", () => {
   let db: TestSchema;
@@ -77,6 +93,31 @@ describeWithPostgres("the COPY write path and its fallback", () => {
       expect(new Set(stored.map((candle) => candle.close))).toEqual(new Set([101.5]));
     });
 
+    it("plans the stored-check for the table as it is now: no sequential scan once it has grown", async () => {
+      // One connection: the check's plan cache and the statistics read below are its session's.
+      const sql = openTestPool(undefined, 1);
+      try {
+        const repo = new PostgresCandleRepository(sql, { schema: db.schema });
+        const candles = (from: number, count: number) =>
+          Array.from({ length: count }, (_, i) => sampleCandle(from + i));
+        // Six checks against an empty table (as a benchmark that truncates between rounds
+        // runs them): a plan cached now would scan the table sequentially from then on.
+        for (let round = 0; round < 6; round++) {
+          await db.truncate("candles");
+          await repo.upsertBatch(candles(round * BIG, BIG));
+        }
+        await repo.upsertBatch(candles(6 * BIG, 20_000));
+        const before = await rowsReadBySequentialScans(sql, db.schema, "candles");
+        await repo.upsertBatch(candles(6 * BIG + 20_000, BIG));
+        expect(await rowsReadBySequentialScans(sql, db.schema, "candles")).toBe(before);
+        expect(await repo.query({ symbol: "BTC-USD", interval: "1m" })).toHaveLength(
+          BIG + 20_000 + BIG,
+        );
+      } finally {
+        await sql.end({ timeout: 5 });
+      }
+    });
+
     it("a COPY the server refuses fails the batch, writes nothing and frees its connection", async () => {
       const repo = new PostgresCandleRepository(db.sql, {
         schema: db.schema,
@@ -114,6 +155,25 @@ describeWithPostgres("the COPY write path and its fallback", () => {
       expect(calls).toEqual([[true]]);
     } finally {
       setNoDelay.mockRestore();
+      await sql.end({ timeout: 5 });
+    }
+  });
+
+  it("price feeds: the stored-check is planned for the table as it is now, too", async () => {
+    const sql = openTestPool(undefined, 1);
+    try {
+      const repo = new PostgresPriceFeedRepository(sql, { schema: db.schema });
+      const feeds = (from: number, count: number) =>
+        Array.from({ length: count }, (_, i) => samplePriceFeed(from + i));
+      for (let round = 0; round < 6; round++) {
+        await db.truncate("price_feeds");
+        await repo.insertBatch(feeds(round * BIG, BIG));
+      }
+      await repo.insertBatch(feeds(6 * BIG, 20_000));
+      const before = await rowsReadBySequentialScans(sql, db.schema, "price_feeds");
+      await repo.insertBatch(feeds(6 * BIG + 20_000, BIG));
+      expect(await rowsReadBySequentialScans(sql, db.schema, "price_feeds")).toBe(before);
+    } finally {
       await sql.end({ timeout: 5 });
     }
   });

@@ -195,9 +195,9 @@ export class PostgresCandleRepository implements CandleRepository {
 
   /**
    * Whether the table holds any candle of a series with fresh candles in `series`, starting at
-   * or after the earliest of them: one index range probe per series. When none does, COPY
-   * cannot collide (barring a concurrent writer of the same instance, which the COPY deadline
-   * and the caller's retry absorb).
+   * or after the earliest of them: one index range probe per series (planned afresh each time,
+   * see below). When none does, COPY cannot collide (barring a concurrent writer of the same
+   * instance, which the COPY deadline and the caller's retry absorb).
    */
   private async anyStoredFrom(
     sql: postgres.Sql | postgres.TransactionSql,
@@ -211,7 +211,10 @@ export class PostgresCandleRepository implements CandleRepository {
         arrayLiteral(withFresh.map((s) => s.interval)),
         arrayLiteral(withFresh.map((s) => new Date(s.firstFreshStart).toISOString())),
       ],
-      { prepare: true },
+      // Planned on every call, for the table as it is then: a plan cached while the table was
+      // empty (a fresh instance, the first batches of a backfill) is a sequential scan that
+      // would read the whole table on every later check.
+      { prepare: false },
     );
     return rows.length > 0;
   }

@@ -108,9 +108,11 @@ export class SymbolTimeSeriesTable<T extends { readonly symbol: string }, Row> {
     if (idColumn === undefined) throw new Error(`no column spec for ${this.#idColumn}`);
     await copyUnlessStored(
       async () =>
+        // Planned on every call, for the table as it is then (see the candle repository's
+        // check): a plan cached while the table was empty would scan it in full every time.
         (
           await this.#sql.unsafe(this.#anyStoredText, unnestParameters([idColumn], rows), {
-            prepare: true,
+            prepare: false,
           })
         ).length > 0,
       () =>

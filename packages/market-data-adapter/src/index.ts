@@ -82,7 +82,12 @@ export {
   serializeServiceRegistration,
   validateServiceRegistration,
 } from "./model/service-registration.js";
-export { type JsonValue, type Metadata, ValidationError } from "./model/validation-error.js";
+export {
+  type JsonValue,
+  type Metadata,
+  roundDecimal,
+  ValidationError,
+} from "./model/validation-error.js";
 export {
   type MigrateOptions,
   type MigrateResult,

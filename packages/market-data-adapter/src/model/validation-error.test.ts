@@ -31,6 +31,19 @@ describe("roundDecimal", () => {
     expect(roundDecimal(123, 8)).toBe(123);
   });
 
+  it.each([
+    [1.123456785, 1.12345679],
+    [-1.123456785, -1.12345679],
+    [0.000000005, 0.00000001],
+    [0.0000000049, 0],
+    [1.5e-8, 0.00000002],
+    [99.999999995, 100],
+    [123456789.1234567, 123456789.1234567],
+    [0.1, 0.1],
+  ])("rounds %d to %d at 8 places", (value, expected) => {
+    expect(roundDecimal(value, 8)).toBe(expected);
+  });
+
   it("never changes a value that already has at most `scale` decimals", () => {
     fc.assert(
       fc.property(

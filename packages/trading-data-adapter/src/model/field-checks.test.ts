@@ -1,5 +1,4 @@
 import { ValidationError } from "@tse/market-data-adapter";
-import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   checkAmount,
@@ -9,7 +8,6 @@ import {
   checkJsonObject,
   checkText,
   checkUuid,
-  roundDecimal,
   validateBatch,
 } from "./field-checks.js";
 
@@ -22,32 +20,6 @@ function fieldOf(run: () => unknown): string | undefined {
   }
   return undefined;
 }
-
-describe("roundDecimal", () => {
-  it.each([
-    [1.123456785, 1.12345679],
-    [-1.123456785, -1.12345679],
-    [1.000000005, 1.00000001],
-    [0.000000005, 0.00000001],
-    [0.0000000049, 0],
-    [1.5e-8, 0.00000002],
-    [99.999999995, 100],
-    [123456789.1234567, 123456789.1234567],
-    [42, 42],
-    [0.1, 0.1],
-  ])("rounds %d half away from zero to %d", (value, expected) => {
-    expect(roundDecimal(value, 8)).toBe(expected);
-  });
-
-  it("leaves values with at most 8 decimals unchanged", () => {
-    fc.assert(
-      fc.property(fc.integer({ min: -1e15, max: 1e15 }), (n) => {
-        const value = n / 1e8;
-        expect(roundDecimal(value, 8)).toBe(value);
-      }),
-    );
-  });
-});
 
 describe("checkAmount", () => {
   it("returns the rounded value and normalises -0", () => {

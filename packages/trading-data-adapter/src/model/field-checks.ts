@@ -1,10 +1,16 @@
-import { ValidationError } from "@tse/market-data-adapter";
+import { roundDecimal, ValidationError } from "@tse/market-data-adapter";
 
 /**
  * The field checks every trading record is validated with. Each throws a `ValidationError`
  * (the one of `@tse/market-data-adapter`, so a service catches one class for both) naming the
  * field and the broken rule, and returns the value to store.
  */
+
+/**
+ * Rounds a number half away from zero to `scale` decimals as a `numeric` column stores it:
+ * `@tse/market-data-adapter`'s, the one rule both adapters' stores follow.
+ */
+export { roundDecimal };
 
 /** `numeric(20,8)`: every amount of the trading tables holds less than 10^12 in absolute value. */
 export const AMOUNT_SCALE = 8;
@@ -41,29 +47,6 @@ export function checkAmount(field: string, value: unknown, sign: Sign): number {
   }
   // `-0` prints as "0" but is not `Object.is` 0; normalise it.
   return rounded === 0 ? 0 : rounded;
-}
-
-/**
- * Rounds `value` half away from zero to `scale` decimals on its shortest decimal representation
- * (what `String(value)` prints, which is the text Postgres receives), exactly as a `numeric`
- * column does: `roundDecimal(1.000000005, 8)` is `1.00000001`.
- */
-export function roundDecimal(value: number, scale: number): number {
-  const factor = 10 ** scale;
-  const nearest = Math.round(value * factor);
-  // Fast path: the value already has at most `scale` decimals.
-  if (Math.abs(nearest) <= Number.MAX_SAFE_INTEGER && nearest / factor === value) return value;
-  const match = /^(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(Math.abs(value)));
-  if (match === null) return value;
-  const digits = `${match[1] ?? ""}${match[2] ?? ""}`;
-  const digitsBeforePoint = (match[1] ?? "").length + Number(match[3] ?? "0");
-  const keep = digitsBeforePoint + scale;
-  if (keep >= digits.length) return value;
-  if (keep < 0) return 0;
-  let kept = BigInt(digits.slice(0, keep) || "0");
-  if ((digits.charCodeAt(keep) ?? 48) >= 53) kept += 1n;
-  const rounded = Number(`${kept}e-${scale}`);
-  return value < 0 ? -rounded : rounded;
 }
 
 /** The longest status reason accepted (of a strategy or an order). */

@@ -52,8 +52,11 @@ export interface WriteBehindStatus {
 interface LaneState<T> {
   readonly name: string;
   readonly lane: WriteLane<T>;
-  /** Insertion-ordered; keyed lanes use the row key, others a sequence number. */
-  readonly rows: Map<string, T>;
+  /**
+   * Insertion-ordered; keyed lanes use the row key, others a sequence number (a number, not a
+   * string: nothing to build or hash per row).
+   */
+  readonly rows: Map<string | number, T>;
   dropped: number;
   written: number;
 }
@@ -85,7 +88,7 @@ export class WriteBehindBuffer<Lanes extends Record<string, unknown>> {
     this.lanes = Object.entries(lanes).map(([name, lane]) => ({
       name,
       lane: lane as WriteLane<unknown>,
-      rows: new Map<string, unknown>(),
+      rows: new Map<string | number, unknown>(),
       dropped: 0,
       written: 0,
     }));
@@ -107,7 +110,7 @@ export class WriteBehindBuffer<Lanes extends Record<string, unknown>> {
     const state = this.byName.get(laneName);
     if (state === undefined) throw new RangeError(`unknown lane ${laneName}`);
     for (const row of rows) {
-      const key = state.lane.key?.(row) ?? `#${this.sequence++}`;
+      const key = state.lane.key?.(row) ?? this.sequence++;
       if (state.rows.has(key)) {
         // Replace in place but move to the end: the newest version is written last.
         state.rows.delete(key);

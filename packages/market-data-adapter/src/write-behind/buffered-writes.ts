@@ -1,5 +1,5 @@
 import type { MetricsPort } from "@tse/metrics-port";
-import { type Candle, type CandleInput, candleKey, validateCandle } from "../model/candle.js";
+import { type Candle, type CandleInput, validateCandle } from "../model/candle.js";
 import {
   type MarketSnapshot,
   type MarketSnapshotInput,
@@ -10,6 +10,7 @@ import { validateBatch } from "../model/validation-error.js";
 import type { CandleRepository } from "../repositories/candle-repository.js";
 import type { PriceFeedRepository } from "../repositories/price-feed-repository.js";
 import type { SnapshotRepository } from "../repositories/snapshot-repository.js";
+import { CandleBufferKeys } from "./candle-buffer-keys.js";
 import {
   WriteBehindBuffer,
   type WriteBehindOptions,
@@ -125,6 +126,7 @@ export class BufferedWrites {
         dependencies.onWriteError(table as BufferedTable, error);
       },
     };
+    const candleKeys = new CandleBufferKeys();
     this.#buffer = new WriteBehindBuffer<Lanes>(
       {
         price_feeds: {
@@ -137,7 +139,7 @@ export class BufferedWrites {
         },
         candles: {
           dropPriority: 2,
-          key: candleKey,
+          key: (candle) => candleKeys.key(candle),
           write: async (rows) => void (await dependencies.candles.upsertBatch(rows)),
         },
       },

@@ -16,6 +16,7 @@ export {
   constantMetricLabels,
   REQUIRED_CONSTANT_LABELS,
 } from "./constant-labels.js";
+export { EVENT_LOOP_SAMPLING_MS } from "./event-loop-sampling.js";
 export {
   escapeHelp,
   escapeLabelValue,

@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Attributes, Meter, ObservableResult } from "@opentelemetry/api";
-import type { MetricLabels } from "@tse/metrics-port";
+import { EVENT_LOOP_SAMPLING_MS, type MetricLabels } from "@tse/metrics-port";
 
 interface RuntimeMetric {
   readonly name: string;
@@ -30,13 +30,6 @@ export const RUNTIME_METRIC_NAMES: readonly string[] = Object.freeze([
   ...EVENT_LOOP_LAG_STATISTICS.map((statistic) => `nodejs_eventloop_lag_${statistic}_seconds`),
   NODEJS_VERSION_INFO,
 ]);
-
-/**
- * How often the event loop delay is sampled. Node's default (10 ms) wakes an idle process 100
- * times a second, which cost the simulator ~4 ms of CPU per second — 3 % of its CPU with 100
- * streams (tools/bench metrics-overhead); every 100 ms still catches any stall that long.
- */
-const EVENT_LOOP_SAMPLING_MS = 100;
 
 /**
  * Registers the Node.js runtime metrics on `meter` as observable instruments read at collection

@@ -1,3 +1,4 @@
+import { EVENT_LOOP_SAMPLING_MS } from "@tse/metrics-port";
 import { collectDefaultMetrics, Gauge, type Registry, type RegistryContentType } from "prom-client";
 
 /**
@@ -14,13 +15,6 @@ export const PROMTOOL_REJECTED_RUNTIME_METRICS: readonly string[] = Object.freez
 ]);
 
 const NODEJS_VERSION_INFO = "nodejs_version_info";
-
-/**
- * How often the event loop delay is sampled. prom-client's default (10 ms) wakes an idle process
- * 100 times a second, which cost the simulator ~4 ms of CPU per second — 3 % of its CPU with 100
- * streams (tools/bench metrics-overhead); every 100 ms still catches any stall that long.
- */
-const EVENT_LOOP_SAMPLING_MS = 100;
 
 /**
  * Registers the Node.js runtime metrics of prom-client (CPU, memory, heap spaces, event loop

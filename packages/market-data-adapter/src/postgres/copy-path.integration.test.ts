@@ -19,18 +19,37 @@ const BIG = COPY_THRESHOLD_ROWS + 50;
 const PRICE_FEED_COLUMNS = `feed_id, symbol, price, bid, ask, volume_24h, source, "timestamp", metadata`;
 
 /**
- * Rows of `schema.table` read by sequential scans so far, as counted by the statistics of the
- * session of `sql` (a one-connection pool), flushed first so they include its last statement.
+ * Rows of `table` that sequential scans read while one late batch was written: on one
+ * connection (its plan cache and statistics are the check's), `writer(sql)` writes six batches
+ * of BIG new rows, each into the emptied table (as a benchmark that truncates between rounds
+ * does: a plan cached then would scan the table from then on), then 20 000 rows, then BIG more.
+ * Returns the statistics' count before and after that last batch.
  */
-async function rowsReadBySequentialScans(
-  sql: postgres.Sql,
-  schema: string,
+async function sequentialReadsOfALateBatch(
+  db: TestSchema,
   table: string,
-): Promise<number | undefined> {
-  await sql`select pg_stat_force_next_flush()`;
-  const [row] = await sql<{ n: number }[]>`select seq_tup_read::int as n
-    from pg_stat_user_tables where schemaname = ${schema} and relname = ${table}`;
-  return row?.n;
+  writer: (sql: postgres.Sql) => (from: number, count: number) => Promise<unknown>,
+): Promise<{ before: number | undefined; after: number | undefined }> {
+  const sql = openTestPool(undefined, 1);
+  const rowsRead = async () => {
+    await sql`select pg_stat_force_next_flush()`;
+    const [row] = await sql<{ n: number }[]>`select seq_tup_read::int as n
+      from pg_stat_user_tables where schemaname = ${db.schema} and relname = ${table}`;
+    return row?.n;
+  };
+  try {
+    const write = writer(sql);
+    for (let round = 0; round < 6; round++) {
+      await db.truncate(table);
+      await write(round * BIG, BIG);
+    }
+    await write(6 * BIG, 20_000);
+    const before = await rowsRead();
+    await write(6 * BIG + 20_000, BIG);
+    return { before, after: await rowsRead() };
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
 }
 
 describeWithPostgres("the COPY write path and its fallback", () => {
@@ -94,28 +113,16 @@ describeWithPostgres("the COPY write path and its fallback", () => {
     });
 
     it("plans the stored-check for the table as it is now: no sequential scan once it has grown", async () => {
-      // One connection: the check's plan cache and the statistics read below are its session's.
-      const sql = openTestPool(undefined, 1);
-      try {
+      const { before, after } = await sequentialReadsOfALateBatch(db, "candles", (sql) => {
         const repo = new PostgresCandleRepository(sql, { schema: db.schema });
-        const candles = (from: number, count: number) =>
-          Array.from({ length: count }, (_, i) => sampleCandle(from + i));
-        // Six checks against an empty table (as a benchmark that truncates between rounds
-        // runs them): a plan cached now would scan the table sequentially from then on.
-        for (let round = 0; round < 6; round++) {
-          await db.truncate("candles");
-          await repo.upsertBatch(candles(round * BIG, BIG));
-        }
-        await repo.upsertBatch(candles(6 * BIG, 20_000));
-        const before = await rowsReadBySequentialScans(sql, db.schema, "candles");
-        await repo.upsertBatch(candles(6 * BIG + 20_000, BIG));
-        expect(await rowsReadBySequentialScans(sql, db.schema, "candles")).toBe(before);
-        expect(await repo.query({ symbol: "BTC-USD", interval: "1m" })).toHaveLength(
-          BIG + 20_000 + BIG,
-        );
-      } finally {
-        await sql.end({ timeout: 5 });
-      }
+        return (from, count) =>
+          repo.upsertBatch(Array.from({ length: count }, (_, i) => sampleCandle(from + i)));
+      });
+      expect(after).toBe(before);
+      const repo = new PostgresCandleRepository(db.sql, { schema: db.schema });
+      expect(await repo.query({ symbol: "BTC-USD", interval: "1m" })).toHaveLength(
+        BIG + 20_000 + BIG,
+      );
     });
 
     it("a COPY the server refuses fails the batch, writes nothing and frees its connection", async () => {
@@ -160,22 +167,12 @@ describeWithPostgres("the COPY write path and its fallback", () => {
   });
 
   it("price feeds: the stored-check is planned for the table as it is now, too", async () => {
-    const sql = openTestPool(undefined, 1);
-    try {
+    const { before, after } = await sequentialReadsOfALateBatch(db, "price_feeds", (sql) => {
       const repo = new PostgresPriceFeedRepository(sql, { schema: db.schema });
-      const feeds = (from: number, count: number) =>
-        Array.from({ length: count }, (_, i) => samplePriceFeed(from + i));
-      for (let round = 0; round < 6; round++) {
-        await db.truncate("price_feeds");
-        await repo.insertBatch(feeds(round * BIG, BIG));
-      }
-      await repo.insertBatch(feeds(6 * BIG, 20_000));
-      const before = await rowsReadBySequentialScans(sql, db.schema, "price_feeds");
-      await repo.insertBatch(feeds(6 * BIG + 20_000, BIG));
-      expect(await rowsReadBySequentialScans(sql, db.schema, "price_feeds")).toBe(before);
-    } finally {
-      await sql.end({ timeout: 5 });
-    }
+      return (from, count) =>
+        repo.insertBatch(Array.from({ length: count }, (_, i) => samplePriceFeed(from + i)));
+    });
+    expect(after).toBe(before);
   });
 
   it("price feeds: a retried big batch (same ids) is not stored twice", async () => {

@@ -54,10 +54,10 @@ function comparison(subject: string, unit: string, [on, off]: [number[], number[
  * metrics and one with `METRICS_BACKEND=none`, under the same unary (GetQuote, concurrency 16)
  * and streaming (100 gRPC subscribers) loads, both sides loaded at once in every round: taking
  * turns, the ratios swung ±10 % between runs on this shared machine, and an A/A run (both sides
- * with metrics) gave 0.89 for unary; loaded together, an A/A run gives 1.02.
- * The cost is measured as work per server CPU second (requests, delivered updates), because one
- * client process limits requests/s before either server does. Then the time to render `/metrics` at the series count
- * the loaded service really has.
+ * with metrics) gave 0.89 for unary; loaded together, an A/A run gives 1.02. The cost is
+ * measured as work per server CPU second (requests, delivered updates), because one client
+ * process limits requests/s before either server does. Then the time to render `/metrics` at
+ * the series count the loaded service really has.
  */
 export const metricsOverheadBenchmark: Benchmark = {
   name: "metrics-overhead",

@@ -38,7 +38,7 @@ describe("seedSymbols", () => {
 
   it("never sets a minimum order above the maximum", () => {
     const [thin] = buildUniverse(["THIN-USD"], {
-      "THIN-USD": { initialPrice: 0.001, baseVolumePerDay: 10 },
+      "THIN-USD": { initialPrice: 0.001, tickSize: 0.00001, baseVolumePerDay: 10 },
     }).symbols;
     if (thin === undefined) throw new Error("no symbol");
     const row = symbolRowOf(thin);

@@ -89,6 +89,35 @@ describe("loadSymbolUniverse", () => {
       /positive definite/,
     ],
     ["a list at the top", () => file("list.yaml", "- 1\n- 2\n"), /expected object/],
+    [
+      // Issue 19: this passed validation and took every price to 0 during the backfill.
+      "a volatility the model cannot take",
+      () =>
+        file(
+          "wild.yaml",
+          "symbols:\n  BTC-USD:\n    annualVolatility: 20\n    regime:\n      turbulentVolatilityMultiplier: 20\n      calmToTurbulentPerYear: 5000\n      turbulentToCalmPerYear: 52\n",
+        ),
+      /symbols.BTC-USD.annualVolatility: .*<=5/,
+    ],
+    [
+      "σ × the turbulent multiplier above 5",
+      () =>
+        file(
+          "turbulent.yaml",
+          "symbols:\n  BTC-USD:\n    annualVolatility: 2\n    regime:\n      turbulentVolatilityMultiplier: 3\n      calmToTurbulentPerYear: 10\n      turbulentToCalmPerYear: 52\n",
+        ),
+      /BTC-USD: annualVolatility × regime.turbulentVolatilityMultiplier must be at most 5 \(got 6\)/,
+    ],
+    [
+      "an initial price under 100 ticks",
+      () => file("cheap.yaml", "symbols:\n  SOL-USD:\n    initialPrice: 0.4\n"),
+      /SOL-USD: initialPrice must be between 100 and/,
+    ],
+    [
+      "a tick finer than the stores keep",
+      () => file("fine.yaml", "symbols:\n  SOL-USD:\n    tickSize: 0.000000001\n"),
+      /symbols.SOL-USD.tickSize/,
+    ],
   ])("refuses %s with one line naming SIMULATOR_CONFIG", (_name, path, problem) => {
     const error = errorOf(() => loadSymbolUniverse(SYMBOLS, path()));
     expect(error.variable).toBe("SIMULATOR_CONFIG");

@@ -2,35 +2,54 @@ import { readFileSync } from "node:fs";
 import { ConfigError } from "@tse/service-kit";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { TICK_SIZE_LIMITS } from "../../domain/market/price-bounds.js";
 import {
   buildUniverse,
   type SymbolOverrides,
   type SymbolUniverse,
 } from "../../domain/market/symbol-universe.js";
 import { choleskyFactor } from "../../domain/price/cholesky.js";
+import { DYNAMICS_LIMITS } from "../../domain/price/price-process.js";
 
 const positive = z.number().positive();
-const rate = z.number().min(0).max(100_000);
+const rate = z.number().min(0).max(DYNAMICS_LIMITS.maxRatePerYear);
 
+/** The stores keep quantities below 10¹⁶; a day's volume stays far below. */
+const MAX_BASE_VOLUME_PER_DAY = 1e12;
+
+/**
+ * One symbol's overrides. The ranges are the model's (`DYNAMICS_LIMITS`, `TICK_SIZE_LIMITS`);
+ * the rules across fields — the initial price within 100 … 10¹² ticks, σ × the turbulent
+ * multiplier at most 5 — are checked on the merged parameters by `buildUniverse`.
+ */
 const symbolOverridesSchema = z
   .strictObject({
     initialPrice: positive,
-    annualVolatility: z.number().min(0).max(20),
-    annualDrift: z.number().min(-20).max(20),
-    tickSize: positive,
+    annualVolatility: z.number().min(0).max(DYNAMICS_LIMITS.maxAnnualVolatility),
+    annualDrift: z
+      .number()
+      .min(-DYNAMICS_LIMITS.maxAbsAnnualDrift)
+      .max(DYNAMICS_LIMITS.maxAbsAnnualDrift),
+    tickSize: z.number().min(TICK_SIZE_LIMITS.min).max(TICK_SIZE_LIMITS.max),
     spreadBps: z.number().min(0).max(10_000),
-    baseVolumePerDay: positive,
+    baseVolumePerDay: positive.max(MAX_BASE_VOLUME_PER_DAY),
     jumps: z.strictObject({
       intensityPerYear: rate,
-      meanLogSize: z.number().min(-1).max(1),
-      logSizeVolatility: z.number().min(0).max(1),
+      meanLogSize: z
+        .number()
+        .min(-DYNAMICS_LIMITS.maxAbsJumpMeanLogSize)
+        .max(DYNAMICS_LIMITS.maxAbsJumpMeanLogSize),
+      logSizeVolatility: z.number().min(0).max(DYNAMICS_LIMITS.maxJumpLogSizeVolatility),
     }),
     meanReversion: z.strictObject({
       speedPerYear: rate,
       anchorPrice: positive.optional(),
     }),
     regime: z.strictObject({
-      turbulentVolatilityMultiplier: z.number().min(1).max(20),
+      turbulentVolatilityMultiplier: z
+        .number()
+        .min(1)
+        .max(DYNAMICS_LIMITS.maxTurbulentVolatilityMultiplier),
       calmToTurbulentPerYear: rate,
       turbulentToCalmPerYear: rate,
     }),
@@ -57,8 +76,9 @@ export type SimulatorConfigFile = z.infer<typeof simulatorConfigFileSchema>;
  *
  * Reads only that file. Throws a {@link ConfigError} whose one-line message names `SYMBOLS` for
  * a malformed or repeated symbol, and `SIMULATOR_CONFIG` with the path and the first problem for
- * an unreadable file, invalid JSON/YAML, an unknown key, a value out of range, a symbol missing
- * from `SYMBOLS`, or a correlation matrix that is not a valid correlation of those symbols.
+ * an unreadable file, invalid JSON/YAML, an unknown key, a value out of range (the ranges are
+ * what the price model can take, see `DYNAMICS_LIMITS`), a symbol missing from `SYMBOLS`, or a
+ * correlation matrix that is not a valid correlation of those symbols.
  */
 export function loadSymbolUniverse(
   symbols: readonly string[],

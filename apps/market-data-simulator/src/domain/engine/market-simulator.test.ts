@@ -150,6 +150,76 @@ describe("MarketSimulator", () => {
   });
 });
 
+describe("MarketSimulator under extreme scenarios (issue 19)", () => {
+  /** Every quote and closed candle of `steps` keeps a real market: no zero, no crossed book. */
+  function expectSaneMarket(market: MarketSimulator, steps: readonly MarketStep[]): void {
+    for (const step of steps) {
+      for (const quote of step.quotes) {
+        const config = market.symbols.find((s) => s.symbol === quote.symbol);
+        const floor = config?.priceBounds.min as number;
+        expect(quote.bid).toBeGreaterThanOrEqual(config?.tickSize as number);
+        expect(quote.bid).toBeLessThan(quote.ask);
+        // The mid is at least the floor, so a bid at or above the ask side of it is crossed.
+        expect(quote.ask).toBeGreaterThanOrEqual(floor);
+        expect(quote.last).toBeGreaterThan(0);
+      }
+      for (const candle of step.closedCandles) expect(candle.low).toBeGreaterThan(0);
+    }
+  }
+
+  it("survives twelve CRASHes of intensity 10 on SOL-USD: the price stops at its floor", () => {
+    const market = simulator();
+    for (let i = 0; i < 12; i++) {
+      market.startScenario({
+        type: "CRASH",
+        symbols: ["SOL-USD"],
+        intensity: 10,
+        durationSeconds: 5,
+        recoveryFactor: 0,
+        gradualTransition: false,
+      });
+    }
+    // The live feed's pace: 100 ms steps, for a minute.
+    const steps = run(market, 600, 100);
+    expectSaneMarket(market, steps);
+    const sol = market.quote("SOL-USD");
+    // Five seconds at the bound of ln 10 a second would take 150 to 0.0015: it stops at the
+    // floor of 100 ticks, 1.00, and stays about there.
+    expect(sol?.bid).toBeGreaterThanOrEqual(0.5);
+    expect(sol?.ask).toBeLessThan(2);
+    expect(market.runningScenarios()).toEqual([]);
+  });
+
+  it("survives three VOLATILITY_SPIKEs of intensity 10 on BTC-USD with a book that never crosses", () => {
+    const market = simulator();
+    for (let i = 0; i < 3; i++) {
+      market.startScenario({
+        type: "VOLATILITY_SPIKE",
+        symbols: ["BTC-USD"],
+        intensity: 10,
+        durationSeconds: 300,
+        recoveryFactor: 0.5,
+        gradualTransition: false,
+      });
+    }
+    const steps = run(market, 3_000, 100);
+    expectSaneMarket(market, steps);
+    // Volatility is bounded at 21 × its own: five minutes of it leave BTC far above its floor.
+    expect(market.quote("BTC-USD")?.bid).toBeGreaterThan(1_000);
+  });
+
+  it("starts from a stored price outside the price bounds at the nearer bound", () => {
+    const market = new MarketSimulator({
+      universe: buildUniverse(["SOL-USD"]),
+      seed: 1,
+      startTime: T0,
+      startPrices: { "SOL-USD": 0.004 },
+    });
+    expectSaneMarket(market, run(market, 100, 100));
+    expect(market.quote("SOL-USD")?.last).toBeGreaterThanOrEqual(0.98);
+  });
+});
+
 describe("buildUniverse", () => {
   it("uses built-in parameters, generic ones for unknown pairs, overrides on top", () => {
     const universe = buildUniverse(["BTC-USD", "ZZZ-EUR"], { "ZZZ-EUR": { initialPrice: 7 } });
@@ -174,6 +244,23 @@ describe("buildUniverse", () => {
     expect(
       () => new MarketSimulator({ universe: buildUniverse(all), seed: 1, startTime: T0 }),
     ).not.toThrow();
+  });
+
+  it("gives every symbol price bounds of 100 to 10¹² ticks and refuses a start outside them", () => {
+    const universe = buildUniverse(["BTC-USD", "DOGE-USD"], { "BTC-USD": { tickSize: 0.07 } });
+    expect(universe.symbols.map((s) => s.priceBounds)).toEqual([
+      { min: 7, max: 70_000_000_000 },
+      { min: 0.001, max: 10_000_000 },
+    ]);
+    expect(() => buildUniverse(["THIN-USD"], { "THIN-USD": { initialPrice: 0.5 } })).toThrow(
+      /THIN-USD: initialPrice must be between 100 and 1000000000000 ticks of 0.01/,
+    );
+    expect(() => buildUniverse(["BTC-USD"], { "BTC-USD": { tickSize: 1e-9 } })).toThrow(
+      /tickSize must be in/,
+    );
+    expect(() => buildUniverse(["BTC-USD"], { "BTC-USD": { annualVolatility: 6 } })).toThrow(
+      /BTC-USD: annualVolatility × regime.turbulentVolatilityMultiplier must be at most 5/,
+    );
   });
 
   it("refuses malformed and repeated symbols and overrides of unknown ones", () => {

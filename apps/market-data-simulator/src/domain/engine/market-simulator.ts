@@ -12,6 +12,7 @@ import {
   roundToTick,
   type TopOfBook,
 } from "../market/microstructure.js";
+import { clampToBounds } from "../market/price-bounds.js";
 import { RingBuffer } from "../market/ring-buffer.js";
 import { RollingWindow } from "../market/rolling-window.js";
 import type { SymbolConfig, SymbolUniverse } from "../market/symbol-universe.js";
@@ -74,7 +75,10 @@ export interface MarketSimulatorOptions {
   readonly seed: number;
   /** Simulated epoch ms the market starts at. */
   readonly startTime: number;
-  /** Mid prices to start from instead of the configured ones (e.g. the last stored closes). */
+  /**
+   * Mid prices to start from instead of the configured ones (e.g. the last stored closes); one
+   * outside its symbol's price bounds starts at the nearer bound.
+   */
   readonly startPrices?: Readonly<Record<string, number>>;
   /** Closed candles kept in memory per symbol and interval (default 5 000). */
   readonly candleHistory?: number;
@@ -106,8 +110,10 @@ interface SymbolState {
  * - The same universe, seed, start time and sequence of `advance` calls produce the same market.
  *   Each symbol's microstructure draws come from its own stream, so appending a symbol leaves
  *   the others unchanged.
- * - Quotes are on each symbol's tick grid with `bid < ask`; `last` is the last trade, else the
- *   mid rounded to the tick. Candles are aggregated from the trades (the mid when a step has
+ * - Mids stay within each symbol's price bounds (100 ticks up to 10¹² ticks, see
+ *   `PRICE_RANGE_IN_TICKS`), whatever scenarios run, so prices are never zero.
+ * - Quotes are on each symbol's tick grid with `bid < ask` and `bid ≤ mid ≤ ask`, the bid at
+ *   least one tick; `last` is the last trade, else the mid rounded to the tick. Candles are aggregated from the trades (the mid when a step has
  *   none), so they agree with the tape.
  * - Scenarios overlay the price process while they run (see `scenarioEffect`); a STALE_FEED
  *   symbol keeps moving underneath but publishes nothing.
@@ -131,7 +137,10 @@ export class MarketSimulator {
     this.#tradeHistory = options.tradeHistory ?? 1_000;
     this.#bookDepth = options.bookDepth ?? 20;
     const startPrice = (config: SymbolConfig) =>
-      options.startPrices?.[config.symbol] ?? config.initialPrice;
+      clampToBounds(
+        options.startPrices?.[config.symbol] ?? config.initialPrice,
+        config.priceBounds,
+      );
     this.#process = new PriceProcess(
       universe.symbols.map((config) => ({ ...config, initialPrice: startPrice(config) })),
       { seed: options.seed, correlation: universe.correlation },

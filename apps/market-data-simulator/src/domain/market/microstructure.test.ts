@@ -34,11 +34,14 @@ describe("makeTopOfBook", () => {
   it("keeps bid < ask on the tick grid with the mid between them, whatever the spread", () => {
     const random = new SeededRandom(1);
     for (let i = 0; i < 5_000; i++) {
-      const mid = 0.05 + random.uniform() * 100_000;
-      const micro = { ...btc, spreadBps: random.uniform() < 0.2 ? 0 : random.uniform() * 50 };
+      // From the price floor (100 ticks) up, half of the mids near it; spreads up to 100 %.
+      const mid = random.uniform() < 0.5 ? 1 + random.uniform() : 1 + random.uniform() * 100_000;
+      const spreadBps = [0, random.uniform() * 50, random.uniform() * 10_000][i % 3] as number;
+      const micro = { ...btc, spreadBps };
       const top = makeTopOfBook(mid, micro, random);
       expect(top.bid).toBeLessThan(top.ask);
-      if (top.bid > micro.tickSize) expect(top.bid).toBeLessThanOrEqual(mid);
+      expect(top.bid).toBeGreaterThanOrEqual(micro.tickSize);
+      expect(top.bid).toBeLessThanOrEqual(mid);
       expect(top.ask).toBeGreaterThanOrEqual(mid);
       expect(roundToTick(top.bid, 0.01, "nearest")).toBe(top.bid);
       expect(roundToTick(top.ask, 0.01, "nearest")).toBe(top.ask);
@@ -75,7 +78,9 @@ describe("makeOrderBook", () => {
   it("never prices a bid at or below zero near the bottom of the grid", () => {
     const random = new SeededRandom(4);
     const micro = { ...btc, tickSize: 0.01 };
-    const book = makeOrderBook(makeTopOfBook(0.05, micro, random), micro, 50, random);
+    // At the price floor (100 ticks), 150 levels deep.
+    const book = makeOrderBook(makeTopOfBook(1, micro, random), micro, 150, random);
+    expect(book.bids.length).toBeLessThan(150);
     expect(book.bids.every(([price]) => price > 0)).toBe(true);
   });
 });

@@ -71,8 +71,10 @@ function levelSize(micro: Microstructure): number {
 
 /**
  * The quote around `mid`: bid rounded down and ask rounded up to the tick grid from a spread of
- * `spreadBps`, never less than one tick, so `bid < ask` and `bid ≤ mid ≤ ask` always hold. Sizes
- * are log-normal around a minute of volume.
+ * `spreadBps` (at most 10 000), never less than one tick, so `bid < ask` and `bid ≤ mid ≤ ask`
+ * hold and the bid is at least one tick for any mid of two ticks or more (the price floor keeps
+ * every mid at 100 ticks or more; below two ticks the bid is still one tick, above the mid).
+ * Sizes are log-normal around a minute of volume.
  */
 export function makeTopOfBook(mid: number, micro: Microstructure, random: SeededRandom): TopOfBook {
   const half = (mid * micro.spreadBps) / 20_000;

@@ -1,16 +1,21 @@
-import type { SymbolDynamics } from "../price/price-process.js";
+import { type PriceBounds, type SymbolDynamics, validateDynamics } from "../price/price-process.js";
 import type { Microstructure } from "./microstructure.js";
+import { PRICE_RANGE_IN_TICKS, priceBoundsOf, TICK_SIZE_LIMITS } from "./price-bounds.js";
 
 /** Everything the simulator needs to know about one symbol. */
 export interface SymbolConfig extends SymbolDynamics, Microstructure {
   readonly base: string;
   readonly quote: string;
+  /** {@link priceBoundsOf} the tick size: the mid price never leaves them. */
+  readonly priceBounds: PriceBounds;
 }
 
 /** A partial {@link SymbolConfig} from `SIMULATOR_CONFIG`: unset fields keep their defaults. */
-export type SymbolOverrides = Partial<Omit<SymbolConfig, "symbol" | "base" | "quote">>;
+export type SymbolOverrides = Partial<
+  Omit<SymbolConfig, "symbol" | "base" | "quote" | "priceBounds">
+>;
 
-type Defaults = Omit<SymbolConfig, "symbol" | "base" | "quote">;
+type Defaults = Omit<SymbolConfig, "symbol" | "base" | "quote" | "priceBounds">;
 
 const CALM_TURBULENT = {
   turbulentVolatilityMultiplier: 2.5,
@@ -155,7 +160,11 @@ export interface SymbolUniverse {
  * generic ones) with `overrides[symbol]` on top, and `correlation` when given (checked by the
  * price process) or crypto-like defaults — 0.75 with BTC, 0.6 between other pairs.
  *
- * Throws a `RangeError` for a malformed or repeated symbol, or overrides of an unknown symbol.
+ * Each symbol's `priceBounds` follow from its tick size ({@link priceBoundsOf}).
+ *
+ * Throws a `RangeError` for a malformed or repeated symbol, overrides of an unknown symbol, a
+ * tick size outside {@link TICK_SIZE_LIMITS}, an initial price outside the price bounds, or
+ * dynamics the price process cannot take (`validateDynamics`).
  */
 export function buildUniverse(
   symbols: readonly string[],
@@ -171,13 +180,22 @@ export function buildUniverse(
     seen.add(symbol);
     const base = match[1] as string;
     const quote = match[2] as string;
-    return {
-      ...(BUILT_IN_SYMBOLS[base] ?? GENERIC_SYMBOL),
-      ...overrides[symbol],
-      symbol,
-      base,
-      quote,
-    };
+    const parameters = { ...(BUILT_IN_SYMBOLS[base] ?? GENERIC_SYMBOL), ...overrides[symbol] };
+    const { tickSize, initialPrice } = parameters;
+    if (!(tickSize >= TICK_SIZE_LIMITS.min && tickSize <= TICK_SIZE_LIMITS.max)) {
+      throw new RangeError(
+        `${symbol}: tickSize must be in [${TICK_SIZE_LIMITS.min}, ${TICK_SIZE_LIMITS.max}] (got ${tickSize})`,
+      );
+    }
+    const priceBounds = priceBoundsOf(tickSize);
+    if (!(initialPrice >= priceBounds.min && initialPrice <= priceBounds.max)) {
+      throw new RangeError(
+        `${symbol}: initialPrice must be between ${PRICE_RANGE_IN_TICKS.floor} and ${PRICE_RANGE_IN_TICKS.ceiling} ticks of ${tickSize}, [${priceBounds.min}, ${priceBounds.max}] (got ${initialPrice})`,
+      );
+    }
+    const config = { ...parameters, symbol, base, quote, priceBounds };
+    validateDynamics(config);
+    return config;
   });
   for (const symbol of Object.keys(overrides)) {
     if (!seen.has(symbol))

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { PriceProcess, SECONDS_PER_YEAR, type SymbolDynamics } from "./price-process.js";
+import {
+  DYNAMICS_LIMITS,
+  PriceProcess,
+  SECONDS_PER_YEAR,
+  type SymbolDynamics,
+} from "./price-process.js";
 
 const MINUTE = 60;
 const DAY = 86_400;
@@ -219,6 +224,70 @@ describe("PriceProcess", () => {
     // 1 000 minutes at +500/yr of drift: ln ratio ≈ 500 · 1000/525600 ≈ 0.95.
     expect(Math.log((rallyBtc as number) / (baseBtc as number))).toBeCloseTo(0.951, 2);
     expect(rallyEth).toBe(baseEth);
+  });
+
+  it("holds a price pushed onto a bound just inside it, still moving, never at zero", () => {
+    // SOL-USD with a floor of 100 ticks of 0.01 and a ceiling far above, pushed down (then up)
+    // far harder than any scenario may push: without bounds the log price would fall by 32 a
+    // second and the price reach 0 within a minute.
+    const bounded: SymbolDynamics = { ...sol, priceBounds: { min: 1, max: 1e6 } };
+    const process = new PriceProcess([bounded], { seed: 8 });
+    const down = Array.from(
+      { length: 2_000 },
+      () => process.step(1, () => ({ driftShift: -1e9 }))[0] as number,
+    );
+    expect(Math.min(...down)).toBeGreaterThanOrEqual(1);
+    // Not bounced far back up: within a few diffusion steps (σ√dt ≈ 0.016 %) of the floor.
+    expect(Math.max(...down.slice(10))).toBeLessThan(1.01);
+    expect(new Set(down).size).toBeGreaterThan(1_900);
+    const up = Array.from(
+      { length: 2_000 },
+      () => process.step(1, () => ({ driftShift: 1e9 }))[0] as number,
+    );
+    expect(Math.max(...up)).toBeLessThanOrEqual(1e6);
+    expect(Math.min(...up.slice(10))).toBeGreaterThan(0.99e6);
+    expect(new Set(up).size).toBeGreaterThan(1_900);
+  });
+
+  it("moves a path exactly as without bounds while it stays inside them", () => {
+    const wide: SymbolDynamics = { ...btc, priceBounds: { min: 1, max: 1e10 } };
+    expect(path(new PriceProcess([wide], { seed: 4 }), 5_000, MINUTE)).toEqual(
+      path(new PriceProcess([btc], { seed: 4 }), 5_000, MINUTE),
+    );
+  });
+
+  it("refuses dynamics beyond what the model can take", () => {
+    const worst = DYNAMICS_LIMITS.maxAnnualVolatility;
+    expect(
+      () => new PriceProcess([{ ...btc, annualVolatility: worst + 0.1 }], { seed: 1 }),
+    ).toThrow(/annualVolatility × regime.turbulentVolatilityMultiplier must be at most 5/);
+    // The configuration of issue 19: σ 20 with a turbulent multiplier of 20.
+    expect(
+      () =>
+        new PriceProcess(
+          [
+            {
+              ...btc,
+              annualVolatility: 20,
+              regime: {
+                turbulentVolatilityMultiplier: 20,
+                calmToTurbulentPerYear: 5_000,
+                turbulentToCalmPerYear: 52,
+              },
+            },
+          ],
+          { seed: 1 },
+        ),
+    ).toThrow(/at most 5 \(got 400\)/);
+    expect(
+      () =>
+        new PriceProcess([{ ...btc, initialPrice: 0.5, priceBounds: { min: 1, max: 1e6 } }], {
+          seed: 1,
+        }),
+    ).toThrow(/initialPrice must be within \[1, 1000000\]/);
+    expect(() => new PriceProcess([{ ...btc, annualDrift: 21 }], { seed: 1 })).toThrow(
+      /annualDrift/,
+    );
   });
 
   it("refuses invalid dynamics with a message naming the symbol and field", () => {

@@ -1,11 +1,12 @@
 import { makeTopOfBook, makeTrades, roundToTick } from "../market/microstructure.js";
+import { clampToBounds } from "../market/price-bounds.js";
 import type { SymbolConfig } from "../market/symbol-universe.js";
 import { PriceProcess } from "../price/price-process.js";
 import { SeededRandom, streamSeed } from "../random/seeded-random.js";
 import {
+  combinedEffect,
   type RunningScenario,
   type ScenarioSpec,
-  scenarioEffect,
   scenarioPhase,
   validateScenarioSpec,
 } from "./scenario.js";
@@ -87,7 +88,8 @@ export function previewScenario(request: ScenarioPreviewRequest): Iterable<Scena
   }
   return {
     *[Symbol.iterator]() {
-      const dynamics = { ...config, initialPrice: startPrice };
+      // The mid between bid and ask can sit just under the price floor.
+      const dynamics = { ...config, initialPrice: clampToBounds(startPrice, config.priceBounds) };
       const withScenario = new PriceProcess([dynamics], { seed });
       const baseline = new PriceProcess([dynamics], { seed });
       const random = new SeededRandom(streamSeed(seed, `${config.symbol}:preview-trades`));
@@ -118,9 +120,9 @@ export function previewScenario(request: ScenarioPreviewRequest): Iterable<Scena
         let stale = false;
         for (let sub = 0; sub < subSteps; sub++) {
           // The overlay in force at the start of each sub-step, so a phase boundary falls
-          // between sub-steps and every phase gets its whole move.
-          const effect = scenarioEffect(
-            scenario,
+          // between sub-steps and every phase gets its whole move; bounded as on the live feed.
+          const effect = combinedEffect(
+            [scenario],
             config.symbol,
             timestamp - stepMs + sub * subStepMs,
           );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PriceProcess, type SymbolDynamics } from "../price/price-process.js";
+import { PriceProcess, SECONDS_PER_YEAR, type SymbolDynamics } from "../price/price-process.js";
 import {
   combinedEffect,
   type RunningScenario,
@@ -226,6 +226,39 @@ describe("scenario bookkeeping", () => {
     expect(effect?.overlay?.volatilityMultiplier).toBe(3);
     expect(effect?.stale).toBe(true);
     expect(combinedEffect([rally], "ETH-USD", now)).toBeUndefined();
+  });
+
+  it("bounds what stacked scenarios ask: ln 10 of drift a second, volatility × [1/11, 21]", () => {
+    const started = (overrides: Partial<ScenarioSpec>, id: string): RunningScenario => ({
+      id,
+      spec: spec(overrides),
+      startedAt: T0,
+      startPrices: { "BTC-USD": 65_000 },
+    });
+    const now = T0 + 1_000;
+    // Issue 19: twelve CRASHes of intensity 10 over 5 s ask for −3.9 of log price a second.
+    const crashes = Array.from({ length: 12 }, (_, i) =>
+      started({ type: "CRASH", intensity: 10, durationSeconds: 5 }, `c${i}`),
+    );
+    const crash = combinedEffect(crashes, "BTC-USD", now)?.overlay?.driftShift ?? 0;
+    expect(crash / SECONDS_PER_YEAR).toBeCloseTo(-Math.LN10, 9);
+    // One such CRASH alone is below the bound and untouched.
+    const one = crashes[0] as RunningScenario;
+    expect(combinedEffect([one], "BTC-USD", now)?.overlay?.driftShift).toBe(
+      scenarioEffect(one, "BTC-USD", now)?.overlay?.driftShift,
+    );
+    // Three VOLATILITY_SPIKEs of intensity 10 would multiply volatility by 21³ = 9 261.
+    const spikes = Array.from({ length: 3 }, (_, i) =>
+      started({ type: "VOLATILITY_SPIKE", intensity: 10 }, `v${i}`),
+    );
+    expect(combinedEffect(spikes, "BTC-USD", now)?.overlay?.volatilityMultiplier).toBe(21);
+    const calm = Array.from({ length: 3 }, (_, i) =>
+      started({ type: "CONSOLIDATION", intensity: 10 }, `q${i}`),
+    );
+    expect(combinedEffect(calm, "BTC-USD", now)?.overlay?.volatilityMultiplier).toBeCloseTo(
+      1 / 11,
+      12,
+    );
   });
 
   it("refuses specs out of range, naming the field", () => {

@@ -39,6 +39,24 @@ export const SCENARIO_LIMITS = Object.freeze({
   maxDurationSeconds: 7 * 86_400,
 });
 
+/**
+ * Bounds of the combined effect of every scenario running on one symbol ({@link combinedEffect}),
+ * so stacked scenarios cannot ask more of the price process than it can take:
+ * - `maxAbsDriftShift`: the drift shifts together move the log price by at most ln 10 per
+ *   simulated second either way (at most tenfold up or down in a second). Every single
+ *   scenario of 4 s or longer stays below it at any intensity; shorter ones at high intensity,
+ *   and stacks, move at the bound and reach less than their target.
+ * - the volatility multipliers together stay within [1/11, 21]: from what one CONSOLIDATION to
+ *   what one VOLATILITY_SPIKE may ask at the highest intensity. Three spikes at intensity 10
+ *   would otherwise multiply volatility by 9 261, an Itô drag that takes any price to zero in
+ *   seconds.
+ */
+export const SCENARIO_OVERLAY_LIMITS = Object.freeze({
+  maxAbsDriftShift: Math.LN10 * SECONDS_PER_YEAR,
+  minVolatilityMultiplier: 1 / (1 + SCENARIO_LIMITS.maxIntensity),
+  maxVolatilityMultiplier: 1 + 2 * SCENARIO_LIMITS.maxIntensity,
+});
+
 /** A scenario as it runs: its spec, where it started, and each symbol's price at the start. */
 export interface RunningScenario {
   readonly id: string;
@@ -208,8 +226,9 @@ export function rampWeight(spec: ScenarioSpec, elapsedSeconds: number): number {
 
 /**
  * The combined effect of every running scenario on `symbol` at `now`: drift shifts add up,
- * volatility multipliers multiply, the latest-started reversion wins, and any stale feed makes
- * the symbol stale. `undefined` when none applies.
+ * volatility multipliers multiply, each within {@link SCENARIO_OVERLAY_LIMITS}; the
+ * latest-started reversion wins, and any stale feed makes the symbol stale. `undefined` when
+ * none applies.
  */
 export function combinedEffect(
   scenarios: readonly RunningScenario[],
@@ -240,5 +259,21 @@ export function combinedEffect(
     }
   }
   if (!any) return undefined;
-  return { overlay: { driftShift, volatilityMultiplier, ...reversion }, stale };
+  const limits = SCENARIO_OVERLAY_LIMITS;
+  return {
+    overlay: {
+      driftShift: clamp(driftShift, -limits.maxAbsDriftShift, limits.maxAbsDriftShift),
+      volatilityMultiplier: clamp(
+        volatilityMultiplier,
+        limits.minVolatilityMultiplier,
+        limits.maxVolatilityMultiplier,
+      ),
+      ...reversion,
+    },
+    stale,
+  };
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return Math.min(high, Math.max(low, value));
 }

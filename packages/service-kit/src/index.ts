@@ -62,6 +62,11 @@ export {
 } from "./logging/create-logger.js";
 export { REDACTED, redactDeep, redactSecrets } from "./logging/redact.js";
 export {
+  type FailureLogSink,
+  RepeatedFailureLog,
+  type RepeatedFailureLogOptions,
+} from "./logging/repeated-failure-log.js";
+export {
   Readiness,
   type ReadinessCheck,
   type ReadinessOptions,

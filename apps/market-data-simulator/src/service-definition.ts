@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { createMarketDataAdapter, type ServiceRegistration } from "@tse/market-data-adapter";
-import type { ServiceDefinition } from "@tse/service-kit";
+import { type FailureLogSink, RepeatedFailureLog, type ServiceDefinition } from "@tse/service-kit";
 import { loadSymbolUniverse } from "./adapters/config/simulator-config-file.js";
 import { registerLegacyMarketData } from "./adapters/connect/legacy-market-data-service.js";
 import { registerMarketDataV1 } from "./adapters/connect/market-data-v1-service.js";
@@ -82,17 +82,21 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
       ),
     });
     simulator.resumeCandles(resumable.map(fromStoredCandle));
+    const log: FailureLogSink = (level, message, fields) => logger[level](fields, message);
     const backfilled = await backfillHistory(simulator, adapter.writes, {
       until: now,
       stepMs: BACKFILL_STEP_MS,
       flushEveryRows: BACKFILL_FLUSH_ROWS,
       onFlushError: (error) =>
         logger.warn({ err: error }, "backfill: candles not stored yet, will retry"),
+      metrics,
+      log,
     });
-    logger.info(
+    logger[backfilled.failedSteps > 0 ? "warn" : "info"](
       {
         resumedFrom: resumable.length > 0 ? new Date(startTime).toISOString() : undefined,
-        backfilled,
+        backfilled: backfilled.candles,
+        ...(backfilled.failedSteps > 0 ? { failedSteps: backfilled.failedSteps } : {}),
       },
       "history ready",
     );
@@ -128,7 +132,7 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
         history: adapter.writes,
         quotes: adapter.quotes,
         now: Date.now,
-        onError: (what, error) => logger.warn({ err: error }, `${what} failed`),
+        log,
       },
       {
         tickIntervalMs: config.tickIntervalMs,
@@ -172,11 +176,13 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
     const instance = identity.constantLabels.instance;
     let registration: ServiceRegistration | undefined;
     let heartbeat: NodeJS.Timeout | undefined;
+    const heartbeatFailures = new RepeatedFailureLog({ what: "discovery heartbeat", log });
     const beat = async () => {
       if (registration === undefined) return;
-      await adapter.registry
-        .heartbeat(registration, ttlMs)
-        .catch((error: unknown) => logger.warn({ err: error }, "discovery heartbeat failed"));
+      await adapter.registry.heartbeat(registration, ttlMs).then(
+        () => heartbeatFailures.succeeded(),
+        (error: unknown) => heartbeatFailures.failed(error),
+      );
     };
 
     return {

@@ -1,8 +1,10 @@
 import { createMarketDataAdapter, type MarketDataAdapter } from "@tse/market-data-adapter";
-import { afterEach, describe, expect, it } from "vitest";
+import { InMemoryMetrics } from "@tse/metrics-port";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { MarketSimulator } from "../domain/engine/market-simulator.js";
 import { buildUniverse } from "../domain/market/symbol-universe.js";
 import { backfillHistory } from "./backfill-history.js";
+import { FEED_METRICS } from "./market-feed.js";
 
 const T0 = Date.UTC(2026, 10, 1);
 const DAY = 86_400_000;
@@ -30,11 +32,13 @@ describe("backfillHistory", () => {
       startTime: T0,
     });
     const flushErrors: unknown[] = [];
-    const backfilled = await backfillHistory(simulator, store.writes, {
+    const { candles: backfilled } = await backfillHistory(simulator, store.writes, {
       until: T0 + DAY,
       stepMs: 5_000,
       flushEveryRows: 200,
       onFlushError: (error) => flushErrors.push(error),
+      metrics: new InMemoryMetrics(),
+      log: () => undefined,
     });
     await store.writes.flush();
 
@@ -54,5 +58,45 @@ describe("backfillHistory", () => {
     });
     expect(flushErrors).toEqual([]);
     expect(simulator.now).toBe(T0 + DAY - 5_000);
+  });
+
+  it("counts and logs a step that throws and backfills the rest", async () => {
+    const store = smallBufferAdapter();
+    const simulator = new MarketSimulator({
+      universe: buildUniverse(["BTC-USD"]),
+      seed: 7,
+      startTime: T0,
+    });
+    const advance = simulator.advance.bind(simulator);
+    // An hour of steps failing, as a price of 0 once did, in the middle of the day.
+    vi.spyOn(simulator, "advance").mockImplementation((t) => {
+      if (t > T0 + 6 * 3_600_000 && t <= T0 + 7 * 3_600_000) {
+        throw new RangeError("tick price must be a finite number > 0 (got 0)");
+      }
+      return advance(t);
+    });
+    const metrics = new InMemoryMetrics();
+    const lines: string[] = [];
+    const result = await backfillHistory(simulator, store.writes, {
+      until: T0 + DAY,
+      stepMs: 5_000,
+      flushEveryRows: 200,
+      onFlushError: () => undefined,
+      metrics,
+      log: (_level, message) => lines.push(message),
+    });
+    await store.writes.flush();
+    expect(metrics.counter(FEED_METRICS.tickErrors, { phase: "backfill" })).toBe(720);
+    expect(result.failedSteps).toBe(720);
+    // One line for the 720 failures: summaries and the recovery wait for real time to pass,
+    // and the backfill is faster (the caller reports `failedSteps` when it is done).
+    expect(lines).toEqual(["backfilling history failing"]);
+    const minutes = await store.candles.query({
+      symbol: "BTC-USD",
+      interval: "1m",
+      limit: 10_000,
+      order: "asc",
+    });
+    expect(minutes.at(-1)?.startTime.getTime()).toBeGreaterThan(T0 + DAY - 3 * 60_000);
   });
 });

@@ -1,6 +1,8 @@
 import type { CandleInput } from "@tse/market-data-adapter";
-import type { MarketSimulator } from "../domain/engine/market-simulator.js";
-import { toCandleInput } from "./market-feed.js";
+import type { MetricsPort } from "@tse/metrics-port";
+import { type FailureLogSink, RepeatedFailureLog } from "@tse/service-kit";
+import type { MarketSimulator, MarketStep } from "../domain/engine/market-simulator.js";
+import { describeTickErrors, FEED_METRICS, toCandleInput } from "./market-feed.js";
 
 /** Where backfilled candles go: the adapter's write-behind buffer. */
 export interface BackfillWrites {
@@ -22,22 +24,40 @@ export interface BackfillOptions {
   readonly flushEveryRows: number;
   /** Told about a failed flush; the rows stay queued for the buffer's retries. */
   readonly onFlushError: (error: unknown) => void;
+  /** Counts failed steps in `market_data_tick_errors_total{phase="backfill"}`. */
+  readonly metrics: MetricsPort;
+  /** Where failed steps are logged, through a {@link RepeatedFailureLog}. */
+  readonly log: FailureLogSink;
 }
 
 /**
  * Advances `simulator` from where it stands to `options.until` in steps of `options.stepMs`,
  * enqueueing every closed candle and flushing after each `flushEveryRows` of them, so the
- * history reaches the store whole however long it is. Resolves to the number of candles.
+ * history reaches the store whole however long it is. A step that throws is counted and logged
+ * and the backfill goes on with the next one. Resolves to the number of candles backfilled and
+ * of steps that failed.
  */
 export async function backfillHistory(
   simulator: MarketSimulator,
   writes: BackfillWrites,
   options: BackfillOptions,
-): Promise<number> {
+): Promise<{ readonly candles: number; readonly failedSteps: number }> {
   let backfilled = 0;
+  let failedSteps = 0;
   let unflushed = 0;
+  describeTickErrors(options.metrics);
+  const failures = new RepeatedFailureLog({ what: "backfilling history", log: options.log });
   for (let t = simulator.now + options.stepMs; t < options.until; t += options.stepMs) {
-    const { closedCandles } = simulator.advance(t);
+    let closedCandles: MarketStep["closedCandles"];
+    try {
+      closedCandles = simulator.advance(t).closedCandles;
+      failures.succeeded();
+    } catch (error) {
+      options.metrics.incCounter(FEED_METRICS.tickErrors, { phase: "backfill" });
+      failures.failed(error);
+      failedSteps += 1;
+      continue;
+    }
     if (closedCandles.length === 0) continue;
     writes.enqueueCandles(closedCandles.map(toCandleInput));
     backfilled += closedCandles.length;
@@ -47,5 +67,5 @@ export async function backfillHistory(
       await writes.flush().catch(options.onFlushError);
     }
   }
-  return backfilled;
+  return { candles: backfilled, failedSteps };
 }

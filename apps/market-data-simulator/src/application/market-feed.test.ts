@@ -1,6 +1,6 @@
 import { createMarketDataAdapter, type MarketDataAdapter } from "@tse/market-data-adapter";
 import { InMemoryMetrics } from "@tse/metrics-port";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { type CandleUpdate, candleUpdateKey } from "../domain/engine/candle-update.js";
 import { FanOutHub } from "../domain/engine/fan-out-hub.js";
 import { type MarketQuote, MarketSimulator } from "../domain/engine/market-simulator.js";
@@ -31,7 +31,8 @@ describe("MarketFeed", () => {
       { keyOf: candleUpdateKey },
     );
     const metrics = new InMemoryMetrics();
-    const errors: string[] = [];
+    const lines: { level: string; message: string; fields: Readonly<Record<string, unknown>> }[] =
+      [];
     let now = 1_000_000;
     const quotes = overrides.failQuotes
       ? { publishQuotes: () => Promise.reject(new Error("redis down")) }
@@ -45,7 +46,7 @@ describe("MarketFeed", () => {
         history: adapter.writes,
         quotes,
         now: () => now,
-        onError: (what) => errors.push(what),
+        log: (level, message, fields) => lines.push({ level, message, fields }),
       },
       {
         tickIntervalMs: 100,
@@ -60,10 +61,29 @@ describe("MarketFeed", () => {
         feed.tick();
       }
     };
+    /** Ticks like {@link advance}, letting each tick's publish settle before the next. */
+    const advanceSettled = async (ticks: number) => {
+      for (let i = 0; i < ticks; i++) {
+        now += 100;
+        feed.tick();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
     const setNow = (ms: number) => {
       now = ms;
     };
-    return { adapter, simulator, hub, candleHub, metrics, errors, feed, advance, setNow };
+    return {
+      adapter,
+      simulator,
+      hub,
+      candleHub,
+      metrics,
+      lines,
+      feed,
+      advance,
+      advanceSettled,
+      setNow,
+    };
   }
 
   it("advances simulated time by real time × speed and fans quotes out to subscribers", async () => {
@@ -121,11 +141,36 @@ describe("MarketFeed", () => {
     expect(batch.every((u) => u.symbol === "BTC-USD")).toBe(true);
   });
 
-  it("keeps ticking when publishing quotes fails, reporting it", async () => {
-    const { simulator, advance, errors, feed } = setup({ failQuotes: true });
-    advance(5);
+  it("keeps ticking when publishing quotes fails, logging the outage once, then a summary a minute", async () => {
+    const { simulator, lines, feed, advanceSettled } = setup({ failQuotes: true });
+    // Five minutes of 100 ms ticks with Redis down (issue 19: a line with a stack per tick).
+    await advanceSettled(3_000);
     await feed.stop();
-    expect(simulator.now).toBe(T0 + 5_000);
-    expect(errors).toContain("publishing quotes");
+    expect(simulator.now).toBe(T0 + 3_000 * 1_000);
+    const messages = lines.map((line) => line.message);
+    expect(messages[0]).toBe("publishing quotes failing");
+    expect(lines[0]?.fields.err).toBeInstanceOf(Error);
+    expect(String(lines[0]?.fields.err)).toBe("Error: redis down");
+    expect(messages.slice(1).every((m) => m === "publishing quotes still failing")).toBe(true);
+    expect(messages.length).toBeGreaterThanOrEqual(4);
+    expect(messages.length).toBeLessThanOrEqual(6);
+  });
+
+  it("logs and counts a step that throws, and goes on with the next tick", async () => {
+    const { simulator, lines, metrics, advance, feed } = setup();
+    const advanceMarket = simulator.advance.bind(simulator);
+    const spy = vi.spyOn(simulator, "advance");
+    for (let i = 0; i < 3; i++) {
+      spy.mockImplementationOnce(() => {
+        throw new RangeError("tick price must be a finite number > 0 (got 0)");
+      });
+    }
+    advance(3);
+    spy.mockImplementation(advanceMarket);
+    advance(2);
+    await feed.stop();
+    expect(metrics.counter(FEED_METRICS.tickErrors, { phase: "live" })).toBe(3);
+    expect(lines.map((line) => line.message)).toEqual(["advancing the market failing"]);
+    expect(simulator.now).toBe(T0 + 2 * 1_000);
   });
 });

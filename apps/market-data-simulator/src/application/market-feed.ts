@@ -5,6 +5,7 @@ import type {
   Quote,
 } from "@tse/market-data-adapter";
 import type { MetricsPort } from "@tse/metrics-port";
+import { type FailureLogSink, RepeatedFailureLog } from "@tse/service-kit";
 import { INTERVALS, type OhlcCandle } from "../domain/candles/candle-aggregator.js";
 import type { CandleUpdate } from "../domain/engine/candle-update.js";
 import type { FanOutHub } from "../domain/engine/fan-out-hub.js";
@@ -33,8 +34,12 @@ export interface MarketFeedPorts {
   readonly quotes: QuotePublisher;
   /** Wall-clock milliseconds; injected so tests drive time. */
   readonly now: () => number;
-  /** Told about failures of the side outputs (the feed itself never stops for them). */
-  readonly onError: (what: string, error: unknown) => void;
+  /**
+   * Where failures are logged — of a step, of storing history, of publishing quotes; the feed
+   * itself never stops for them. Each kind goes through a {@link RepeatedFailureLog}: a line
+   * when it starts failing, a summary a minute while it goes on, a line when it recovers.
+   */
+  readonly log: FailureLogSink;
 }
 
 /** Timing of {@link MarketFeed} (DESIGN §5, §6 names). */
@@ -54,7 +59,18 @@ export const FEED_METRICS = Object.freeze({
   priceUpdates: "market_data_price_updates_total",
   candles: "market_data_candles_generated_total",
   snapshots: "market_data_snapshots_created_total",
+  tickErrors: "market_data_tick_errors_total",
 });
+
+/**
+ * Describes the feed's step-failure counter (the backfill counts into it too, before the feed
+ * exists). Labels: `phase`, `live` or `backfill`.
+ */
+export function describeTickErrors(metrics: MetricsPort): void {
+  metrics.describe(FEED_METRICS.tickErrors, "counter", {
+    help: "Simulation steps that failed (logged; the feed went on), by phase: live or backfill.",
+  });
+}
 
 /**
  * The live feed: one clock advancing the simulator, and everything each step feeds — the
@@ -65,7 +81,9 @@ export const FEED_METRICS = Object.freeze({
  * Contract: a tick never waits for a store. History goes to a write-behind buffer; quotes are
  * published without awaiting, at most one publish in flight: what changes meanwhile is
  * conflated to the newest quote per symbol and goes out next, so a slow Redis gets fewer,
- * newer quotes instead of a growing queue. A failure of either is reported and the feed goes on.
+ * newer quotes instead of a growing queue. A failure of either is logged and the feed goes on.
+ * A tick never throws: a step that fails is logged, counted in `market_data_tick_errors_total`
+ * and the next tick goes on from there, so no error can end the process from the timer.
  */
 export class MarketFeed {
   readonly #ports: MarketFeedPorts;
@@ -75,6 +93,9 @@ export class MarketFeed {
   #lastReal: number;
   #timer: NodeJS.Timeout | undefined;
   #publishing: Promise<void> | undefined;
+  readonly #tickFailures: RepeatedFailureLog;
+  readonly #storeFailures: RepeatedFailureLog;
+  readonly #publishFailures: RepeatedFailureLog;
   /** Quotes newer than the last publish, newest per symbol (conflated while one is in flight). */
   readonly #unpublished = new Map<string, MarketQuote>();
 
@@ -98,6 +119,12 @@ export class MarketFeed {
     ports.metrics.describe(FEED_METRICS.snapshots, "counter", {
       help: "24h market snapshots created, by symbol.",
     });
+    describeTickErrors(ports.metrics);
+    const failureLog = (what: string) =>
+      new RepeatedFailureLog({ what, log: ports.log, now: ports.now });
+    this.#tickFailures = failureLog("advancing the market");
+    this.#storeFailures = failureLog("storing history");
+    this.#publishFailures = failureLog("publishing quotes");
   }
 
   /**
@@ -121,9 +148,19 @@ export class MarketFeed {
 
   /**
    * One step: advances simulated time by the real time since the last tick × speed (at least
-   * 1 ms), then fans out, counts, stores and publishes what happened.
+   * 1 ms), then fans out, counts, stores and publishes what happened. Never throws.
    */
   tick(): void {
+    try {
+      this.#step();
+      this.#tickFailures.succeeded();
+    } catch (error) {
+      this.#ports.metrics.incCounter(FEED_METRICS.tickErrors, { phase: "live" });
+      this.#tickFailures.failed(error);
+    }
+  }
+
+  #step(): void {
     const { simulator, hub, metrics } = this.#ports;
     const real = this.#ports.now();
     const simulatedMs = Math.max(1, Math.round((real - this.#lastReal) * this.#options.speed));
@@ -182,8 +219,9 @@ export class MarketFeed {
         for (const quote of snapshots)
           metrics.incCounter(FEED_METRICS.snapshots, { symbol: quote.symbol });
       }
+      this.#storeFailures.succeeded();
     } catch (error) {
-      this.#ports.onError("storing history", error);
+      this.#storeFailures.failed(error);
     }
   }
 
@@ -200,7 +238,10 @@ export class MarketFeed {
     this.#unpublished.clear();
     this.#publishing = this.#ports.quotes
       .publishQuotes(batch)
-      .catch((error: unknown) => this.#ports.onError("publishing quotes", error))
+      .then(
+        () => this.#publishFailures.succeeded(),
+        (error: unknown) => this.#publishFailures.failed(error),
+      )
       .finally(() => {
         this.#publishing = undefined;
         // What changed meanwhile goes out next, newest per symbol.

@@ -1,10 +1,12 @@
 import { createMarketDataAdapter, type MarketDataAdapter } from "@tse/market-data-adapter";
 import { InMemoryMetrics } from "@tse/metrics-port";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { MarketSimulator } from "../domain/engine/market-simulator.js";
+import { type CandleUpdate, candleUpdateKey } from "../domain/engine/candle-update.js";
+import { FanOutHub } from "../domain/engine/fan-out-hub.js";
+import { type MarketQuote, MarketSimulator } from "../domain/engine/market-simulator.js";
 import { buildUniverse } from "../domain/market/symbol-universe.js";
 import { backfillHistory } from "./backfill-history.js";
-import { FEED_METRICS } from "./market-feed.js";
+import { FEED_METRICS, MarketFeed } from "./market-feed.js";
 
 const T0 = Date.UTC(2026, 10, 1);
 const DAY = 86_400_000;
@@ -49,7 +51,7 @@ describe("backfillHistory", () => {
       order: "asc",
     });
     expect(backfilled).toBeGreaterThan(1_800);
-    expect(minutes).toHaveLength(1_439);
+    expect(minutes).toHaveLength(1_440);
     expect(minutes[0]?.startTime.getTime()).toBe(T0);
     expect(store.writes.status().dropped).toEqual({
       price_feeds: 0,
@@ -57,7 +59,73 @@ describe("backfillHistory", () => {
       candles: 0,
     });
     expect(flushErrors).toEqual([]);
-    expect(simulator.now).toBe(T0 + DAY - 5_000);
+    expect(simulator.now).toBe(T0 + DAY);
+  });
+
+  it("ends exactly at until, with a last step shorter than the others when it must", async () => {
+    const store = smallBufferAdapter();
+    const simulator = new MarketSimulator({
+      universe: buildUniverse(["BTC-USD"]),
+      seed: 7,
+      startTime: T0,
+    });
+    await backfillHistory(simulator, store.writes, {
+      until: T0 + 3_600_000 + 2_500,
+      stepMs: 5_000,
+      flushEveryRows: 200,
+      onFlushError: () => undefined,
+      metrics: new InMemoryMetrics(),
+      log: () => undefined,
+    });
+    expect(simulator.now).toBe(T0 + 3_600_000 + 2_500);
+  });
+
+  it("hands the live feed a clock that meets real time after start-up (issue 19 item 5)", async () => {
+    const store = smallBufferAdapter();
+    // Real time when start-up began; the simulator starts an hour of history before it.
+    let real = T0 + DAY + 1_234;
+    const simulator = new MarketSimulator({
+      universe: buildUniverse(["BTC-USD", "ETH-USD"]),
+      seed: 7,
+      startTime: real - 3_600_000,
+    });
+    const backfillStartedAt = real;
+    await backfillHistory(simulator, store.writes, {
+      until: backfillStartedAt,
+      stepMs: 5_000,
+      flushEveryRows: 1_000,
+      onFlushError: () => undefined,
+      metrics: new InMemoryMetrics(),
+      log: () => undefined,
+    });
+    const limits = { maxSubscribers: 1, maxSymbolsPerSubscription: 2 };
+    const feed = new MarketFeed(
+      {
+        simulator,
+        hub: new FanOutHub<MarketQuote>(limits),
+        candleHub: new FanOutHub<CandleUpdate>(limits, { keyOf: candleUpdateKey }),
+        metrics: new InMemoryMetrics(),
+        history: store.writes,
+        quotes: store.quotes,
+        now: () => real,
+        log: () => undefined,
+      },
+      {
+        tickIntervalMs: 100,
+        speed: 1,
+        priceFeedPersistIntervalMs: 1_000,
+        snapshotIntervalMs: 60_000,
+      },
+    );
+    // Start-up took 2.7 s after the backfill's target; the timer is not needed to tick.
+    real += 2_700;
+    feed.start(backfillStartedAt);
+    await feed.stop();
+    for (let i = 0; i < 10; i++) {
+      real += 100;
+      feed.tick();
+      expect(simulator.quote("BTC-USD")?.timestamp).toBe(real);
+    }
   });
 
   it("counts and logs a step that throws and backfills the rest", async () => {

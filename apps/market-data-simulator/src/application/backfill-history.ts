@@ -13,7 +13,7 @@ export interface BackfillWrites {
 
 /** What {@link backfillHistory} simulates and how it hands the candles on. */
 export interface BackfillOptions {
-  /** Simulated time to advance to (exclusive), epoch ms. */
+  /** Simulated time to advance to, epoch ms: the simulator's clock stands there at the end. */
   readonly until: number;
   /** Simulated time per step. */
   readonly stepMs: number;
@@ -31,7 +31,8 @@ export interface BackfillOptions {
 }
 
 /**
- * Advances `simulator` from where it stands to `options.until` in steps of `options.stepMs`,
+ * Advances `simulator` from where it stands to `options.until` in steps of `options.stepMs`
+ * (the last one shorter when the span is not a whole number of steps),
  * enqueueing every closed candle and flushing after each `flushEveryRows` of them, so the
  * history reaches the store whole however long it is. A step that throws is counted and logged
  * and the backfill goes on with the next one. Resolves to the number of candles backfilled and
@@ -47,7 +48,10 @@ export async function backfillHistory(
   let unflushed = 0;
   describeTickErrors(options.metrics);
   const failures = new RepeatedFailureLog({ what: "backfilling history", log: options.log });
-  for (let t = simulator.now + options.stepMs; t < options.until; t += options.stepMs) {
+  // Up to `until` itself, the last step shorter when it must be: stopping a step short left
+  // the live feed's clock that far behind real time for good.
+  for (let t = simulator.now; t < options.until; ) {
+    t = Math.min(t + options.stepMs, options.until);
     let closedCandles: MarketStep["closedCandles"];
     try {
       closedCandles = simulator.advance(t).closedCandles;

@@ -1,7 +1,12 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { createMarketDataAdapter, type ServiceRegistration } from "@tse/market-data-adapter";
-import { type FailureLogSink, RepeatedFailureLog, type ServiceDefinition } from "@tse/service-kit";
+import {
+  ConfigError,
+  type FailureLogSink,
+  RepeatedFailureLog,
+  type ServiceDefinition,
+} from "@tse/service-kit";
 import { loadSymbolUniverse } from "./adapters/config/simulator-config-file.js";
 import { registerLegacyMarketData } from "./adapters/connect/legacy-market-data-service.js";
 import { registerMarketDataV1 } from "./adapters/connect/market-data-v1-service.js";
@@ -12,7 +17,7 @@ import { backfillHistory } from "./application/backfill-history.js";
 import { CandleHistory, fromStoredCandle } from "./application/candle-history.js";
 import { SimulationService } from "./application/generate-simulation.js";
 import { HistoryRetention } from "./application/history-retention.js";
-import { MarketFeed } from "./application/market-feed.js";
+import { FEED_STEP_LIMITS, MarketFeed } from "./application/market-feed.js";
 import { seedSymbols } from "./application/seed-symbols.js";
 import { type CandleUpdate, candleUpdateKey } from "./domain/engine/candle-update.js";
 import { FanOutHub } from "./domain/engine/fan-out-hub.js";
@@ -25,8 +30,11 @@ const packageJson = JSON.parse(
   version: string;
 };
 
-/** Simulated time per backfill step: fine enough for 1m candles, coarse enough to start fast. */
-const BACKFILL_STEP_MS = 5_000;
+/**
+ * Simulated time per backfill step: fine enough for 1m candles, coarse enough to start fast;
+ * the live feed's longest step, so history looks the same whichever of the two made it.
+ */
+const BACKFILL_STEP_MS = FEED_STEP_LIMITS.maxStepMs;
 
 /** Backfilled candles between two flushes: far below the write buffer's 100 000 rows. */
 const BACKFILL_FLUSH_ROWS = 20_000;
@@ -48,6 +56,7 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
   settings: simulatorSettings,
   async compose({ config, identity, logger, metrics, shutdownSignal }) {
     const universe = loadSymbolUniverse(config.symbols, config.simulatorConfig);
+    checkFeedPace(config.speed, config.tickIntervalMs);
     const adapter = createMarketDataAdapter({
       identity,
       postgresUrl: config.postgresUrl,
@@ -233,3 +242,16 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
     };
   },
 };
+
+/**
+ * Refuses a `SIMULATION_SPEED` whose ticks (`TICK_INTERVAL_MS` of real time each) would need more
+ * work than one tick may do (`FEED_STEP_LIMITS`): the live clock would fall behind for good.
+ */
+function checkFeedPace(speed: number, tickIntervalMs: number): void {
+  const perTick = speed * tickIntervalMs;
+  if (perTick <= FEED_STEP_LIMITS.maxSimulatedMsPerTick) return;
+  throw new ConfigError(
+    "SIMULATION_SPEED",
+    `invalid configuration: SIMULATION_SPEED × TICK_INTERVAL_MS must be at most ${FEED_STEP_LIMITS.maxSimulatedMsPerTick} (${FEED_STEP_LIMITS.maxStepsPerTick} steps of ${FEED_STEP_LIMITS.maxStepMs} simulated ms per tick); got ${speed} × ${tickIntervalMs} = ${perTick}`,
+  );
+}

@@ -61,7 +61,8 @@ export const simulatorSettings = {
   }),
   speed: setting({
     env: "SIMULATION_SPEED",
-    description: "simulated seconds per real second",
+    description:
+      "simulated seconds per real second (× TICK_INTERVAL_MS at most 5000000: a tick simulates at most 1000 steps of 5 s)",
     default: "1",
     schema: numberSchema(0.01, 10_000),
   }),

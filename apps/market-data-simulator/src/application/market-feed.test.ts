@@ -5,7 +5,7 @@ import { type CandleUpdate, candleUpdateKey } from "../domain/engine/candle-upda
 import { FanOutHub } from "../domain/engine/fan-out-hub.js";
 import { type MarketQuote, MarketSimulator } from "../domain/engine/market-simulator.js";
 import { buildUniverse } from "../domain/market/symbol-universe.js";
-import { FEED_METRICS, MarketFeed } from "./market-feed.js";
+import { FEED_METRICS, FEED_STEP_LIMITS, MarketFeed } from "./market-feed.js";
 
 const T0 = Date.UTC(2026, 10, 23);
 
@@ -15,7 +15,7 @@ describe("MarketFeed", () => {
     await adapter?.close(1_000);
   });
 
-  function setup(overrides: { failQuotes?: boolean } = {}) {
+  function setup(overrides: { failQuotes?: boolean; speed?: number } = {}) {
     adapter = createMarketDataAdapter({
       identity: { schema: "public", redisNamespace: "market:data:" },
       writes: { flushIntervalMs: 60_000 },
@@ -50,14 +50,14 @@ describe("MarketFeed", () => {
       },
       {
         tickIntervalMs: 100,
-        speed: 10,
+        speed: overrides.speed ?? 10,
         priceFeedPersistIntervalMs: 1_000,
         snapshotIntervalMs: 60_000,
       },
     );
-    const advance = (ticks: number) => {
+    const advance = (ticks: number, everyMs = 100) => {
       for (let i = 0; i < ticks; i++) {
-        now += 100;
+        now += everyMs;
         feed.tick();
       }
     };
@@ -141,6 +141,48 @@ describe("MarketFeed", () => {
     expect(batch.every((u) => u.symbol === "BTC-USD")).toBe(true);
   });
 
+  it("gives every 1m period its candle at SIMULATION_SPEED=3600: a tick advances in sub-steps", async () => {
+    const { simulator, candleHub, advance, metrics } = setup({ speed: 3_600 });
+    const subscription = candleHub.subscribe(["BTC-USD"]);
+    // 100 ticks of 100 ms: six simulated minutes each, ten hours in all; a subscriber reading
+    // after each tick gets every closed candle of every sub-step.
+    let streamedCloses = 0;
+    for (let i = 0; i < 100; i++) {
+      advance(1);
+      const batch = (await subscription.next()) ?? [];
+      streamedCloses += batch.filter((u) => u.closed && u.candle.interval === "1m").length;
+    }
+    expect(simulator.now).toBe(T0 + 100 * 360_000);
+    // 600 closed minutes and the one the last sub-step opened at T0 + 10 h.
+    const minutes = simulator.candles("BTC-USD", "1m", { limit: 5_000 }) ?? [];
+    expect(minutes).toHaveLength(601);
+    const starts = minutes.map((candle) => candle.start);
+    expect(
+      starts.every((start, i) => i === 0 || start - (starts[i - 1] as number) === 60_000),
+    ).toBe(true);
+    expect(metrics.counter(FEED_METRICS.candles, { symbol: "BTC-USD", interval: "1m" })).toBe(600);
+    expect(streamedCloses).toBe(600);
+  });
+
+  it("bounds the work of one tick after a stall and catches up over the next ticks", () => {
+    const { simulator, advance, setNow } = setup({ speed: 10 });
+    const start = simulator.now;
+    const spy = vi.spyOn(simulator, "advance");
+    // An hour without a tick (the event loop stalled) is ten simulated hours at speed 10.
+    setNow(1_000_000 + 3_600_000);
+    advance(1);
+    expect(spy).toHaveBeenCalledTimes(FEED_STEP_LIMITS.maxStepsPerTick);
+    expect(simulator.now - start).toBe(
+      FEED_STEP_LIMITS.maxStepsPerTick * FEED_STEP_LIMITS.maxStepMs,
+    );
+    // 36 000 000 simulated ms are owed: 5 000 000 per tick at most, so 8 ticks in all.
+    advance(7);
+    expect(simulator.now - start).toBe(36_000_000 + 8 * 100 * 10);
+    spy.mockClear();
+    advance(1);
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+
   it("keeps ticking when publishing quotes fails, logging the outage once, then a summary a minute", async () => {
     const { simulator, lines, feed, advanceSettled } = setup({ failQuotes: true });
     // Five minutes of 100 ms ticks with Redis down (issue 19: a line with a stack per tick).
@@ -171,6 +213,7 @@ describe("MarketFeed", () => {
     await feed.stop();
     expect(metrics.counter(FEED_METRICS.tickErrors, { phase: "live" })).toBe(3);
     expect(lines.map((line) => line.message)).toEqual(["advancing the market failing"]);
-    expect(simulator.now).toBe(T0 + 2 * 1_000);
+    // The failed steps did not move the clock: the next tick simulated their time too.
+    expect(simulator.now).toBe(T0 + 5 * 1_000);
   });
 });

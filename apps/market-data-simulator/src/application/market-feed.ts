@@ -9,7 +9,11 @@ import { type FailureLogSink, RepeatedFailureLog } from "@tse/service-kit";
 import { INTERVALS, type OhlcCandle } from "../domain/candles/candle-aggregator.js";
 import type { CandleUpdate } from "../domain/engine/candle-update.js";
 import type { FanOutHub } from "../domain/engine/fan-out-hub.js";
-import type { MarketQuote, MarketSimulator } from "../domain/engine/market-simulator.js";
+import type {
+  MarketQuote,
+  MarketSimulator,
+  MarketStep,
+} from "../domain/engine/market-simulator.js";
 
 /** Where the feed writes history: the adapter's write-behind buffer (never waits). */
 export interface HistorySink {
@@ -63,6 +67,21 @@ export const FEED_METRICS = Object.freeze({
 });
 
 /**
+ * How far one step of the live feed goes, and how many steps one tick may take. A tick covers
+ * the real time since the last one × `SIMULATION_SPEED` in steps of at most `maxStepMs`
+ * simulated (the backfill's step), so every 1m period gets its candle at any speed. A tick does
+ * at most `maxStepsPerTick` steps (about 20 µs per symbol each, so ≈ 60 ms for three symbols):
+ * after a stall the rest is owed and caught up over the next ticks instead of blocking the
+ * event loop. `SIMULATION_SPEED × TICK_INTERVAL_MS` may be at most `maxSimulatedMsPerTick`, so
+ * the configured pace always fits.
+ */
+export const FEED_STEP_LIMITS = Object.freeze({
+  maxStepMs: 5_000,
+  maxStepsPerTick: 1_000,
+  maxSimulatedMsPerTick: 5_000 * 1_000,
+});
+
+/**
  * Describes the feed's step-failure counter (the backfill counts into it too, before the feed
  * exists). Labels: `phase`, `live` or `backfill`.
  */
@@ -91,6 +110,8 @@ export class MarketFeed {
   readonly #lastFeedAt = new Map<string, number>();
   readonly #lastSnapshotAt = new Map<string, number>();
   #lastReal: number;
+  /** Simulated ms due by real time but not yet simulated (a tick's work is bounded). */
+  #owedMs = 0;
   #timer: NodeJS.Timeout | undefined;
   #publishing: Promise<void> | undefined;
   readonly #tickFailures: RepeatedFailureLog;
@@ -147,8 +168,10 @@ export class MarketFeed {
   }
 
   /**
-   * One step: advances simulated time by the real time since the last tick × speed (at least
-   * 1 ms), then fans out, counts, stores and publishes what happened. Never throws.
+   * One tick: advances simulated time by the real time since the last tick × speed (at least
+   * 1 ms) in steps within {@link FEED_STEP_LIMITS}, then fans out the newest quote per symbol,
+   * every closed candle, counts, stores (price feeds and snapshots sampled per step) and
+   * publishes what happened. Never throws.
    */
   tick(): void {
     try {
@@ -161,24 +184,48 @@ export class MarketFeed {
   }
 
   #step(): void {
-    const { simulator, hub, metrics } = this.#ports;
+    const { simulator } = this.#ports;
     const real = this.#ports.now();
-    const simulatedMs = Math.max(1, Math.round((real - this.#lastReal) * this.#options.speed));
+    this.#owedMs += (real - this.#lastReal) * this.#options.speed;
     this.#lastReal = real;
-    const step = simulator.advance(simulator.now + simulatedMs);
-    hub.publish(step.quotes);
-    this.#publishCandles(step.quotes, step.closedCandles);
-    for (const quote of step.quotes) {
+    const from = simulator.now;
+    // At least 1 ms, so every tick publishes; at most the bounded work of one tick.
+    let remaining = Math.max(1, Math.round(this.#owedMs));
+    const steps: MarketStep[] = [];
+    try {
+      for (let i = 0; i < FEED_STEP_LIMITS.maxStepsPerTick && remaining > 0; i++) {
+        const stepMs = Math.min(FEED_STEP_LIMITS.maxStepMs, remaining);
+        remaining -= stepMs;
+        steps.push(simulator.advance(simulator.now + stepMs));
+      }
+    } finally {
+      // Whatever was simulated before a failure is owed no more, and goes out.
+      this.#owedMs -= simulator.now - from;
+      this.#emit(steps);
+    }
+  }
+
+  /** Fans out, counts, stores and publishes what the steps of one tick produced. */
+  #emit(steps: readonly MarketStep[]): void {
+    if (steps.length === 0) return;
+    const { hub, metrics } = this.#ports;
+    const latest = new Map<string, MarketQuote>();
+    for (const step of steps) for (const quote of step.quotes) latest.set(quote.symbol, quote);
+    const quotes = [...latest.values()];
+    const closed = steps.flatMap((step) => step.closedCandles);
+    hub.publish(quotes);
+    this.#publishCandles(quotes, closed);
+    for (const quote of quotes) {
       metrics.incCounter(FEED_METRICS.priceUpdates, { symbol: quote.symbol, source: "simulator" });
     }
-    for (const candle of step.closedCandles) {
+    for (const candle of closed) {
       metrics.incCounter(FEED_METRICS.candles, {
         symbol: candle.symbol,
         interval: candle.interval,
       });
     }
-    this.#store(step.timestamp, step.quotes, step.closedCandles);
-    this.#publish(step.quotes);
+    this.#store(steps, closed);
+    this.#publish(quotes);
   }
 
   #publishCandles(quotes: readonly MarketQuote[], closed: readonly OhlcCandle[]): void {
@@ -198,22 +245,25 @@ export class MarketFeed {
     candleHub.publish(updates);
   }
 
-  #store(timestamp: number, quotes: readonly MarketQuote[], closed: readonly OhlcCandle[]): void {
+  #store(steps: readonly MarketStep[], closed: readonly OhlcCandle[]): void {
     const { history, metrics } = this.#ports;
     try {
       if (closed.length > 0) history.enqueueCandles(closed.map(toCandleInput));
-      const feeds = quotes.filter((quote) =>
-        this.#due(
-          this.#lastFeedAt,
-          quote.symbol,
-          timestamp,
-          this.#options.priceFeedPersistIntervalMs,
-        ),
-      );
+      const feeds: MarketQuote[] = [];
+      const snapshots: MarketQuote[] = [];
+      for (const { timestamp, quotes } of steps) {
+        for (const quote of quotes) {
+          const { symbol } = quote;
+          const { priceFeedPersistIntervalMs, snapshotIntervalMs } = this.#options;
+          if (this.#due(this.#lastFeedAt, symbol, timestamp, priceFeedPersistIntervalMs)) {
+            feeds.push(quote);
+          }
+          if (this.#due(this.#lastSnapshotAt, symbol, timestamp, snapshotIntervalMs)) {
+            snapshots.push(quote);
+          }
+        }
+      }
       if (feeds.length > 0) history.enqueuePriceFeeds(feeds.map(toPriceFeed));
-      const snapshots = quotes.filter((quote) =>
-        this.#due(this.#lastSnapshotAt, quote.symbol, timestamp, this.#options.snapshotIntervalMs),
-      );
       if (snapshots.length > 0) {
         history.enqueueSnapshots(snapshots.map(toSnapshot));
         for (const quote of snapshots)

@@ -198,6 +198,41 @@ describe("marketdata.v1 scenarios", () => {
   });
 });
 
+describe("marketdata.v1 scenario status", () => {
+  it("reports RECOVERING only while a recovery does something, COMPLETED otherwise", async () => {
+    const { client, simulator } = setup();
+    const start = async (type: ScenarioType) =>
+      (
+        await client.startScenario({
+          type,
+          symbols: ["BTC-USD"],
+          parameters: { durationSeconds: 60, recoveryFactor: 0.5 },
+        })
+      ).scenario;
+    const crash = await start(ScenarioType.CRASH);
+    const quiet = await Promise.all(
+      [
+        ScenarioType.STALE_FEED,
+        ScenarioType.MEAN_REVERTING,
+        ScenarioType.VOLATILITY_SPIKE,
+        ScenarioType.CONSOLIDATION,
+      ].map(start),
+    );
+    expect(crash?.recoveryEndsAt).toBeDefined();
+    expect(quiet.map((s) => s?.recoveryEndsAt)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    for (let i = 0; i < 90; i++) simulator.advance(simulator.now + 1_000);
+    const { scenarios } = await client.listScenarios({ includeEnded: true });
+    const statusOf = (id: string | undefined) => scenarios.find((s) => s.id === id)?.status;
+    expect(statusOf(crash?.id)).toBe(ScenarioStatus.RECOVERING);
+    for (const scenario of quiet) expect(statusOf(scenario?.id)).toBe(ScenarioStatus.COMPLETED);
+  });
+});
+
 describe("marketdata.v1 scenario defaults", () => {
   it("resolves unset parameters as documented and applies to every symbol when none is named", async () => {
     const { client } = setup();

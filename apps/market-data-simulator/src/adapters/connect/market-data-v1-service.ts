@@ -40,6 +40,7 @@ import type { MarketQuote, MarketSimulator } from "../../domain/engine/market-si
 import { RingBuffer } from "../../domain/market/ring-buffer.js";
 import {
   type ScenarioType as DomainScenarioType,
+  hasRecoveryPhase,
   type RunningScenario,
   SCENARIO_TYPES,
   scenarioPhase,
@@ -528,7 +529,7 @@ function toScenarioMessage(
     status,
     startedAt: timestampFromMs(scenario.startedAt),
     endsAt: timestampFromMs(scenario.startedAt + durationMs),
-    ...(spec.recoveryFactor > 0 && spec.type !== "FLASH_CRASH"
+    ...(hasRecoveryPhase(spec)
       ? { recoveryEndsAt: timestampFromMs(scenario.startedAt + 2 * durationMs) }
       : {}),
     ...(stoppedAt === undefined ? {} : { stoppedAt: timestampFromMs(stoppedAt) }),

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { PriceProcess, SECONDS_PER_YEAR, type SymbolDynamics } from "../price/price-process.js";
 import {
   combinedEffect,
+  hasRecoveryPhase,
   type RunningScenario,
   type ScenarioSpec,
   scenarioEffect,
@@ -201,6 +202,43 @@ describe("scenario bookkeeping", () => {
     expect(scenarioPhase(running(0.5), T0 + 700_000)).toBe("recovery");
     expect(scenarioPhase(running(0), T0 + 700_000)).toBe("ended");
     expect(scenarioPhase(running(0.5), T0 + 1_200_000)).toBe("ended");
+  });
+
+  it("has a recovery phase only where it does something: the directional types", () => {
+    const after = (type: ScenarioSpec["type"]) => {
+      const running: RunningScenario = {
+        id: "r",
+        spec: spec({
+          type,
+          recoveryFactor: 0.5,
+          symbols: type === "DIVERGENCE" ? ["BTC-USD", "ETH-USD"] : ["BTC-USD"],
+        }),
+        startedAt: T0,
+        startPrices: { "BTC-USD": 65_000, "ETH-USD": 3_200 },
+      };
+      const now = T0 + 700_000;
+      return {
+        phase: scenarioPhase(running, now),
+        effect: scenarioEffect(running, "BTC-USD", now),
+      };
+    };
+    for (const type of ["RALLY", "CRASH", "DIVERGENCE"] as const) {
+      const { phase, effect } = after(type);
+      expect(phase).toBe("recovery");
+      expect(effect?.overlay?.driftShift).not.toBe(0);
+    }
+    // Nothing to give back: no recovery phase, so never RECOVERING while doing nothing.
+    for (const type of [
+      "MEAN_REVERTING",
+      "VOLATILITY_SPIKE",
+      "CONSOLIDATION",
+      "STALE_FEED",
+      "FLASH_CRASH",
+    ] as const) {
+      expect(after(type)).toEqual({ phase: "ended", effect: undefined });
+      expect(hasRecoveryPhase(spec({ type, recoveryFactor: 0.5 }))).toBe(false);
+    }
+    expect(hasRecoveryPhase(spec({ type: "CRASH", recoveryFactor: 0 }))).toBe(false);
   });
 
   it("combines running scenarios: drifts add, volatility multipliers multiply, stale wins", () => {

@@ -26,7 +26,9 @@ export interface ScenarioSpec {
   readonly durationSeconds: number;
   /**
    * Share of the move given back after the main phase, in [0, 1], over a recovery phase as long
-   * as the main one (FLASH_CRASH recovers within its own duration).
+   * as the main one. Only the directional types (RALLY, CRASH, DIVERGENCE) have one; FLASH_CRASH
+   * recovers within its own duration; the others have no move to give back and end with their
+   * main phase.
    */
   readonly recoveryFactor: number;
   /** Ramp the effect in and out over the first and last quarter instead of switching it. */
@@ -122,13 +124,25 @@ export function targetLogMove(type: ScenarioType, intensity: number): number {
   }
 }
 
+/**
+ * Whether `spec` has a recovery phase after its main one: a directional move (RALLY, CRASH,
+ * DIVERGENCE) with a recovery factor above 0 — the only scenarios with something to give back.
+ * FLASH_CRASH recovers inside its main phase; MEAN_REVERTING, VOLATILITY_SPIKE, CONSOLIDATION
+ * and STALE_FEED end with theirs, so no scenario reports recovering while doing nothing.
+ */
+export function hasRecoveryPhase(spec: ScenarioSpec): boolean {
+  return (
+    (spec.type === "RALLY" || spec.type === "CRASH" || spec.type === "DIVERGENCE") &&
+    spec.recoveryFactor > 0
+  );
+}
+
 /** The phase of `scenario` at simulated time `now` (epoch ms). */
 export function scenarioPhase(scenario: RunningScenario, now: number): ScenarioPhase {
   const elapsed = (now - scenario.startedAt) / 1000;
-  const { durationSeconds, recoveryFactor, type } = scenario.spec;
+  const { durationSeconds } = scenario.spec;
   if (elapsed < durationSeconds) return "main";
-  if (type !== "FLASH_CRASH" && recoveryFactor > 0 && elapsed < 2 * durationSeconds)
-    return "recovery";
+  if (hasRecoveryPhase(scenario.spec) && elapsed < 2 * durationSeconds) return "recovery";
   return "ended";
 }
 

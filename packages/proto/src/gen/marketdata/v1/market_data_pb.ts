@@ -1180,7 +1180,9 @@ export type ScenarioParameters = Message<"marketdata.v1.ScenarioParameters"> & {
   /**
    * Fraction of the scenario's price displacement retraced during the recovery phase, which
    * follows the main phase and lasts as long as it: 0 keeps the new level, 1 returns to the
-   * path without the scenario. In [0, 1]. Unset means 0.5.
+   * path without the scenario. In [0, 1]. Unset means 0.5. Only RALLY, CRASH and DIVERGENCE
+   * have a recovery phase (when this is above 0); FLASH_CRASH recovers within its duration;
+   * the other types have no displacement to retrace and end with their main phase.
    *
    * @generated from field: optional double recovery_factor = 3;
    */
@@ -1257,7 +1259,8 @@ export type Scenario = Message<"marketdata.v1.Scenario"> & {
   endsAt?: Timestamp | undefined;
 
   /**
-   * When the recovery phase ends (or ended): the end of the scenario.
+   * When the recovery phase ends (or ended): the end of the scenario. Unset when the scenario
+   * has no recovery phase.
    *
    * @generated from field: google.protobuf.Timestamp recovery_ends_at = 8;
    */
@@ -1870,7 +1873,8 @@ export enum ScenarioStatus {
   ACTIVE = 1,
 
   /**
-   * The main phase is over and the recovery phase is running.
+   * The main phase is over and the recovery phase is running (RALLY, CRASH and DIVERGENCE
+   * with a recovery factor above 0; see ScenarioParameters.recovery_factor).
    *
    * @generated from enum value: SCENARIO_STATUS_RECOVERING = 2;
    */

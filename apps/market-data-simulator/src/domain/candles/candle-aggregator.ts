@@ -1,3 +1,5 @@
+import { roundQuantity } from "../market/microstructure.js";
+
 /** The candle intervals the simulator aggregates, shortest first, with their length in ms. */
 export const CANDLE_INTERVALS = Object.freeze({
   "1m": 60_000,
@@ -67,7 +69,8 @@ export function candleStart(timestamp: number, interval: CandleInterval): number
  * Builds candles of every interval from ticks (DESIGN §5: candles are aggregated, never generated
  * separately). Every interval folds the same ticks, so a 5m candle is exactly the aggregate of
  * its five 1m candles (open of the first, close of the last, extreme high and low, summed volume
- * and trades), and `low ≤ open, close ≤ high` holds by construction.
+ * and trades), and `low ≤ open, close ≤ high` holds by construction. Volumes are kept on the
+ * stores' 8 decimals (`roundQuantity`), so no float noise builds up in them.
  *
  * Contract: a tick older than its symbol's open 1m candle is refused with a `RangeError` (the
  * feed's clock only moves forward); a tick in a later period closes the open candle (reported in
@@ -120,14 +123,14 @@ export class CandleAggregator {
           high: tick.price,
           low: tick.price,
           close: tick.price,
-          volume: tick.quantity,
+          volume: roundQuantity(tick.quantity),
           trades: 1,
         };
       } else {
         candle.high = Math.max(candle.high, tick.price);
         candle.low = Math.min(candle.low, tick.price);
         candle.close = tick.price;
-        candle.volume += tick.quantity;
+        candle.volume = roundQuantity(candle.volume + tick.quantity);
         candle.trades += 1;
       }
     }

@@ -72,6 +72,17 @@ describe("MarketSimulator", () => {
     expect(history.at(-1)).toEqual(market.openCandle("BTC-USD", "1m"));
   });
 
+  it("shows volumes (candles, 24h) on the stores' 8 decimals, without float noise", () => {
+    const market = simulator();
+    const steps = run(market, 3_000);
+    const noiseless = (volume: number) => Number(volume.toFixed(8)) === volume;
+    const candles = steps.flatMap((step) => step.closedCandles);
+    expect(candles.length).toBeGreaterThan(100);
+    expect(candles.filter((c) => !noiseless(c.volume))).toEqual([]);
+    const quotes = steps.flatMap((step) => step.quotes);
+    expect(quotes.filter((q) => !noiseless(q.volume24h)).map((q) => q.volume24h)).toEqual([]);
+  });
+
   it("serves a book consistent with the quote and the tape newest first", () => {
     const market = simulator();
     run(market, 100);

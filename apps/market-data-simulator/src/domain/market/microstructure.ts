@@ -85,8 +85,8 @@ export function makeTopOfBook(mid: number, micro: Microstructure, random: Seeded
   return {
     bid,
     ask,
-    bidSize: roundSize(size * random.logNormal(-0.125, 0.5)),
-    askSize: roundSize(size * random.logNormal(-0.125, 0.5)),
+    bidSize: roundQuantity(size * random.logNormal(-0.125, 0.5)),
+    askSize: roundQuantity(size * random.logNormal(-0.125, 0.5)),
   };
 }
 
@@ -112,8 +112,8 @@ export function makeOrderBook(
     askPrice = roundToTick(askPrice + step, micro.tickSize, "nearest");
     const growth = 1 + level * 0.35;
     if (bidPrice > 0)
-      bids.push([bidPrice, roundSize(size * growth * random.logNormal(-0.125, 0.5))]);
-    asks.push([askPrice, roundSize(size * growth * random.logNormal(-0.125, 0.5))]);
+      bids.push([bidPrice, roundQuantity(size * growth * random.logNormal(-0.125, 0.5))]);
+    asks.push([askPrice, roundQuantity(size * growth * random.logNormal(-0.125, 0.5))]);
   }
   return { bids, asks };
 }
@@ -144,15 +144,18 @@ export function makeTrades(
           ? random.uniform() < 0.2
           : random.uniform() < 0.5;
     // E[lognormal(-s²/2, s)] = 1, so quantities average meanQuantity.
-    const quantity = roundSize(meanQuantity * random.logNormal(-0.5, 1));
+    const quantity = roundQuantity(meanQuantity * random.logNormal(-0.5, 1));
     if (quantity > 0)
       trades.push({ price: buy ? top.ask : top.bid, quantity, side: buy ? "buy" : "sell" });
   }
   return trades;
 }
 
-/** Quantities keep 8 decimals (the stores' scale). */
-function roundSize(quantity: number): number {
+/**
+ * `quantity` on the stores' scale of 8 decimals. Sums of quantities go through it too, so a
+ * volume shows `20.31000001`, never the float noise of `20.310000010000003`.
+ */
+export function roundQuantity(quantity: number): number {
   return Math.round(quantity * 1e8) / 1e8;
 }
 

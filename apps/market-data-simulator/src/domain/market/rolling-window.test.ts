@@ -54,4 +54,18 @@ describe("RollingWindow", () => {
     expect(() => window.add(T0 - MINUTE, 10, 1)).toThrow(RangeError);
     expect(() => new RollingWindow(90_000, MINUTE)).toThrow(RangeError);
   });
+
+  it("sums volumes on the stores' 8 decimals, without float noise", () => {
+    const window = new RollingWindow();
+    for (const [minute, quantity] of [
+      [0, 0.1],
+      [0, 0.2],
+      [1, 20.01],
+      [2, 0.00000001],
+    ] as const) {
+      window.add(T0 + minute * MINUTE, 100, quantity);
+    }
+    // 0.1 + 0.2 + 20.01 + 1e-8 is 20.310000010000003 in floats.
+    expect(window.stats(T0 + 2 * MINUTE)?.volume).toBe(20.31000001);
+  });
 });

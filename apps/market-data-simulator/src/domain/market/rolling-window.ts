@@ -1,3 +1,5 @@
+import { roundQuantity } from "./microstructure.js";
+
 /** The rolling figures of a window (24 h by default). */
 export interface RollingStats {
   /** The first price in the window: the price about a window ago. */
@@ -5,7 +7,7 @@ export interface RollingStats {
   readonly high: number;
   readonly low: number;
   readonly last: number;
-  /** Traded quantity in the window. */
+  /** Traded quantity in the window, on the stores' 8 decimals. */
   readonly volume: number;
   /** `last − open`. */
   readonly change: number;
@@ -54,14 +56,14 @@ export class RollingWindow {
         high: price,
         low: price,
         close: price,
-        volume: quantity,
+        volume: roundQuantity(quantity),
       };
       return;
     }
     bucket.high = Math.max(bucket.high, price);
     bucket.low = Math.min(bucket.low, price);
     bucket.close = price;
-    bucket.volume += quantity;
+    bucket.volume = roundQuantity(bucket.volume + quantity);
   }
 
   /** The statistics of the window ending at `now` (epoch ms), or `undefined` before any update. */
@@ -88,7 +90,7 @@ export class RollingWindow {
       high,
       low,
       last: last.close,
-      volume,
+      volume: roundQuantity(volume),
       change,
       changePercent: (change / first.open) * 100,
     };

@@ -44,6 +44,8 @@ const ratio = (point: ScenarioPreviewPoint | undefined) =>
 describe("previewScenario", () => {
   it("is reproducible by seed, and a different seed gives a different path", () => {
     expect(preview()).toEqual(preview());
+    // Volumes on the stores' 8 decimals, without float noise.
+    expect(preview().every((p) => Number(p.volume.toFixed(8)) === p.volume)).toBe(true);
     expect(preview().map((p) => p.baselinePrice)).not.toEqual(
       preview({}, 1_000, 8).map((p) => p.baselinePrice),
     );

@@ -1,4 +1,4 @@
-import { makeTopOfBook, makeTrades, roundToTick } from "../market/microstructure.js";
+import { makeTopOfBook, makeTrades, roundQuantity, roundToTick } from "../market/microstructure.js";
 import { clampToBounds } from "../market/price-bounds.js";
 import type { SymbolConfig } from "../market/symbol-universe.js";
 import { PriceProcess } from "../price/price-process.js";
@@ -145,7 +145,7 @@ export function previewScenario(request: ScenarioPreviewRequest): Iterable<Scena
           timestamp,
           price: shown,
           baselinePrice: onGrid(baselineMid),
-          volume: trades.reduce((sum, trade) => sum + trade.quantity, 0),
+          volume: roundQuantity(trades.reduce((sum, trade) => sum + trade.quantity, 0)),
           phase: timestamp - startTime <= mainMs ? "main" : "recovery",
         };
       }

@@ -18,6 +18,7 @@ import { CandleHistory, fromStoredCandle } from "./application/candle-history.js
 import { SimulationService } from "./application/generate-simulation.js";
 import { HistoryRetention } from "./application/history-retention.js";
 import { FEED_STEP_LIMITS, MarketFeed } from "./application/market-feed.js";
+import { ScenarioBook } from "./application/scenario-book.js";
 import { seedSymbols } from "./application/seed-symbols.js";
 import { type CandleUpdate, candleUpdateKey } from "./domain/engine/candle-update.js";
 import { FanOutHub } from "./domain/engine/fan-out-hub.js";
@@ -181,6 +182,8 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
       config.maxSimulationPoints,
     );
 
+    const scenarios = new ScenarioBook(simulator, { maxActive: config.maxActiveScenarios });
+
     const ttlMs = 3 * config.healthCheckIntervalSeconds * 1_000;
     const instance = identity.constantLabels.instance;
     let registration: ServiceRegistration | undefined;
@@ -196,7 +199,14 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
 
     return {
       routes: (router) => {
-        registerMarketDataV1(router, { simulator, hub, candleHub, simulations, history });
+        registerMarketDataV1(router, {
+          simulator,
+          hub,
+          candleHub,
+          simulations,
+          history,
+          scenarios,
+        });
         registerLegacyMarketData(router, {
           simulator,
           simulations,

@@ -102,6 +102,13 @@ export const simulatorSettings = {
     default: "50",
     schema: integerSchema(1, 1_000),
   }),
+  maxActiveScenarios: setting({
+    env: "MAX_ACTIVE_SCENARIOS",
+    description:
+      "scenarios running on the live market at once (StartScenario beyond it: ResourceExhausted)",
+    default: "100",
+    schema: integerSchema(1, 1_000),
+  }),
   maxSimulationPoints: setting({
     env: "MAX_SIMULATION_POINTS",
     description: "most points one GenerateSimulation may return",

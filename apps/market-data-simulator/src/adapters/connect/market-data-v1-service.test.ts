@@ -12,6 +12,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { CandleHistory } from "../../application/candle-history.js";
 import { SimulationService } from "../../application/generate-simulation.js";
+import { ScenarioBook } from "../../application/scenario-book.js";
 import type { OhlcCandle } from "../../domain/candles/candle-aggregator.js";
 import { type CandleUpdate, candleUpdateKey } from "../../domain/engine/candle-update.js";
 import { FanOutHub } from "../../domain/engine/fan-out-hub.js";
@@ -32,8 +33,9 @@ function setup(limits = { maxSubscribers: 2, maxSymbolsPerSubscription: 2 }) {
   const history = new CandleHistory(simulator);
   const simulations = new SimulationService(simulator, history, 9, 10_000);
   const candleHub = new FanOutHub<CandleUpdate>(limits, { keyOf: candleUpdateKey });
+  const scenarios = new ScenarioBook(simulator, { maxActive: 250 });
   const transport = createRouterTransport((router) =>
-    registerMarketDataV1(router, { simulator, hub, candleHub, simulations, history }),
+    registerMarketDataV1(router, { simulator, hub, candleHub, simulations, history, scenarios }),
   );
   const client = createClient(MarketDataService, transport);
   const tick = () => hub.publish(simulator.advance(simulator.now + 1_000).quotes);
@@ -195,6 +197,23 @@ describe("marketdata.v1 scenarios", () => {
     expect(
       await codeOf(client.startScenario({ type: ScenarioType.CRASH, symbols: ["DOGE-USD"] })),
     ).toBe(Code.NotFound);
+  });
+});
+
+describe("marketdata.v1 scenario limit", () => {
+  it("refuses scenarios beyond the maximum with ResourceExhausted; list and stop see every one", async () => {
+    const { client } = setup();
+    const request = {
+      type: ScenarioType.VOLATILITY_SPIKE,
+      symbols: ["SOL-USD"],
+      parameters: { intensity: 1, durationSeconds: 3_600 },
+    };
+    for (let i = 0; i < 250; i++) await client.startScenario(request);
+    expect(await codeOf(client.startScenario(request))).toBe(Code.ResourceExhausted);
+    expect((await client.listScenarios({})).scenarios).toHaveLength(250);
+    const { scenario } = await client.stopScenario({ scenarioId: "scenario-1" });
+    expect(scenario?.status).toBe(ScenarioStatus.STOPPED);
+    expect((await client.startScenario(request)).scenario?.status).toBe(ScenarioStatus.ACTIVE);
   });
 });
 

@@ -26,6 +26,11 @@ import {
 } from "@tse/proto/marketdata/v1/market_data_pb";
 import type { CandleHistory } from "../../application/candle-history.js";
 import type { SimulationService } from "../../application/generate-simulation.js";
+import {
+  type ScenarioBook,
+  type ScenarioEntry,
+  ScenarioLimitError,
+} from "../../application/scenario-book.js";
 import { previewOnLiveMarket } from "../../application/scenario-previews.js";
 import { symbolRowOf } from "../../application/seed-symbols.js";
 import type { CandleInterval, OhlcCandle } from "../../domain/candles/candle-aggregator.js";
@@ -37,13 +42,10 @@ import {
   SubscriptionRefusedError,
 } from "../../domain/engine/fan-out-hub.js";
 import type { MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
-import { RingBuffer } from "../../domain/market/ring-buffer.js";
 import {
   type ScenarioType as DomainScenarioType,
   hasRecoveryPhase,
-  type RunningScenario,
   SCENARIO_TYPES,
-  scenarioPhase,
 } from "../../domain/scenarios/scenario.js";
 import type { SimulationModel } from "../../domain/simulation/simulation-models.js";
 import { abortableDelay } from "./abortable-delay.js";
@@ -83,6 +85,8 @@ export interface MarketDataV1Dependencies {
   readonly simulations: SimulationService;
   /** GetCandles: memory, then the store. */
   readonly history: CandleHistory;
+  /** Start/Stop/ListScenarios: the live market's scenarios, within `MAX_ACTIVE_SCENARIOS`. */
+  readonly scenarios: ScenarioBook;
 }
 
 /**
@@ -90,15 +94,15 @@ export interface MarketDataV1Dependencies {
  * feed, and StreamPrices (a snapshot batch, then batches of conflated updates, optionally at
  * most one per `min_interval_ms`). Every refusal is a ConnectError with a deliberate code:
  * `InvalidArgument` for a malformed request (naming the field), `NotFound` for an unknown
- * symbol or scenario, `ResourceExhausted` when the stream limits are reached,
+ * symbol or scenario, `ResourceExhausted` when the stream limits or the maximum of active
+ * scenarios (the {@link ScenarioBook}'s) are reached,
  * `FailedPrecondition` when a simulation has too little history. StreamCandles sends the open
  * candles first, then open candles as they change and each candle once closed.
  * StreamScenarioPreview computes a private path from the symbol's live state and streams it in
  * batches, lazily (a point is computed when the client is ready for it), ending after the last.
  */
 export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1Dependencies): void {
-  const { simulator, hub, candleHub, simulations, history } = deps;
-  const started = new RingBuffer<{ scenario: RunningScenario; stoppedAt?: number }>(200);
+  const { simulator, hub, candleHub, simulations, history, scenarios } = deps;
 
   const knownSymbol = (symbol: string, field = "symbol"): string => {
     if (symbol === "") throw new ConnectError(`${field} is required`, Code.InvalidArgument);
@@ -115,10 +119,6 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
       );
     return value;
   };
-  const scenarioMessage = (entry: {
-    scenario: RunningScenario;
-    stoppedAt?: number;
-  }): ScenarioMessage => toScenarioMessage(entry.scenario, simulator, entry.stoppedAt);
 
   router.service(MarketDataService, {
     listSymbols() {
@@ -379,31 +379,33 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
           ? simulator.symbols.map((s) => s.symbol)
           : request.symbols.map((s) => knownSymbol(s, "symbols"));
       const spec = scenarioSpecOf(type, symbols, request.parameters);
-      const scenario = invalidArgumentOnRangeError(() => simulator.startScenario(spec));
-      const entry = { scenario };
-      started.push(entry);
-      return { scenario: scenarioMessage(entry) };
+      const entry = invalidArgumentOnRangeError(() => {
+        try {
+          return scenarios.start(spec);
+        } catch (error) {
+          if (error instanceof ScenarioLimitError) {
+            throw new ConnectError(error.message, Code.ResourceExhausted);
+          }
+          throw error;
+        }
+      });
+      return { scenario: toScenarioMessage(entry) };
     },
 
     stopScenario(request) {
-      const entry = started.latest().find((e) => e.scenario.id === request.scenarioId);
+      const entry = scenarios.stop(request.scenarioId);
       if (entry === undefined) {
         throw new ConnectError(
           `unknown scenario ${JSON.stringify(request.scenarioId)}`,
           Code.NotFound,
         );
       }
-      if (simulator.stopScenario(entry.scenario.id)) entry.stoppedAt = simulator.now;
-      return { scenario: scenarioMessage(entry) };
+      return { scenario: toScenarioMessage(entry) };
     },
 
     listScenarios(request) {
-      const running = new Set(simulator.runningScenarios().map((s) => s.id));
       return {
-        scenarios: started
-          .latest()
-          .filter((e) => request.includeEnded || running.has(e.scenario.id))
-          .map(scenarioMessage),
+        scenarios: scenarios.list({ includeEnded: request.includeEnded }).map(toScenarioMessage),
       };
     },
 
@@ -499,23 +501,17 @@ function toCandleMessage(candle: OhlcCandle, closed: boolean): CandleMessage {
   });
 }
 
-function toScenarioMessage(
-  scenario: RunningScenario,
-  simulator: MarketSimulator,
-  stoppedAt?: number,
-): ScenarioMessage {
+const SCENARIO_STATUSES: Readonly<Record<ScenarioEntry["status"], ScenarioStatus>> = {
+  active: ScenarioStatus.ACTIVE,
+  recovering: ScenarioStatus.RECOVERING,
+  completed: ScenarioStatus.COMPLETED,
+  stopped: ScenarioStatus.STOPPED,
+};
+
+function toScenarioMessage(entry: ScenarioEntry): ScenarioMessage {
+  const { scenario, stoppedAt } = entry;
   const { spec } = scenario;
   const durationMs = spec.durationSeconds * 1_000;
-  const running = simulator.runningScenarios().some((s) => s.id === scenario.id);
-  const phase = running ? scenarioPhase(scenario, simulator.now) : "ended";
-  const status =
-    stoppedAt !== undefined
-      ? ScenarioStatus.STOPPED
-      : phase === "main"
-        ? ScenarioStatus.ACTIVE
-        : phase === "recovery"
-          ? ScenarioStatus.RECOVERING
-          : ScenarioStatus.COMPLETED;
   return create(ScenarioSchema, {
     id: scenario.id,
     type: (SCENARIO_TYPES.indexOf(spec.type as DomainScenarioType) + 1) as ScenarioType,
@@ -526,7 +522,7 @@ function toScenarioMessage(
       recoveryFactor: spec.recoveryFactor,
       gradualTransition: spec.gradualTransition,
     },
-    status,
+    status: SCENARIO_STATUSES[entry.status],
     startedAt: timestampFromMs(scenario.startedAt),
     endsAt: timestampFromMs(scenario.startedAt + durationMs),
     ...(hasRecoveryPhase(spec)

@@ -10,7 +10,7 @@ import {
   type ServiceRegistration,
 } from "@tse/market-data-adapter";
 import { StartStrategyRequestSchema } from "@tse/proto/trading/v1/trading_pb";
-import { ConfigError, type ServiceDefinition } from "@tse/service-kit";
+import { ConfigError, RepeatedFailureLog, type ServiceDefinition } from "@tse/service-kit";
 import { createTradingDataAdapter, type EngineStateRecord } from "@tse/trading-data-adapter";
 import { registerRiskV1 } from "./adapters/connect/risk-v1-service.js";
 import { registerTradingV1, toDeskStartRequest } from "./adapters/connect/trading-v1-service.js";
@@ -257,10 +257,16 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
         };
         const activeRegistry = registry;
         const current = registration;
+        // One line when heartbeats start failing, a summary a minute, one on recovery.
+        const heartbeatFailures = new RepeatedFailureLog({
+          what: "discovery heartbeat",
+          log: (level, message, fields) => logger[level](fields, message),
+        });
         heartbeat = setInterval(() => {
-          activeRegistry
-            .heartbeat(current, ttlMs)
-            .catch((error: unknown) => logger.warn({ err: error }, "discovery heartbeat failed"));
+          activeRegistry.heartbeat(current, ttlMs).then(
+            () => heartbeatFailures.succeeded(),
+            (error: unknown) => heartbeatFailures.failed(error),
+          );
         }, config.healthCheckIntervalSeconds * 1_000);
         heartbeat.unref();
         await registry.register(registration, ttlMs);

@@ -32,7 +32,8 @@ describe("market-data-simulator at the limits of its model (real process)", () =
     const lags: number[] = [];
     for (let i = 0; i < 10; i++) {
       const { quote } = await client.getQuote({ symbol: "BTC-USD" });
-      lags.push(Date.now() - timestampMs(quote?.timestamp ?? { seconds: 0n, nanos: 0 }));
+      if (quote?.timestamp === undefined) throw new Error("a quote without a timestamp");
+      lags.push(Date.now() - timestampMs(quote.timestamp));
       await sleep(100);
     }
     // A tick is 100 ms; a generous bound, not a speed test: the bug was 5 000 ms.

@@ -175,7 +175,7 @@ export class MarketFeed {
    */
   tick(): void {
     try {
-      this.#step();
+      this.#advanceAndEmit();
       this.#tickFailures.succeeded();
     } catch (error) {
       this.#ports.metrics.incCounter(FEED_METRICS.tickErrors, { phase: "live" });
@@ -183,7 +183,7 @@ export class MarketFeed {
     }
   }
 
-  #step(): void {
+  #advanceAndEmit(): void {
     const { simulator } = this.#ports;
     const real = this.#ports.now();
     this.#owedMs += (real - this.#lastReal) * this.#options.speed;

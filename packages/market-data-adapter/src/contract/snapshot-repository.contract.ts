@@ -62,6 +62,20 @@ export function describeSnapshotRepositoryContract(
       });
     });
 
+    it("keeps a 24h change of any size the simulator can produce (up to 10^12 %)", async () => {
+      // A price may rise from its floor to its ceiling (10^10 times) within a day.
+      const stored = await repo.insertBatch([
+        sampleSnapshot(0, { priceChangePercent24h: 999_900 }),
+        sampleSnapshot(1, { priceChangePercent24h: -1_000_000_000_000.1234 }),
+      ]);
+      expect(stored.map((s) => s.priceChangePercent24h)).toEqual([
+        999_900, -1_000_000_000_000.1234,
+      ]);
+      expect((await repo.query({ order: "asc" })).map((s) => s.priceChangePercent24h)).toEqual([
+        999_900, -1_000_000_000_000.1234,
+      ]);
+    });
+
     it("writing a stored snapshotId again is a no-op", async () => {
       const [first] = await repo.insertBatch([sampleSnapshot(0)]);
       await repo.insertBatch([
@@ -135,8 +149,8 @@ export function describeSnapshotRepositoryContract(
       ["a bid above the ask", { bid: 101 }, "bid"],
       ["an infinite price change", { priceChange24h: Number.NEGATIVE_INFINITY }, "priceChange24h"],
       [
-        "a percentage too large for numeric(10,4)",
-        { priceChangePercent24h: 1e6 },
+        "a percentage too large for numeric(20,4)",
+        { priceChangePercent24h: 1e16 },
         "priceChangePercent24h",
       ],
     ])("rejects %s (as the last row) and writes nothing", async (_, overrides, field) => {

@@ -27,7 +27,7 @@ export interface MarketSnapshot {
   readonly volume24h: number;
   /** Any finite amount, 8 decimals. */
   readonly priceChange24h: number;
-  /** Any finite percentage below 10^6 in size, 4 decimals (`numeric(10,4)`). */
+  /** Any finite percentage below 10^16 in size, 4 decimals (`numeric(20,4)`). */
   readonly priceChangePercent24h: number;
   readonly timestamp: Date;
   readonly metadata: Metadata;
@@ -87,7 +87,7 @@ class ValidatedMarketSnapshot implements MarketSnapshot {
  *
  * Contract: throws a `ValidationError` for an invalid symbol or id; a last price, bid or ask
  * that is not a finite number > 0; a bid above the ask; a negative spread or volume; a
- * non-finite price change; a percentage that is not finite or does not fit `numeric(10,4)`; an
+ * non-finite price change; a percentage that is not finite or does not fit `numeric(20,4)`; an
  * invalid `Date`; or metadata that is not a JSON object. Assigns a random `snapshotId` when
  * absent; rounds decimals to the column scales (8, percentage 4).
  *

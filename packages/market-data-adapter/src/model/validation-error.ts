@@ -74,8 +74,8 @@ export interface DecimalColumn {
 /** `numeric(24,8)`: prices, sizes and volumes. */
 export const PRICE_COLUMN: DecimalColumn = Object.freeze({ scale: 8, limit: 1e16 });
 
-/** `numeric(10,4)`: percentages. */
-export const PERCENT_COLUMN: DecimalColumn = Object.freeze({ scale: 4, limit: 1e6 });
+/** `numeric(20,4)`: percentages. */
+export const PERCENT_COLUMN: DecimalColumn = Object.freeze({ scale: 4, limit: 1e16 });
 
 /** The sign rule a decimal field must satisfy after rounding. */
 export type Sign = "positive" | "non-negative" | "any";

@@ -10,7 +10,10 @@ import {
   describePriceFeedRepositoryContract,
   samplePriceFeed,
 } from "../contract/price-feed-repository.contract.js";
-import { describeSnapshotRepositoryContract } from "../contract/snapshot-repository.contract.js";
+import {
+  describeSnapshotRepositoryContract,
+  sampleSnapshot,
+} from "../contract/snapshot-repository.contract.js";
 import { describeSymbolRepositoryContract } from "../contract/symbol-repository.contract.js";
 import { openTestPool, TEST_COMPONENT } from "../testing/postgres-test-schema.js";
 import {
@@ -71,15 +74,33 @@ describeWithPostgres("migrate (Postgres)", () => {
   it("creates the missing schema, its tables there, and is idempotent", async () => {
     const schema = fresh("mig_idem");
     const first = await migrate(admin, { schema, component: TEST_COMPONENT });
-    expect(first).toEqual({ applied: [1], version: 1 });
+    expect(first).toEqual({ applied: [1, 2], version: 2 });
     const repo = new PostgresCandleRepository(admin, { schema });
     await repo.upsertBatch([sampleCandle(0)]);
     const second = await migrate(admin, { schema, component: TEST_COMPONENT });
-    expect(second).toEqual({ applied: [], version: 1 });
-    expect(await history(schema)).toEqual([1]);
+    expect(second).toEqual({ applied: [], version: 2 });
+    expect(await history(schema)).toEqual([1, 2]);
     expect(await repo.query({ symbol: "BTC-USD", interval: "1m" })).toHaveLength(1);
     // Running the SQL itself again (history lost) must not fail either.
-    await admin.unsafe(MARKET_DATA_MIGRATIONS[0]?.sql(schema) ?? "");
+    for (const migration of MARKET_DATA_MIGRATIONS) await admin.unsafe(migration.sql(schema));
+  });
+
+  it("upgrades a version-1 schema: snapshots then keep a 24h change of 10^12 %", async () => {
+    const schema = fresh("mig_upgrade");
+    const v1 = MARKET_DATA_MIGRATIONS.slice(0, 1);
+    expect(await migrate(admin, { schema, component: TEST_COMPONENT, migrations: v1 })).toEqual({
+      applied: [1],
+      version: 1,
+    });
+    expect(await migrate(admin, { schema, component: TEST_COMPONENT })).toEqual({
+      applied: [2],
+      version: 2,
+    });
+    const repo = new PostgresSnapshotRepository(admin, { schema });
+    const [stored] = await repo.insertBatch([
+      sampleSnapshot(0, { priceChangePercent24h: 1_000_000_000_000 }),
+    ]);
+    expect(stored?.priceChangePercent24h).toBe(1_000_000_000_000);
   });
 
   it("puts every table and the history in the instance schema", async () => {
@@ -101,9 +122,9 @@ describeWithPostgres("migrate (Postgres)", () => {
       const results = await Promise.all(
         pools.map((sql) => migrate(sql, { schema, component: TEST_COMPONENT })),
       );
-      expect(results.flatMap((r) => r.applied)).toEqual([1]);
-      expect(results.every((r) => r.version === 1)).toBe(true);
-      expect(await history(schema)).toEqual([1]);
+      expect(results.flatMap((r) => r.applied)).toEqual([1, 2]);
+      expect(results.every((r) => r.version === 2)).toBe(true);
+      expect(await history(schema)).toEqual([1, 2]);
     } finally {
       await Promise.all(pools.map((sql) => sql.end({ timeout: 5 })));
     }
@@ -124,7 +145,7 @@ describeWithPostgres("migrate (Postgres)", () => {
       ],
     });
     expect(other.applied).toEqual([1]);
-    expect(await history(schema)).toEqual([1]);
+    expect(await history(schema)).toEqual([1, 2]);
     expect(await history(schema, "trading-system-engine")).toEqual([1]);
   });
 
@@ -136,7 +157,7 @@ describeWithPostgres("migrate (Postgres)", () => {
       migrations: [
         ...MARKET_DATA_MIGRATIONS,
         {
-          version: 2,
+          version: 3,
           name: "broken",
           sql: (s) =>
             `create table ${qualifiedName(s, "half")} (id int); select nonsense from nowhere`,
@@ -144,8 +165,8 @@ describeWithPostgres("migrate (Postgres)", () => {
       ],
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MigrationError);
-    expect((error as Error).message).toContain("migration 2 (broken)");
-    expect(await history(schema)).toEqual([1]);
+    expect((error as Error).message).toContain("migration 3 (broken)");
+    expect(await history(schema)).toEqual([1, 2]);
     const half = await admin.unsafe(
       "select 1 from information_schema.tables where table_schema = $1 and table_name = 'half'",
       [schema],

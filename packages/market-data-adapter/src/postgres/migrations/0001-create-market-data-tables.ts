@@ -5,7 +5,7 @@ import type { Migration } from "./migration.js";
  * The four market-data tables of DESIGN §6 — `symbols`, `price_feeds`, `candles`,
  * `market_snapshots` — with their constraints and the indexes their queries use.
  *
- * Decimals are `numeric(24,8)` (the percentage `numeric(10,4)`); ids are uuids defaulting to
+ * Decimals are `numeric(24,8)` (the percentage `numeric(10,4)`, widened to `numeric(20,4)` by version 2); ids are uuids defaulting to
  * `gen_random_uuid()` (built in since Postgres 13), although the repositories assign them so a
  * retried batch is recognised.
  */

@@ -127,6 +127,7 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
       {
         orderTimeoutMs: config.orderTimeoutSeconds * 1_000,
         cooldownMs: config.strategyCooldownSeconds * 1_000,
+        maxQuoteAgeMs: config.marketDataStaleMs,
         session: Date.now().toString(36),
       },
     );

@@ -61,7 +61,7 @@ function engineWith(risk: RiskManager) {
       newId: () => `o${++ids}`,
       onChanges: () => undefined,
     },
-    { orderTimeoutMs: 60_000, cooldownMs: 0 },
+    { orderTimeoutMs: 60_000, cooldownMs: 0, maxQuoteAgeMs: 5_000 },
   );
   engine.startStrategy(
     {

@@ -41,7 +41,7 @@ function setup() {
       onChanges: (changes) => desk?.handleChanges(changes),
       onRiskRejection: (rejection) => desk?.handleRejection(rejection),
     },
-    { orderTimeoutMs: 60_000, cooldownMs: 0 },
+    { orderTimeoutMs: 60_000, cooldownMs: 0, maxQuoteAgeMs: 5_000 },
   );
   const metrics = new InMemoryMetrics();
   desk = new TradingDesk(

@@ -52,7 +52,7 @@ function setup(
       onChanges: (c) => changes.push(c),
       onRiskRejection: (r) => rejections.push(r),
     },
-    { orderTimeoutMs: 60_000, cooldownMs: options.cooldownMs ?? 0 },
+    { orderTimeoutMs: 60_000, cooldownMs: options.cooldownMs ?? 0, maxQuoteAgeMs: 5_000 },
   );
   return { engine, risk, portfolio, venue, changes, rejections };
 }
@@ -225,6 +225,7 @@ describe("TradingEngine", () => {
     expect(portfolio.position("mm-1", "BTC-USD").quantity).toBe(0);
     expect(engine.stopStrategy("mm-1", true, T0 + 300)).toBe(stopped);
     expect(() => marketMaker(engine, "mm-2", T0 + 10_000)).toThrow(/cooldown ends in 21 s/);
+    engine.onQuote(quote(9_999, 10_001), T0 + 30_100);
     expect(marketMaker(engine, "mm-3", T0 + 30_200).status).toBe("active");
   });
 
@@ -430,6 +431,51 @@ describe("TradingEngine", () => {
     second.engine.setFeedStale(false, T0 + 4);
     expect(second.engine.strategy("a").status).toBe("active");
     expect(() => marketMaker(second.engine, "c", T0 + 10_000)).toThrow(/cooldown/);
+  });
+
+  it("never fills on a quote older than the staleness limit: a force close waits for a fresh one", () => {
+    const { engine, portfolio, changes } = setup();
+    scripted(engine, "s", [[{ side: "buy", type: "market", quantity: 2 }]]);
+    engine.onQuote(quote(9_999, 10_001), T0);
+    expect(portfolio.position("s", "BTC-USD").quantity).toBe(2);
+    // The feed goes silent for 8 s (the limit is 5 s): the last quote is no market any more.
+    const [close] = engine.forceClose({}, "kill switch", T0 + 8_000);
+    expect(close).toMatchObject({ status: "accepted", filledQuantity: 0, createdAt: T0 + 8_000 });
+    expect(portfolio.position("s", "BTC-USD").quantity).toBe(2);
+    expect(changes.flatMap((c) => c.fills).filter((f) => f.orderId === close?.id)).toEqual([]);
+    engine.onQuote(quote(9_000, 9_002), T0 + 9_000);
+    const [fill] = changes.flatMap((c) => c.fills).filter((f) => f.orderId === close?.id);
+    expect(fill).toMatchObject({ price: 9_000, quantity: 2, timestamp: T0 + 9_000 });
+    expect(engine.order(close?.id ?? "")).toMatchObject({ status: "filled", filledAt: T0 + 9_000 });
+    expect(portfolio.position("s", "BTC-USD").quantity).toBe(0);
+  });
+
+  it("stamps a fill on an earlier (fresh) quote at the time it happens, never before its order", () => {
+    const { engine, changes } = setup();
+    scripted(engine, "s", [[{ side: "buy", type: "market", quantity: 2 }]]);
+    engine.onQuote(quote(9_999, 10_001), T0);
+    const [close] = engine.forceClose({}, "flatten", T0 + 3_000);
+    expect(close).toMatchObject({ status: "filled", createdAt: T0 + 3_000, filledAt: T0 + 3_000 });
+    const fills = changes.flatMap((c) => c.fills);
+    expect(fills.map((f) => f.timestamp)).toEqual([T0, T0 + 3_000]);
+    for (const order of engine.orders()) {
+      for (const fill of order.fills)
+        expect(fill.timestamp).toBeGreaterThanOrEqual(order.createdAt);
+    }
+  });
+
+  it("lets a new strategy decide only on a fresh quote", () => {
+    const { engine } = setup();
+    engine.onQuote(quote(9_999, 10_001), T0);
+    expect(marketMaker(engine, "late", T0 + 8_000).status).toBe("inactive");
+    expect(engine.orders()).toEqual([]);
+    expect(marketMaker(engine, "early", T0 + 4_000).status).toBe("active");
+    engine.onQuote(quote(9_999, 10_001), T0 + 9_000);
+    expect(engine.strategy("late").status).toBe("active");
+    expect(engine.orders({ strategyId: "late" }).map((o) => o.createdAt)).toEqual([
+      T0 + 9_000,
+      T0 + 9_000,
+    ]);
   });
 
   it("refuses to pause a strategy that is not active", () => {

@@ -71,6 +71,11 @@ export interface TradingEngineOptions {
   readonly orderTimeoutMs: number;
   /** STRATEGY_COOLDOWN_SECONDS in ms: no new strategy on an instrument this soon after a stop. */
   readonly cooldownMs: number;
+  /**
+   * MARKET_DATA_STALE_MS: a quote received longer ago than this is no market any more — no
+   * order fills on it and no strategy decides on it (see {@link TradingEngine}).
+   */
+  readonly maxQuoteAgeMs: number;
   /** Closed orders kept in memory for queries (the store keeps them all). */
   readonly closedOrderHistory?: number;
   /**
@@ -150,6 +155,12 @@ const STALE_FEED_REASON = "market data is stale";
  * - A strategy that throws, or loses its `maxLoss`, goes to ERROR and its orders are cancelled.
  * - While the feed is stale, active strategies are PAUSED (reason "market data is stale") and
  *   resumed when it is fresh again; strategies paused by hand stay paused.
+ * - Nothing fills on stale data, and no fill is stamped before its order: an order placed
+ *   between quotes (a force close, a stop with close, a new strategy's first decision) trades
+ *   on the instrument's last quote only while it is at most `maxQuoteAgeMs` old, and its fills
+ *   take the time of the call. Otherwise the order is ACCEPTED and works — a closing market
+ *   order too — until the next quote fills it (or it expires after `orderTimeoutMs`); a new
+ *   strategy waits for the next quote to decide at all.
  */
 export class TradingEngine {
   readonly #ports: TradingEnginePorts;
@@ -177,8 +188,12 @@ export class TradingEngine {
   } = emptyPending();
 
   constructor(ports: TradingEnginePorts, options: TradingEngineOptions) {
-    if (!(options.orderTimeoutMs > 0) || !(options.cooldownMs >= 0)) {
-      throw new RangeError("order timeout must be > 0 and cooldown ≥ 0");
+    if (
+      !(options.orderTimeoutMs > 0) ||
+      !(options.cooldownMs >= 0) ||
+      !(options.maxQuoteAgeMs > 0)
+    ) {
+      throw new RangeError("order timeout and quote age must be > 0, cooldown ≥ 0");
     }
     this.#ports = ports;
     this.#options = options;
@@ -272,7 +287,7 @@ export class TradingEngine {
     });
     this.#pending.strategies.set(command.id, snapshot);
     for (const instrument of command.instruments) {
-      const quote = this.#quotes.get(instrument);
+      const quote = this.#freshQuote(instrument, now);
       if (quote !== undefined) this.#runStrategies(quote, now, command.id);
     }
     this.#flush();
@@ -364,13 +379,15 @@ export class TradingEngine {
    * drawdown breaker, then the decisions of the strategies trading the instrument.
    */
   onQuote(quote: MarketQuote, now: number): void {
+    // Stamped with its arrival: a quote's age (see #freshQuote) counts from when the engine got
+    // it, whatever clock the feed stamps it with.
     const stamped = { ...quote, timestamp: now };
     this.#quotes.set(quote.instrument, stamped);
     const { portfolio, venue, risk } = this.#ports;
     for (const position of portfolio.mark(quote.instrument, midOf(quote))) {
       this.#pending.positions.set(keyOf(position), position);
     }
-    this.#apply(venue.onQuote(stamped), now);
+    this.#apply(venue.onQuote(stamped, now), now);
     this.#expire(now);
     const valuation = portfolio.valuation(now);
     if (valuation.peakValue > this.#savedPeak) this.#riskChanged = true;
@@ -708,7 +725,7 @@ export class TradingEngine {
     risk.recordOrder(now);
     order.submit(now);
     this.#touch(order);
-    this.#apply(venue.submit(order.snapshot(), this.#quotes.get(instrument)), now);
+    this.#apply(venue.submit(order.snapshot(), this.#freshQuote(instrument, now), now), now);
     return order;
   }
 
@@ -891,6 +908,13 @@ export class TradingEngine {
     const open: Order[] = [];
     for (const order of this.#openOrdersById.values()) if (matches(order)) open.push(order);
     return open;
+  }
+
+  /** The instrument's last quote while it is a market to trade on (see the class contract). */
+  #freshQuote(instrument: string, now: number): MarketQuote | undefined {
+    const quote = this.#quotes.get(instrument);
+    if (quote === undefined || this.#feedStale) return undefined;
+    return now - quote.timestamp <= this.#options.maxQuoteAgeMs ? quote : undefined;
   }
 
   #priceOf(order: OrderSnapshot): number {

@@ -27,7 +27,10 @@ interface WorkingOrder {
  * capped by the size quoted on the other side, which working orders of one side share in price
  * then time priority — new orders after the resting ones, until the next quote — so a large
  * order fills partially over several quotes. A limit order never fills worse than its limit.
- * Fees are rounded to 8 decimals. Pure: ids come from `nextFillId`.
+ * An order submitted without a quote (none fresh enough, see {@link ExecutionVenue.submit})
+ * is accepted and rests, a market order included, until the next quote of its instrument.
+ * Every fill is stamped with the `now` of the call that made it. Fees are rounded to 8
+ * decimals. Pure: ids come from `nextFillId`, time from the caller.
  */
 export class PaperVenue implements ExecutionVenue {
   readonly #costs: PaperVenueCosts;
@@ -51,10 +54,14 @@ export class PaperVenue implements ExecutionVenue {
     return this.#working.size;
   }
 
-  submit(order: OrderSnapshot, quote: MarketQuote | undefined): VenueEvent[] {
-    if (quote === undefined || quote.instrument !== order.instrument) {
+  submit(order: OrderSnapshot, quote: MarketQuote | undefined, now: number): VenueEvent[] {
+    if (quote !== undefined && quote.instrument !== order.instrument) {
       return [
-        { type: "rejected", orderId: order.id, reason: `no market data for ${order.instrument}` },
+        {
+          type: "rejected",
+          orderId: order.id,
+          reason: `a ${quote.instrument} quote was given for a ${order.instrument} order`,
+        },
       ];
     }
     const working: WorkingOrder = {
@@ -64,7 +71,8 @@ export class PaperVenue implements ExecutionVenue {
     };
     this.#working.set(order.id, working);
     const events: VenueEvent[] = [{ type: "accepted", orderId: order.id }];
-    events.push(...this.#match(working, quote, this.#availableAt(quote)));
+    if (quote !== undefined)
+      events.push(...this.#match(working, quote, this.#availableAt(quote), now));
     working.resting = true;
     return events;
   }
@@ -73,13 +81,13 @@ export class PaperVenue implements ExecutionVenue {
     return this.#working.delete(orderId);
   }
 
-  onQuote(quote: MarketQuote): VenueEvent[] {
+  onQuote(quote: MarketQuote, now: number): VenueEvent[] {
     const candidates = [...this.#working.values()]
       .filter((w) => w.order.instrument === quote.instrument)
       .sort(priority);
     this.#available.delete(quote.instrument);
     const available = this.#availableAt(quote);
-    return candidates.flatMap((working) => this.#match(working, quote, available));
+    return candidates.flatMap((working) => this.#match(working, quote, available, now));
   }
 
   /** The sizes left at `quote`'s touch: the quoted sizes for a new quote, what is left otherwise. */
@@ -105,6 +113,7 @@ export class PaperVenue implements ExecutionVenue {
     working: WorkingOrder,
     quote: MarketQuote,
     available: { buy: number; sell: number },
+    now: number,
   ): VenueEvent[] {
     const { order } = working;
     const buy = order.side === "buy";
@@ -140,7 +149,7 @@ export class PaperVenue implements ExecutionVenue {
       quantity,
       fee: round8((price * quantity * feeBps) / 10_000),
       liquidity,
-      timestamp: quote.timestamp,
+      timestamp: now,
     };
     available[order.side] = round8(size - quantity);
     working.remaining = round8(working.remaining - quantity);

@@ -379,7 +379,8 @@ export const ForcePositionCloseRequestSchema: GenMessage<ForcePositionCloseReque
 export type ForcePositionCloseResponse = Message<"trading.v1.ForcePositionCloseResponse"> & {
   /**
    * The market orders placed to flatten the matching non-flat positions (none when all were
-   * flat), in their state after submission.
+   * flat), in their state after submission: FILLED (or PARTIALLY_FILLED, by the quoted size)
+   * on a fresh quote, ACCEPTED while they wait for one.
    *
    * @generated from field: repeated trading.v1.Order orders = 1;
    */
@@ -585,7 +586,11 @@ export const RiskService: GenService<{
   /**
    * Closes positions with market orders, bypassing the strategies and the circuit breaker
    * (closing orders only reduce risk). Strategies owning a closed position are PAUSED first so
-   * that they do not reopen it. Errors: NOT_FOUND (unknown strategy id).
+   * that they do not reopen it. Nothing fills on stale data: the orders trade on the
+   * instrument's last quote only while it is at most MARKET_DATA_STALE_MS old; otherwise they
+   * are returned ACCEPTED with nothing filled, and fill on the first fresh quote (at its price
+   * and time) or expire after ORDER_TIMEOUT_SECONDS; CancelOrder calls such a close off.
+   * Errors: NOT_FOUND (unknown strategy id).
    *
    * @generated from rpc trading.v1.RiskService.ForcePositionClose
    */

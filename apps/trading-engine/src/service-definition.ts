@@ -15,7 +15,7 @@ import { createTradingDataAdapter, type EngineStateRecord } from "@tse/trading-d
 import { registerRiskV1 } from "./adapters/connect/risk-v1-service.js";
 import { registerTradingV1, toDeskStartRequest } from "./adapters/connect/trading-v1-service.js";
 import { tradingRestRoutes } from "./adapters/http/trading-rest-routes.js";
-import { SimulatorCatalog } from "./adapters/market-data/simulator-catalog.js";
+import { SimulatorCatalog, simulatorSymbols } from "./adapters/market-data/simulator-catalog.js";
 import { SimulatorPriceFeed } from "./adapters/market-data/simulator-price-feed.js";
 import { StoreTradingHistory } from "./adapters/persistence/store-trading-history.js";
 import {
@@ -98,6 +98,11 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
       return `http://${chosen.host}:${chosen.grpcPort}`;
     };
 
+    // The simulator's symbols: the instruments a strategy may trade and their order grid.
+    const catalog = new SimulatorCatalog(simulatorSymbols(endpoint), {
+      onReloadError: (error) =>
+        logger.warn({ err: error }, "instrument rules could not be loaded from the simulator"),
+    });
     let desk: TradingDesk | undefined;
     const portfolio = new Portfolio(config.initialCapital);
     const engine = new TradingEngine(
@@ -109,6 +114,7 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
             slippageBps: config.slippageBps,
           },
           randomUUID,
+          catalog,
         ),
         risk: new RiskManager({
           maxPositionSize: config.maxPositionSize,
@@ -118,6 +124,7 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
           maxDrawdown: config.maxDrawdown,
         }),
         portfolio,
+        instrumentRules: catalog,
         createStrategy: strategyOf,
         newId: randomUUID,
         onChanges: (changes) => desk?.handleChanges(changes),
@@ -158,7 +165,7 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
         history: new StoreTradingHistory(adapter, (error) =>
           logger.error({ err: error }, "a change was refused by the store"),
         ),
-        catalog: new SimulatorCatalog(endpoint),
+        catalog,
         metrics,
         now: Date.now,
         newId: randomUUID,
@@ -196,7 +203,10 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
           logger.info({ state, detail }, "market data feed");
           metrics.setGauge("trading_market_data_stale", state === "live" ? 0 : 1);
           if (state === "stale") engine.setFeedStale(true, Date.now());
-          if (state === "live") engine.setFeedStale(false, Date.now());
+          if (state === "live") {
+            catalog.reload();
+            engine.setFeedStale(false, Date.now());
+          }
         },
         onDisconnect: (error, retryInMs) => {
           metrics.incCounter("trading_market_data_reconnects_total");

@@ -12,6 +12,10 @@ import { percentile } from "../stats.js";
 
 const T0 = Date.UTC(2026, 10, 23);
 const QUOTE_INTERVAL_MS = 100;
+/** BTC-USD's order grid as the simulator lists it. */
+const BTC_RULES = {
+  rulesOf: () => ({ tickSize: 0.01, lotSize: 0.00001, minQuantity: 0.00001, maxQuantity: 250 }),
+};
 
 /** The baseline: the same engine with every pre-trade check passing without being evaluated. */
 class RiskChecksOff extends RiskManager {
@@ -51,7 +55,12 @@ function engineWith(risk: RiskManager) {
   let ids = 0;
   const engine = new TradingEngine(
     {
-      venue: new PaperVenue({ takerFeeBps: 10, makerFeeBps: 2, slippageBps: 1 }, () => `f${++ids}`),
+      venue: new PaperVenue(
+        { takerFeeBps: 10, makerFeeBps: 2, slippageBps: 1 },
+        () => `f${++ids}`,
+        BTC_RULES,
+      ),
+      instrumentRules: BTC_RULES,
       risk,
       portfolio: new Portfolio(10_000_000),
       createStrategy: (type, parameters) =>

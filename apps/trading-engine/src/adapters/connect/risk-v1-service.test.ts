@@ -14,6 +14,9 @@ import { registerRiskV1 } from "./risk-v1-service.js";
 
 const T0 = Date.UTC(2026, 10, 23);
 const STALE_AFTER_MS = 5_000;
+const RULES = {
+  rulesOf: () => ({ tickSize: 0.01, lotSize: 0.00001, minQuantity: 0.00001, maxQuantity: 0 }),
+};
 
 /** An engine holding a 2 BTC position bought at T0, behind the risk service on a test clock. */
 function engineWithPosition() {
@@ -23,7 +26,8 @@ function engineWithPosition() {
   const portfolio = new Portfolio(1_000_000);
   const engine = new TradingEngine(
     {
-      venue: new PaperVenue({ takerFeeBps: 10, makerFeeBps: 2, slippageBps: 0 }, newId),
+      venue: new PaperVenue({ takerFeeBps: 10, makerFeeBps: 2, slippageBps: 0 }, newId, RULES),
+      instrumentRules: RULES,
       risk: new RiskManager({
         maxPositionSize: 5,
         instrumentMaxPositionSizes: {},

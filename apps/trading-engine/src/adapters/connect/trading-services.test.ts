@@ -19,6 +19,9 @@ import { registerRiskV1 } from "./risk-v1-service.js";
 import { registerTradingV1 } from "./trading-v1-service.js";
 
 const T0 = Date.UTC(2026, 10, 23);
+const RULES = {
+  rulesOf: () => ({ tickSize: 0.01, lotSize: 0.00001, minQuantity: 0.00001, maxQuantity: 0 }),
+};
 
 function setup() {
   let ids = 0;
@@ -27,7 +30,8 @@ function setup() {
   let desk: TradingDesk | undefined;
   const engine = new TradingEngine(
     {
-      venue: new PaperVenue({ takerFeeBps: 10, makerFeeBps: 2, slippageBps: 0 }, newId),
+      venue: new PaperVenue({ takerFeeBps: 10, makerFeeBps: 2, slippageBps: 0 }, newId, RULES),
+      instrumentRules: RULES,
       risk: new RiskManager({
         maxPositionSize: 5,
         instrumentMaxPositionSizes: {},

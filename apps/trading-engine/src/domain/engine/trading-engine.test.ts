@@ -11,6 +11,10 @@ import { resolveStrategyLimits } from "./strategy-lifecycle.js";
 import { type EngineChanges, EngineRequestError, TradingEngine } from "./trading-engine.js";
 
 const T0 = Date.UTC(2026, 10, 23);
+/** BTC-USD's grid as the simulator lists it, for every instrument of these tests. */
+const RULES = {
+  rulesOf: () => ({ tickSize: 0.01, lotSize: 0.00001, minQuantity: 0.00001, maxQuantity: 250 }),
+};
 
 function createStrategy(type: StrategyType, parameters: object): TradingStrategy {
   return type === "market_making"
@@ -41,12 +45,14 @@ function setup(
   const venue = new PaperVenue(
     { takerFeeBps: 10, makerFeeBps: 2, slippageBps: 0 },
     () => `fill-${++ids}`,
+    RULES,
   );
   const engine = new TradingEngine(
     {
       venue,
       risk,
       portfolio,
+      instrumentRules: RULES,
       createStrategy,
       newId: () => `${prefix}order-${++ids}`,
       onChanges: (c) => changes.push(c),

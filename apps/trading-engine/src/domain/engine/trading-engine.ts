@@ -1,4 +1,9 @@
 import type { ExecutionVenue, VenueEvent } from "../execution/execution-venue.js";
+import {
+  closingQuantities,
+  conformTerms,
+  type InstrumentRulesSource,
+} from "../orders/instrument-rules.js";
 import { type Fill, Order, type OrderSide, type OrderSnapshot } from "../orders/order.js";
 import type { MarkedPosition, Portfolio, PortfolioValuation } from "../portfolio/portfolio.js";
 import type { PositionSnapshot } from "../portfolio/position.js";
@@ -50,6 +55,8 @@ export interface TradingEnginePorts {
   readonly venue: ExecutionVenue;
   readonly risk: RiskManager;
   readonly portfolio: Portfolio;
+  /** The instruments' price and quantity grid (tick, lot, minimum and maximum order). */
+  readonly instrumentRules: InstrumentRulesSource;
   /** Builds a strategy from its type and (resolved or stored) parameters. */
   readonly createStrategy: (type: StrategyType, parameters: object) => TradingStrategy;
   /** New unique ids (orders). */
@@ -161,6 +168,12 @@ const STALE_FEED_REASON = "market data is stale";
  *   take the time of the call. Otherwise the order is ACCEPTED and works — a closing market
  *   order too — until the next quote fills it (or it expires after `orderTimeoutMs`); a new
  *   strategy waits for the next quote to decide at all.
+ * - Every order is on its instrument's grid (`instrumentRules`): quantities down to the lot and
+ *   at most the maximum order, limit prices to the tick never more aggressive than asked (buys
+ *   down, sells up). A strategy's order that rounds below the minimum, or on an instrument
+ *   whose rules are not known yet, is not sent. A close is split into orders of at most the
+ *   maximum; a remainder below the minimum cannot be traded and stays; a close on an
+ *   instrument without known rules is REJECTED, saying so.
  */
 export class TradingEngine {
   readonly #ports: TradingEnginePorts;
@@ -615,6 +628,7 @@ export class TradingEngine {
       const mine = this.#openOrders(
         (o) => o.strategyId === managed.snapshot.id && o.instrument === quote.instrument,
       );
+      const rules = this.#ports.instrumentRules.rulesOf(quote.instrument);
       let decision: ReturnType<TradingStrategy["onQuote"]>;
       try {
         decision = managed.strategy.onQuote({
@@ -635,6 +649,7 @@ export class TradingEngine {
           maxPosition:
             managed.snapshot.limits.maxPosition ||
             positionLimitOf(this.#ports.risk.limits, quote.instrument),
+          ...(rules === undefined ? {} : { rules }),
         });
       } catch (error) {
         this.#fail(
@@ -662,15 +677,19 @@ export class TradingEngine {
 
   /**
    * Places an order of a strategy, or (without `managed`) a closing order for `closing.owner`'s
-   * position, which passes the breaker.
+   * position, which passes the breaker; on the instrument's grid, or not at all (`undefined`,
+   * see the class contract).
    */
   #place(
     managed: ManagedStrategy | undefined,
     instrument: string,
-    intent: OrderIntent,
+    wanted: OrderIntent,
     now: number,
     closing?: { readonly owner: string; readonly reason: string },
-  ): Order {
+  ): Order | undefined {
+    const rules = this.#ports.instrumentRules.rulesOf(instrument);
+    const intent = rules === undefined ? wanted : conformTerms(wanted, rules);
+    if (intent === undefined || (rules === undefined && closing === undefined)) return undefined;
     const strategyId = managed?.snapshot.id ?? closing?.owner;
     const clientOrderId =
       managed === undefined
@@ -690,6 +709,12 @@ export class TradingEngine {
       ...(closing === undefined ? {} : { reason: closing.reason }),
     });
     if (managed !== undefined) this.#count(managed, 1, 0, 0);
+    if (rules === undefined) {
+      this.#orders.set(order.id, order);
+      order.reject(now, `no trading rules (tick, lot) known for ${instrument} yet`);
+      this.#touch(order);
+      return order;
+    }
     const { risk, venue } = this.#ports;
     const price = intent.limitPrice ?? this.#markOf(instrument);
     const checked = this.#ports.timeRiskCheck?.();
@@ -811,18 +836,18 @@ export class TradingEngine {
         now,
         reason,
       );
-      const order = this.#place(
-        undefined,
-        position.instrument,
-        {
-          side: position.quantity > 0 ? "sell" : "buy",
-          type: "market",
-          quantity: Math.abs(position.quantity),
-        },
-        now,
-        { owner: position.strategyId, reason },
-      );
-      placed.push(order.snapshot());
+      const rules = this.#ports.instrumentRules.rulesOf(position.instrument);
+      const size = Math.abs(position.quantity);
+      for (const quantity of rules === undefined ? [size] : closingQuantities(size, rules)) {
+        const order = this.#place(
+          undefined,
+          position.instrument,
+          { side: position.quantity > 0 ? "sell" : "buy", type: "market", quantity },
+          now,
+          { owner: position.strategyId, reason },
+        );
+        if (order !== undefined) placed.push(order.snapshot());
+      }
     }
     return placed;
   }

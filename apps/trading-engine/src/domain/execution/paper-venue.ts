@@ -1,3 +1,4 @@
+import { type InstrumentRulesSource, toGrid } from "../orders/instrument-rules.js";
 import type { Fill, Liquidity, OrderSnapshot } from "../orders/order.js";
 import { QUANTITY_EPSILON, round8 } from "../shared/decimal.js";
 import type { MarketQuote } from "../shared/market-quote.js";
@@ -29,17 +30,20 @@ interface WorkingOrder {
  * order fills partially over several quotes. A limit order never fills worse than its limit.
  * An order submitted without a quote (none fresh enough, see {@link ExecutionVenue.submit})
  * is accepted and rests, a market order included, until the next quote of its instrument.
- * Every fill is stamped with the `now` of the call that made it. Fees are rounded to 8
+ * Every fill is stamped with the `now` of the call that made it. With the instruments' rules,
+ * fills are on their grid like real ones: quantities in whole lots of the quoted size, taker
+ * prices (slippage included) on the tick, rounded against the taker. Fees are rounded to 8
  * decimals. Pure: ids come from `nextFillId`, time from the caller.
  */
 export class PaperVenue implements ExecutionVenue {
   readonly #costs: PaperVenueCosts;
   readonly #nextFillId: () => string;
+  readonly #rules: InstrumentRulesSource | undefined;
   readonly #working = new Map<string, WorkingOrder>();
   /** Size still available at the touch of each instrument's current quote, shared by all orders. */
   readonly #available = new Map<string, { quote: MarketQuote; buy: number; sell: number }>();
 
-  constructor(costs: PaperVenueCosts, nextFillId: () => string) {
+  constructor(costs: PaperVenueCosts, nextFillId: () => string, rules?: InstrumentRulesSource) {
     for (const [name, value] of Object.entries(costs)) {
       if (!(Number.isFinite(value) && value >= 0 && value <= 10_000)) {
         throw new RangeError(`${name} must be in [0, 10000] bps (got ${value})`);
@@ -47,6 +51,7 @@ export class PaperVenue implements ExecutionVenue {
     }
     this.#costs = costs;
     this.#nextFillId = nextFillId;
+    this.#rules = rules;
   }
 
   /** Orders working at the venue now. */
@@ -123,12 +128,16 @@ export class PaperVenue implements ExecutionVenue {
       (buy ? touch <= (order.limitPrice ?? 0) : touch >= (order.limitPrice ?? Infinity));
     const size = available[order.side];
     if (!crosses || !(size > QUANTITY_EPSILON) || !(touch > 0)) return [];
-    const quantity = round8(Math.min(working.remaining, size));
+    const rules = this.#rules?.rulesOf(order.instrument);
+    const lots = rules === undefined ? size : toGrid(size, rules.lotSize, "down");
+    const quantity = round8(Math.min(working.remaining, lots));
     if (quantity <= 0) return [];
     const maker = working.resting && order.type === "limit";
     const liquidity: Liquidity = maker ? "maker" : "taker";
     const slip = maker ? 0 : this.#costs.slippageBps / 10_000;
-    const slipped = round8(buy ? touch * (1 + slip) : touch * (1 - slip));
+    const raw = buy ? touch * (1 + slip) : touch * (1 - slip);
+    const slipped =
+      rules === undefined ? round8(raw) : toGrid(raw, rules.tickSize, buy ? "up" : "down");
     // A limit order never fills worse than its limit, slippage or not.
     const limit = order.limitPrice;
     const price = maker

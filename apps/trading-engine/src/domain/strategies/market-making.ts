@@ -1,3 +1,5 @@
+import { limitPriceOnTick } from "../orders/instrument-rules.js";
+import type { OrderSide } from "../orders/order.js";
 import { round8 } from "../shared/decimal.js";
 import { midOf } from "../shared/market-quote.js";
 import { resolveNumber } from "./parameter-rules.js";
@@ -88,7 +90,8 @@ const VOLATILITY_DECAY = 0.05;
  * larger of `spreadBps` and `volatilityMultiplier` × the mid's recent volatility over one quote
  * lifetime (an EWMA of squared log returns); quotes shift against the inventory by
  * `inventorySkew` × half the spread at the position limit (down when long, up when short), and a
- * side stops quoting at the limit. Every `refreshIntervalMs` it keeps working orders that are
+ * side stops quoting at the limit. Prices go on the instrument's tick (bids down, asks up) when
+ * the view has its rules. Every `refreshIntervalMs` it keeps working orders that are
  * still within a quarter of the half-spread of a wanted level and replaces the rest.
  */
 export class MarketMakingStrategy implements TradingStrategy {
@@ -116,6 +119,9 @@ export class MarketMakingStrategy implements TradingStrategy {
     const inventory =
       view.maxPosition > 0 ? Math.max(-1, Math.min(1, view.position / view.maxPosition)) : 0;
     const shift = p.inventorySkew * inventory * half;
+    // On the tick when the rules are known, so that a working order at a wanted price matches.
+    const priced = (side: OrderSide, price: number) =>
+      view.rules === undefined ? round8(price) : limitPriceOnTick(price, side, view.rules);
     const wanted: OrderIntent[] = [];
     for (let level = 0; level < p.levels; level++) {
       const offset = level * p.levelSpacingBps;
@@ -127,7 +133,7 @@ export class MarketMakingStrategy implements TradingStrategy {
           side: "buy",
           type: "limit",
           quantity: p.orderQuantity,
-          limitPrice: round8(mid * (1 - (half + shift + offset) / 10_000)),
+          limitPrice: priced("buy", mid * (1 - (half + shift + offset) / 10_000)),
         });
       }
       if (canSell) {
@@ -135,7 +141,7 @@ export class MarketMakingStrategy implements TradingStrategy {
           side: "sell",
           type: "limit",
           quantity: p.orderQuantity,
-          limitPrice: round8(mid * (1 + (half - shift + offset) / 10_000)),
+          limitPrice: priced("sell", mid * (1 + (half - shift + offset) / 10_000)),
         });
       }
     }

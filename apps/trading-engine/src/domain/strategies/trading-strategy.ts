@@ -1,3 +1,4 @@
+import type { InstrumentRules } from "../orders/instrument-rules.js";
 import type { OrderSide, OrderType } from "../orders/order.js";
 import type { MarketQuote } from "../shared/market-quote.js";
 
@@ -35,6 +36,11 @@ export interface StrategyView {
   readonly openOrders: readonly WorkingOrderView[];
   /** The position limit that applies to it in the instrument (0: none). */
   readonly maxPosition: number;
+  /**
+   * The instrument's order grid, when known. The engine puts every order on it anyway; a
+   * strategy that compares its wanted prices with its working orders' should round first.
+   */
+  readonly rules?: InstrumentRules;
 }
 
 /** What a strategy wants done after a quote: orders to cancel (by id), then orders to place. */

@@ -1,0 +1,142 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  closingQuantities,
+  conformTerms,
+  type InstrumentRules,
+  MAX_CLOSING_ORDERS,
+  toGrid,
+  usableRules,
+} from "./instrument-rules.js";
+
+const ETH: InstrumentRules = {
+  tickSize: 0.01,
+  lotSize: 0.0001,
+  minQuantity: 0.0001,
+  maxQuantity: 3_000,
+};
+
+/**
+ * Whether `value` is a whole multiple of `step`, judged independently of the code under test:
+ * in exact decimal arithmetic on the value's 8-decimal text, which must be the value itself.
+ */
+function onGrid(value: number, step: number): boolean {
+  const units = (x: number) => BigInt(x.toFixed(8).replace(".", ""));
+  const onScale =
+    Math.abs(Number(value.toFixed(8)) - value) <= Math.abs(value) * 4 * Number.EPSILON;
+  return onScale && units(value) % units(step) === 0n;
+}
+
+const rules = fc
+  .record({
+    tickSize: fc.constantFrom(1, 0.25, 0.01, 0.001, 0.0001, 0.00001, 0.00000001),
+    lotSize: fc.constantFrom(1, 0.1, 0.001, 0.00001, 0.00000001),
+    minLots: fc.integer({ min: 0, max: 10 }),
+    maxLots: fc.oneof(fc.constant(0), fc.integer({ min: 10, max: 1_000_000 })),
+  })
+  .map(
+    (r): InstrumentRules => ({
+      tickSize: r.tickSize,
+      lotSize: r.lotSize,
+      minQuantity: Math.round(r.minLots * r.lotSize * 1e8) / 1e8,
+      maxQuantity: Math.round(r.maxLots * r.lotSize * 1e8) / 1e8,
+    }),
+  );
+
+describe("instrument rules", () => {
+  it("rounds the issue's ETH price to the tick, never more aggressively than asked", () => {
+    expect(conformTerms({ side: "buy", quantity: 1, limitPrice: 3_191.92539575 }, ETH)).toEqual({
+      side: "buy",
+      quantity: 1,
+      limitPrice: 3_191.92,
+    });
+    expect(conformTerms({ side: "sell", quantity: 1, limitPrice: 3_191.92539575 }, ETH)).toEqual({
+      side: "sell",
+      quantity: 1,
+      limitPrice: 3_191.93,
+    });
+  });
+
+  it("keeps a value already on the grid despite floating-point noise", () => {
+    expect(toGrid(0.1 + 0.2, 0.1, "down")).toBe(0.3);
+    expect(toGrid(0.1 + 0.2, 0.1, "up")).toBe(0.3);
+    expect(toGrid(3_191.92, 0.01, "up")).toBe(3_191.92);
+  });
+
+  it("puts well-formed terms on the grid, within the bounds, never more aggressive (property)", () => {
+    fc.assert(
+      fc.property(
+        rules,
+        fc.constantFrom("buy" as const, "sell" as const),
+        fc.double({ min: 1e-8, max: 1e6, noNaN: true }),
+        fc.double({ min: 1e-8, max: 1e6, noNaN: true }),
+        (r, side, quantity, limitPrice) => {
+          const terms = conformTerms({ side, quantity, limitPrice }, r);
+          if (terms === undefined) {
+            // Not sent only when nothing sendable was left.
+            const lots = Math.floor(Math.min(quantity, r.maxQuantity || quantity) / r.lotSize);
+            const tooSmall = lots * r.lotSize < Math.max(r.minQuantity, r.lotSize) * (1 - 1e-9);
+            const priceGone = side === "buy" && limitPrice < r.tickSize * (1 + 1e-9);
+            expect(tooSmall || priceGone).toBe(true);
+            return;
+          }
+          expect(onGrid(terms.quantity, r.lotSize)).toBe(true);
+          expect(onGrid(terms.limitPrice ?? 0, r.tickSize)).toBe(true);
+          expect(terms.quantity).toBeGreaterThanOrEqual(r.minQuantity);
+          expect(terms.quantity).toBeLessThanOrEqual(quantity * (1 + 1e-12));
+          if (r.maxQuantity > 0) expect(terms.quantity).toBeLessThanOrEqual(r.maxQuantity);
+          const price = terms.limitPrice ?? 0;
+          if (side === "buy") expect(price).toBeLessThanOrEqual(limitPrice * (1 + 1e-12));
+          else expect(price).toBeGreaterThanOrEqual(limitPrice * (1 - 1e-12));
+          expect(Math.abs(price - limitPrice)).toBeLessThan(r.tickSize * (1 + 1e-9));
+        },
+      ),
+      { numRuns: 2_000, seed: 12 },
+    );
+  });
+
+  it("hands terms that are not well-formed back unchanged, for the order to refuse", () => {
+    const bad = { side: "buy" as const, quantity: 1, limitPrice: -5 };
+    expect(conformTerms(bad, ETH)).toBe(bad);
+    const nan = { side: "sell" as const, quantity: Number.NaN };
+    expect(conformTerms(nan, ETH)).toBe(nan);
+  });
+
+  it("splits a close into near-equal orders within the maximum, leaving only dust (property)", () => {
+    fc.assert(
+      fc.property(rules, fc.double({ min: 0, max: 1e7, noNaN: true }), (r, position) => {
+        const orders = closingQuantities(position, r);
+        const total = orders.reduce((sum, q) => sum + q, 0);
+        expect(total).toBeLessThanOrEqual(position * (1 + 1e-12) + 1e-9);
+        // What is left is less than a lot, or (with nothing placed) less than the minimum, or
+        // what the most orders of a close could not hold.
+        const left = position - total;
+        expect(
+          left < r.lotSize * (1 + 1e-6) ||
+            (orders.length === 0 && position < Math.max(r.minQuantity, r.lotSize) + r.lotSize) ||
+            (orders.length === MAX_CLOSING_ORDERS && orders.every((q) => q === orders[0])),
+        ).toBe(true);
+        for (const q of orders) {
+          expect(onGrid(q, r.lotSize)).toBe(true);
+          expect(q).toBeGreaterThanOrEqual(r.minQuantity);
+          if (r.maxQuantity > 0) expect(q).toBeLessThanOrEqual(r.maxQuantity);
+        }
+        if (orders.length > 1)
+          expect(Math.max(...orders) - Math.min(...orders)).toBeLessThanOrEqual(
+            r.lotSize * 1.000001,
+          );
+      }),
+      { numRuns: 2_000, seed: 12 },
+    );
+  });
+
+  it("accepts only rules on the stores' 8-decimal scale with sane bounds", () => {
+    expect(usableRules(ETH)).toBe(ETH);
+    expect(usableRules({ ...ETH, tickSize: 0 })).toBeUndefined();
+    expect(usableRules({ ...ETH, tickSize: 1e-9 })).toBeUndefined();
+    expect(usableRules({ ...ETH, lotSize: Number.NaN })).toBeUndefined();
+    expect(usableRules({ ...ETH, minQuantity: -1 })).toBeUndefined();
+    expect(usableRules({ ...ETH, maxQuantity: 0.00001 })).toBeUndefined();
+    expect(usableRules({ ...ETH, maxQuantity: 0 })).toEqual({ ...ETH, maxQuantity: 0 });
+  });
+});

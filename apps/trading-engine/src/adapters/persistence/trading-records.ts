@@ -77,7 +77,8 @@ export function toStrategyRecord(s: StrategySnapshot): StrategyRecord {
     ...optionalDate("startedAt", s.startedAt),
     updatedAt: date(s.updatedAt),
     ...optionalDate("stoppedAt", s.stoppedAt),
-    metadata: { activity: { ...s.activity } },
+    // The strategy's memory rides in the record's metadata, stored with every change of it.
+    metadata: { activity: { ...s.activity }, ...(s.state === undefined ? {} : { state: s.state }) },
   };
 }
 
@@ -102,7 +103,12 @@ export function fromStrategyRecord(r: StrategyRecord): StrategySnapshot {
     updatedAt: r.updatedAt.getTime(),
     ...optionalMs("stoppedAt", r.stoppedAt),
     activity: activityOf(r.metadata?.activity),
+    ...(isObject(r.metadata?.state) ? { state: r.metadata.state } : {}),
   };
+}
+
+function isObject(value: unknown): value is object {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The stored activity counts (absent or malformed: none). */

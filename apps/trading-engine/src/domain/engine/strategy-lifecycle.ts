@@ -42,6 +42,11 @@ export interface StrategySnapshot {
   readonly stoppedAt?: number;
   /** What it has done since it was created (kept across restarts with the strategy). */
   readonly activity: StrategyActivity;
+  /**
+   * The strategy's memory as last saved (see `StrategyMemory`), e.g. mean reversion's samples;
+   * absent for strategies without one. Kept across restarts with the strategy.
+   */
+  readonly state?: object;
 }
 
 /** Counts of a strategy's trading since it was created. */

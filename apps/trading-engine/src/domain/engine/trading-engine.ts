@@ -145,9 +145,17 @@ interface ManagedStrategy {
   orderSequence: number;
   /** Paused by the engine for stale market data (resumed by it when data returns). */
   pausedForStaleFeed: boolean;
+  /** The strategy's memory version last saved into `snapshot.state`, and when. */
+  savedMemory: { version: number; at: number };
 }
 
 const STALE_FEED_REASON = "market data is stale";
+
+/**
+ * The least time between two saves of a strategy's memory: a strategy sampling on every quote
+ * writes its record at most once a second, and a crash loses at most a second of samples.
+ */
+const MEMORY_SAVE_INTERVAL_MS = 1_000;
 
 /**
  * The trading engine (DESIGN §7): strategies trade quotes through pre-trade risk into the
@@ -222,12 +230,15 @@ export class TradingEngine {
     if (state.risk !== undefined) this.#ports.risk.restore(state.risk.limits, state.risk.breaker);
     this.#savedPeak = state.risk?.peakValue ?? 0;
     for (const snapshot of state.strategies) {
+      const strategy = this.#ports.createStrategy(snapshot.type, snapshot.parameters);
+      if (snapshot.state !== undefined) strategy.memory?.restore(snapshot.state);
       this.#strategies.set(snapshot.id, {
         snapshot,
-        strategy: this.#ports.createStrategy(snapshot.type, snapshot.parameters),
+        strategy,
         orderSequence: 0,
         pausedForStaleFeed:
           snapshot.status === "paused" && snapshot.statusReason === STALE_FEED_REASON,
+        savedMemory: { version: strategy.memory?.version ?? 0, at: Number.NEGATIVE_INFINITY },
       });
       if (snapshot.stoppedAt !== undefined) {
         for (const instrument of snapshot.instruments) {
@@ -297,6 +308,10 @@ export class TradingEngine {
       strategy: command.strategy,
       orderSequence: 0,
       pausedForStaleFeed: false,
+      savedMemory: {
+        version: command.strategy.memory?.version ?? 0,
+        at: Number.NEGATIVE_INFINITY,
+      },
     });
     this.#pending.strategies.set(command.id, snapshot);
     for (const instrument of command.instruments) {
@@ -659,6 +674,7 @@ export class TradingEngine {
         );
         continue;
       }
+      this.#saveMemory(managed, now);
       for (const id of decision.cancel) {
         const order = this.#orders.get(id);
         if (order?.isOpen && order.strategyId === managed.snapshot.id)
@@ -865,6 +881,19 @@ export class TradingEngine {
     this.#ports.venue.cancel(order.id);
     order.cancel(now, reason);
     this.#touch(order);
+  }
+
+  /**
+   * Puts the strategy's memory into its snapshot (stored with this operation) when it changed,
+   * at most every {@link MEMORY_SAVE_INTERVAL_MS}.
+   */
+  #saveMemory(managed: ManagedStrategy, now: number): void {
+    const memory = managed.strategy.memory;
+    if (memory === undefined || memory.version === managed.savedMemory.version) return;
+    if (now - managed.savedMemory.at < MEMORY_SAVE_INTERVAL_MS) return;
+    managed.savedMemory = { version: memory.version, at: now };
+    managed.snapshot = { ...managed.snapshot, state: memory.save() };
+    this.#pending.strategies.set(managed.snapshot.id, managed.snapshot);
   }
 
   /** Adds to a strategy's activity; the strategy row is stored with the same operation. */

@@ -2,6 +2,7 @@ import type { OrderType } from "../orders/order.js";
 import { round8 } from "../shared/decimal.js";
 import { midOf } from "../shared/market-quote.js";
 import { resolveNumber } from "./parameter-rules.js";
+import { SampleHistory } from "./sample-history.js";
 import {
   NO_DECISION,
   type OrderIntent,
@@ -80,31 +81,28 @@ export function resolveMeanReversionParameters(input: MeanReversionInput): MeanR
   };
 }
 
-interface Samples {
-  readonly values: number[];
-  lastSampleAt: number;
-}
-
 /**
  * Mean reversion (DESIGN §7): samples the mid every `sampleIntervalMs`; once `lookback` samples
  * are in, the z-score of the mid against their mean and standard deviation drives it. Flat, it
  * sells `orderQuantity` at z ≥ entry and buys at z ≤ −entry (market, or limit at the touch);
  * holding, it closes the whole position with a market order when |z| falls to the exit level on
  * its side of the mean, or when the loss from the entry price reaches `stopLossBps`. It never
- * stacks orders: while one of its orders works, it waits.
+ * stacks orders: while one of its orders works, it waits. Its samples are its memory: kept
+ * with the strategy across restarts (see {@link SampleHistory}).
  */
 export class MeanReversionStrategy implements TradingStrategy {
   readonly type = "mean_reversion" as const;
   readonly parameters: MeanReversionParameters;
-  readonly #samples = new Map<string, Samples>();
+  readonly memory: SampleHistory;
 
   constructor(input: MeanReversionInput) {
     this.parameters = resolveMeanReversionParameters(input);
+    this.memory = new SampleHistory(this.parameters.lookback, this.parameters.sampleIntervalMs);
   }
 
   /** The z-score of `mid` against the samples of `instrument`, when there are enough. */
   zScore(instrument: string, mid: number): number | undefined {
-    const values = this.#samples.get(instrument)?.values ?? [];
+    const values = this.memory.values(instrument);
     if (values.length < this.parameters.lookback) return undefined;
     const mean = values.reduce((sum, v) => sum + v, 0) / values.length;
     const variance = values.reduce((sum, v) => sum + (v - mean) ** 2, 0) / (values.length - 1);
@@ -116,7 +114,7 @@ export class MeanReversionStrategy implements TradingStrategy {
     const { quote, now, position } = view;
     const mid = midOf(quote);
     if (!(mid > 0)) return NO_DECISION;
-    this.#sample(quote.instrument, mid, now);
+    this.memory.sample(quote.instrument, mid, now);
     if (view.openOrders.length > 0) return NO_DECISION;
     const p = this.parameters;
     const close = (): StrategyDecision => ({
@@ -150,17 +148,5 @@ export class MeanReversionStrategy implements TradingStrategy {
           }
         : { side, type: "market", quantity: p.orderQuantity };
     return { cancel: [], place: [entry] };
-  }
-
-  #sample(instrument: string, mid: number, now: number): void {
-    let samples = this.#samples.get(instrument);
-    if (samples === undefined) {
-      samples = { values: [], lastSampleAt: Number.NEGATIVE_INFINITY };
-      this.#samples.set(instrument, samples);
-    }
-    if (now - samples.lastSampleAt < this.parameters.sampleIntervalMs) return;
-    samples.lastSampleAt = now;
-    samples.values.push(mid);
-    if (samples.values.length > this.parameters.lookback) samples.values.shift();
   }
 }

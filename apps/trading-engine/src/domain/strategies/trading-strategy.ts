@@ -53,14 +53,31 @@ export interface StrategyDecision {
 export const NO_DECISION: StrategyDecision = Object.freeze({ cancel: [], place: [] });
 
 /**
+ * What a strategy learned that a restart must not lose (mean reversion's samples). The engine
+ * saves it with the strategy's record whenever `version` moved (at most once a second) and
+ * hands it back to `restore` when it rebuilds the strategy after a restart.
+ */
+export interface StrategyMemory {
+  /** Grows whenever there is something new to save. */
+  readonly version: number;
+  /** The state as JSON-safe data (finite numbers, strings, arrays, plain objects). */
+  save(): object;
+  /** Takes back a saved state; what is not well-formed is ignored (learned afresh). */
+  restore(state: unknown): void;
+}
+
+/**
  * A trading strategy (DESIGN §7): pure decision logic over quotes, positions and its working
  * orders; the engine owns orders, risk and execution. Implementations keep their own state
  * (samples, estimates) per instrument and must not throw on well-formed input — a throw puts the
- * strategy into ERROR.
+ * strategy into ERROR. State that must survive a restart is its `memory`; the rest (e.g. the
+ * market maker's volatility estimate, re-learnt within a few quotes) starts afresh.
  */
 export interface TradingStrategy {
   readonly type: StrategyType;
   /** The parameters in use, defaults resolved (what the API reports). */
   readonly parameters: object;
+  /** State kept across restarts, if the strategy has any. */
+  readonly memory?: StrategyMemory;
   onQuote(view: StrategyView): StrategyDecision;
 }

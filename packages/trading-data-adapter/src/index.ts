@@ -109,6 +109,7 @@ export {
 // Write-behind queue.
 export {
   DEFAULT_TRADING_WRITES,
+  type PendingOrder,
   TRADING_PERSISTENCE_METRICS,
   type TradingFlushResult,
   TradingWrites,

@@ -24,6 +24,7 @@ import {
   MeanReversionStrategy,
 } from "../domain/strategies/mean-reversion.js";
 import type { StrategyType, TradingStrategy } from "../domain/strategies/trading-strategy.js";
+import { newestOrders } from "./order-listing.js";
 import { UpdateStreamHub } from "./update-stream-hub.js";
 
 /** A request to start a strategy, as the APIs and the boot list give it. */
@@ -44,7 +45,11 @@ export interface StartStrategyRequest {
 export interface TradingHistory {
   /** Queues one operation's changes for storage (atomically, in order, never waiting). */
   record(changes: EngineChanges): void;
-  /** Stored orders matching `filter`, most recent first (beyond what the engine keeps). */
+  /**
+   * Stored orders matching `filter`, most recent first (beyond what the engine keeps), each in
+   * its newest known state — the write-behind queue's when it still holds a newer one — which
+   * may therefore no longer match `filter`.
+   */
   orders(filter: OrderFilter): Promise<OrderSnapshot[]>;
   /** One stored order with its fills, or `undefined`. */
   order(id: string): Promise<OrderSnapshot | undefined>;
@@ -310,8 +315,10 @@ export class TradingDesk {
   }
 
   /**
-   * Orders matching `filter`: the engine's memory, completed from the store when it has more.
-   * A strategy id or instrument that no order can have is refused as `invalid`.
+   * Orders matching `filter`: the engine's memory, completed from the store when it has more,
+   * each order in its newest state before it is filtered (see `newestOrders`): the engine's,
+   * then the write-behind queue's, then the stored row. A strategy id or instrument that no
+   * order can have is refused as `invalid`.
    */
   async orders(filter: OrderFilter): Promise<OrderSnapshot[]> {
     if (filter.strategyId !== undefined && !STRATEGY_ID.test(filter.strategyId)) {
@@ -327,9 +334,8 @@ export class TradingDesk {
     const inMemory = this.#ports.engine.orders({ ...filter, limit });
     if (inMemory.length >= limit) return inMemory;
     const stored = await this.#ports.history.orders({ ...filter, limit });
-    const byId = new Map<string, OrderSnapshot>();
-    for (const order of [...stored, ...inMemory]) byId.set(order.id, order);
-    return [...byId.values()].sort((a, b) => b.createdAt - a.createdAt).slice(0, limit);
+    const { engine } = this.#ports;
+    return newestOrders([...stored, ...inMemory], (id) => engine.order(id), { ...filter, limit });
   }
 
   /** Refreshes the gauges (positions, PnL, portfolio, breaker, strategies); call periodically. */

@@ -35,6 +35,16 @@ export class PendingChanges {
     this.add(newer.changes());
   }
 
+  /** The order record of `orderId` held here (ids in lower case, as validated). */
+  order(orderId: string): OrderRecord | undefined {
+    return this.#orders.get(orderId);
+  }
+
+  /** The trades of `orderId` held here. */
+  tradesOf(orderId: string): TradeRecord[] {
+    return [...this.#trades.values()].filter((t) => t.orderId === orderId);
+  }
+
   /** Records held (one per key). */
   get size(): number {
     return (

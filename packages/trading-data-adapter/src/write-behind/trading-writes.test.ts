@@ -304,6 +304,34 @@ describe("TradingWrites", () => {
     expect(await store.listOrders()).toHaveLength(1);
   });
 
+  it("tells the newest state of an order still queued or being committed, with its trades", async () => {
+    const store = new GatedStore();
+    const writes = writesOn(store);
+    writes.start();
+    const order = sampleOrder(1, "s1", { status: "accepted" });
+    const trade = sampleTrade(1, order);
+    writes.enqueue({ strategies: [sampleStrategy("s1")], orders: [order] });
+    await until(() => store.waiting === 1);
+    // Being committed: not yet what the store answers.
+    expect(writes.pendingOrder(order.orderId)?.order.status).toBe("accepted");
+    writes.enqueue({
+      orders: [{ ...order, status: "partially_filled", filledQuantity: 0.1 }],
+      trades: [trade],
+    });
+    writes.enqueue({ orders: [{ ...order, status: "cancelled" }] });
+    expect(writes.pendingOrder(order.orderId.toUpperCase())).toMatchObject({
+      order: { status: "cancelled" },
+      trades: [{ tradeId: trade.tradeId }],
+    });
+    expect(writes.pendingOrder(sampleOrder(2).orderId)).toBeUndefined();
+    store.release();
+    await until(() => store.waiting === 1);
+    store.release();
+    expect(await writes.flush(1_000)).toEqual({ flushed: true });
+    expect(writes.pendingOrder(order.orderId)).toBeUndefined();
+    expect((await store.getOrder(order.orderId))?.status).toBe("cancelled");
+  });
+
   it("close flushes, then refuses new changes", async () => {
     const store = new MemoryTradingStore();
     const writes = writesOn(store);

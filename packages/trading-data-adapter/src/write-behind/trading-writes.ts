@@ -1,4 +1,6 @@
 import type { MetricsPort } from "@tse/metrics-port";
+import type { OrderRecord } from "../model/order.js";
+import type { TradeRecord } from "../model/trade.js";
 import {
   countChanges,
   type TradingChanges,
@@ -48,6 +50,13 @@ export interface TradingWritesStatus {
   readonly commits: number;
   /** Failed commits in a row (0 when healthy). */
   readonly consecutiveFailures: number;
+}
+
+/** An order's newest state while the queue still holds it (see {@link TradingWrites.pendingOrder}). */
+export interface PendingOrder {
+  readonly order: OrderRecord;
+  /** Its trades the queue holds (earlier ones are in the store). */
+  readonly trades: readonly TradeRecord[];
 }
 
 /** What {@link TradingWrites.flush} and {@link TradingWrites.close} achieved. */
@@ -135,6 +144,21 @@ export class TradingWrites {
     this.#enqueuedBatches += 1;
     this.#updateGauge();
     this.#kick();
+  }
+
+  /**
+   * The newest state of an order that is queued or being committed — newer than what the store
+   * answers until the commit lands — with its trades held with it; `undefined` when the queue
+   * holds nothing of it. Readers merge it over the store's rows so an order's newest state wins.
+   */
+  pendingOrder(orderId: string): PendingOrder | undefined {
+    const id = orderId.toLowerCase();
+    const order = this.#queued.order(id) ?? this.#inFlight?.order(id);
+    if (order === undefined) return undefined;
+    const trades = new Map<string, TradeRecord>();
+    for (const t of [...(this.#inFlight?.tradesOf(id) ?? []), ...this.#queued.tradesOf(id)])
+      trades.set(t.tradeId, t);
+    return { order, trades: [...trades.values()] };
   }
 
   /** Records queued or being committed (merged: one per key). */

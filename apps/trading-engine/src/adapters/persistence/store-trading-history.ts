@@ -6,7 +6,9 @@ import { fromOrderRecord, toTradingChanges } from "./trading-records.js";
 
 /**
  * The desk's history on the trading data adapter: each operation's changes go to the
- * write-behind queue as one commit; stored orders are read back with their fills.
+ * write-behind queue as one commit; stored orders are read back with their fills, in the
+ * queue's newer state when it still holds one (the row a lagging commit has not updated yet
+ * would otherwise show a cancelled order as open).
  */
 export class StoreTradingHistory implements TradingHistory {
   readonly #adapter: TradingDataAdapter;
@@ -44,14 +46,22 @@ export class StoreTradingHistory implements TradingHistory {
       limit: filter.limit ?? 100,
     });
     return Promise.all(
-      orders.map(async (order) =>
-        fromOrderRecord(
-          order,
+      orders.map(async (row) => {
+        const pending = this.#adapter.writes.pendingOrder(row.orderId);
+        const order = pending?.order ?? row;
+        const stored =
           order.filledQuantity > 0
             ? await this.#adapter.store.listTrades({ orderId: order.orderId })
-            : [],
-        ),
-      ),
+            : [];
+        // Trades committed with the row, then the ones still queued with the newer state.
+        const trades = new Map([...stored, ...(pending?.trades ?? [])].map((t) => [t.tradeId, t]));
+        return fromOrderRecord(
+          order,
+          [...trades.values()].sort(
+            (a, b) => +a.timestamp - +b.timestamp || (a.tradeId < b.tradeId ? -1 : 1),
+          ),
+        );
+      }),
     );
   }
 }

@@ -37,7 +37,8 @@ export const engineSettings = {
   }),
   marketDataStaleMs: setting({
     env: "MARKET_DATA_STALE_MS",
-    description: "no quote for this long makes the feed stale: trading pauses, readiness fails",
+    description:
+      "no quote for this long makes the feed stale: trading pauses, readiness fails, and no order fills on a quote older than this",
     default: "5000",
     schema: integerSchema(100, 600_000),
   }),

@@ -7,8 +7,11 @@
  * `.env` with `--help`; pino logging with identity and redaction; metrics on prom-client or the
  * OpenTelemetry SDK (`METRICS_BACKEND`); one HTTP port for REST, SSE, metrics and
  * Connect/gRPC/gRPC-Web on HTTP/1.1 and h2c; a gRPC port; health, readiness,
- * `grpc.health.v1`, server reflection; graceful shutdown.
+ * `grpc.health.v1`, server reflection; graceful shutdown; bearer-token access control of
+ * state-changing calls (`AUTH_TOKENS`, {@link serviceAccess}) and CORS that keeps foreign pages
+ * from writing.
  */
+export * from "./auth/index.js";
 export {
   type CommonSettings,
   commonSettings,
@@ -40,7 +43,12 @@ export {
   urlSchema,
 } from "./config/setting.js";
 export * from "./grpc-health/index.js";
-export { CORS_ALLOWED_HEADERS, CORS_EXPOSED_HEADERS, createCors } from "./http/cors.js";
+export {
+  CORS_ALLOWED_HEADERS,
+  CORS_EXPOSED_HEADERS,
+  type CorsOptions,
+  createCors,
+} from "./http/cors.js";
 export { DualProtocolServer } from "./http/dual-protocol-server.js";
 export { HttpError } from "./http/http-error.js";
 export type { NodeHandler, NodeRequest, NodeResponse } from "./http/node-http.js";

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { z } from "zod";
+import { authSettings } from "../auth/auth-settings.js";
 import {
   enumSchema,
   integerSchema,
@@ -70,7 +71,7 @@ export interface DefaultPorts {
 
 /**
  * The settings every TSE service has (DESIGN §3, §4, §8, §9): identity, ports, logging, CORS,
- * limits, shutdown and the metrics backend. A service adds its own settings next to these.
+ * access tokens, limits, shutdown and the metrics backend. A service adds its own settings next to these.
  *
  * Identity values are validated by `@tse/instance-naming` after loading, because their rules
  * depend on each other (an override wins over a derived name).
@@ -143,10 +144,12 @@ export function commonSettings(defaults: {
     }),
     corsAllowedOrigins: setting({
       env: "CORS_ALLOWED_ORIGINS",
-      description: "Comma-separated origins allowed by CORS on the HTTP port, or '*'.",
-      default: "*",
+      description:
+        "Comma-separated origins whose pages may call the HTTP port; empty: the service's own pages only. '*' lets any page read, and write only when AUTH_TOKENS are set.",
+      default: "",
       schema: corsOriginsSchema,
     }),
+    ...authSettings(),
     maxRequestBytes: setting({
       env: "MAX_REQUEST_BYTES",
       description: "Largest request body or RPC message accepted, in bytes.",

@@ -62,7 +62,7 @@ describe("loadConfig", () => {
     expect(values.serviceName).toBe("svc");
     expect(values.version).toBe("1.2.3");
     expect(values.instanceName).toBe("");
-    expect(values.corsAllowedOrigins).toEqual(["*"]);
+    expect(values.corsAllowedOrigins).toEqual([]);
     expect(values.symbols).toEqual(["BTC-USD", "ETH-USD"]);
     expect(values.verbose).toBe(false);
     expect(values.postgresUrl).toBeUndefined();

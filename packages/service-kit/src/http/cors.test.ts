@@ -59,4 +59,38 @@ describe("createCors", () => {
     expect(createCors(["*"]).apply(req, res)).toBe(false);
     expect(headers).toEqual({});
   });
+
+  it("grants '*' for reads only, and for writes only when tokens are required", () => {
+    const read = exchange("OPTIONS", "https://any.example");
+    createCors(["*"]).apply(read.req, read.res, "read");
+    expect(read.headers["access-control-allow-origin"]).toBe("*");
+    const write = exchange("OPTIONS", "https://any.example");
+    createCors(["*"]).apply(write.req, write.res, "write");
+    expect(write.headers["access-control-allow-origin"]).toBeUndefined();
+    expect(write.headers["access-control-allow-methods"]).toBeUndefined();
+    const tokens = exchange("OPTIONS", "https://any.example");
+    createCors(["*"], { anyOriginMayWrite: true }).apply(tokens.req, tokens.res, "write");
+    expect(tokens.headers["access-control-allow-origin"]).toBe("*");
+  });
+
+  it("grants nothing to a foreign origin by default", () => {
+    const { req, res, headers } = exchange("OPTIONS", "https://evil.example");
+    expect(createCors([]).apply(req, res, "read")).toBe(true);
+    expect(headers["access-control-allow-origin"]).toBeUndefined();
+  });
+
+  it.each([
+    [{}, true, "no Origin: not a browser page"],
+    [{ origin: "http://127.0.0.1:8080", host: "127.0.0.1:8080" }, true, "same host"],
+    [{ origin: "https://proxy.example", "sec-fetch-site": "same-origin" }, true, "same origin"],
+    [{ origin: "https://desk.example" }, true, "listed"],
+    [{ origin: "https://evil.example", host: "127.0.0.1:8080" }, false, "foreign"],
+    [{ origin: "https://evil.example", "sec-fetch-site": "cross-site" }, false, "cross-site"],
+    [{ origin: "null", host: "127.0.0.1:8080" }, false, "opaque"],
+    [{ origin: "http://127.0.0.1:8080.evil.example", host: "127.0.0.1:8080" }, false, "lookalike"],
+  ])("mayWrite %j is %s (%s)", (headers, expected) => {
+    const cors = createCors(["https://desk.example"]);
+    const lookup = (name: string) => (headers as Record<string, string>)[name];
+    expect(cors.mayWrite(lookup)).toBe(expected);
+  });
 });

@@ -1,4 +1,5 @@
 import createRouter from "find-my-way";
+import type { AccessLevel } from "../auth/rpc-access.js";
 import { HttpError } from "./http-error.js";
 import type { NodeRequest, NodeResponse } from "./node-http.js";
 
@@ -25,6 +26,11 @@ export interface RestRoute {
   readonly method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH";
   readonly path: string;
   readonly handler: RestHandler;
+  /**
+   * What the route needs when tokens are configured (see `AccessLevel`); by default `read` for
+   * GET (a safe method) and `write` for every other method.
+   */
+  readonly access?: AccessLevel;
 }
 
 /** A matched route: the handler, its template (the `route` metric label) and parameters. */
@@ -32,6 +38,7 @@ export interface RestMatch {
   readonly template: string;
   readonly handler: RestHandler;
   readonly params: Readonly<Record<string, string>>;
+  readonly access: AccessLevel;
 }
 
 /**
@@ -49,7 +56,8 @@ export class RestRouter {
   /** Adds a route; a second route with the same method and template is a programming error. */
   add(route: RestRoute): void {
     const handler = route.handler;
-    const store = { template: route.path, handler };
+    const access = route.access ?? (route.method === "GET" ? "read" : "write");
+    const store = { template: route.path, handler, access };
     this.router.on(route.method, route.path, () => undefined, store);
     const methods = this.templates.get(route.path) ?? new Set<string>();
     methods.add(route.method);
@@ -64,12 +72,12 @@ export class RestRouter {
     const lookup = method === "HEAD" ? "GET" : method;
     const found = this.router.find(lookup as "GET", path);
     if (found !== null) {
-      const store = found.store as { template: string; handler: RestHandler };
+      const store = found.store as { template: string; handler: RestHandler; access: AccessLevel };
       const params: Record<string, string> = {};
       for (const [key, value] of Object.entries(found.params)) {
         if (value !== undefined) params[key] = value;
       }
-      return { template: store.template, handler: store.handler, params };
+      return { template: store.template, handler: store.handler, params, access: store.access };
     }
     for (const other of ["GET", "POST", "PUT", "DELETE", "PATCH"] as const) {
       if (other !== lookup && this.router.find(other, path) !== null) return "method-not-allowed";

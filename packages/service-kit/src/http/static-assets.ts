@@ -40,7 +40,9 @@ export function assetsInDirectory(directory: string, urlPrefix: string): StaticA
  * hashed once, here, so a missing file fails the composition instead of a request, a request
  * never touches the disk, and no URL can reach a file that was not listed. Responses carry a
  * strong ETag with `Cache-Control: no-cache` (browsers revalidate and get 304 while the file is
- * unchanged, so a new build shows at once) and `X-Content-Type-Options: nosniff`.
+ * unchanged, so a new build shows at once) and `X-Content-Type-Options: nosniff`. They are
+ * `open` (no token even with `AUTH_PROTECT_READS`): the files hold no data, and a page must load
+ * before its user can enter a token.
  */
 export function staticAssetRoutes(assets: readonly StaticAsset[]): RestRoute[] {
   return assets.map(({ urlPath, filePath }) => {
@@ -50,6 +52,7 @@ export function staticAssetRoutes(assets: readonly StaticAsset[]): RestRoute[] {
     return {
       method: "GET",
       path: urlPath,
+      access: "open",
       handler: ({ req, res }) => {
         res.setHeader("ETag", etag);
         res.setHeader("Cache-Control", "no-cache");

@@ -13,6 +13,8 @@ describe("redactSecrets", () => {
     ["rediss://:onlypass@host", "rediss://:***@host"],
     ["http://host:8080/path", "http://host:8080/path"],
     ["no url here", "no url here"],
+    ["sent Authorization: Bearer abc.DEF-123_~+/==", "sent Authorization: Bearer ***"],
+    ["bearer s3cr3t-token-value, then", "bearer ***, then"],
   ])("%s", (input, expected) => {
     expect(redactSecrets(input)).toBe(expected);
   });
@@ -24,6 +26,24 @@ describe("redactSecrets", () => {
       url: "postgres://u:***@h/d",
       nested: [{ password: "***", token: "***" }],
       port: 5,
+    });
+  });
+
+  it("redacts tokens under any secret-suffixed name and request headers", () => {
+    expect(
+      redactDeep({
+        authTokens: ["a", "b"],
+        marketDataAuthToken: "t",
+        authTokensFile: "/run/secrets/tokens",
+        headers: { authorization: "Bearer x", cookie: "s=1", "x-api-key": "k", host: "h" },
+        tokenCount: 2,
+      }),
+    ).toEqual({
+      authTokens: "***",
+      marketDataAuthToken: "***",
+      authTokensFile: "/run/secrets/tokens",
+      headers: { authorization: "***", cookie: "***", "x-api-key": "***", host: "h" },
+      tokenCount: 2,
     });
   });
 });

@@ -15,7 +15,8 @@ export interface ServiceInfo {
 /**
  * The endpoints every service has (DESIGN §4.1): liveness at `/api/v1/health`, readiness at
  * `/api/v1/ready` (503 while any check fails or during shutdown), and the metrics exposition at
- * `/metrics` and `/api/v1/metrics` (OpenMetrics when the `Accept` header asks for it).
+ * `/metrics` and `/api/v1/metrics` (OpenMetrics when the `Accept` header asks for it). All are
+ * `open`: probes and scrapers need no token, even with `AUTH_PROTECT_READS`.
  */
 export function commonRoutes(options: {
   readonly info: ServiceInfo;
@@ -31,6 +32,7 @@ export function commonRoutes(options: {
     {
       method: "GET",
       path: "/api/v1/health",
+      access: "open",
       handler: () => ({
         status: "healthy",
         service: options.info.service,
@@ -43,6 +45,7 @@ export function commonRoutes(options: {
     {
       method: "GET",
       path: "/api/v1/ready",
+      access: "open",
       handler: async ({ req, res }) => {
         const report = await options.readiness.evaluate();
         const body = { status: report.ready ? "ready" : "not_ready", checks: report.checks };
@@ -50,7 +53,7 @@ export function commonRoutes(options: {
         return undefined;
       },
     },
-    { method: "GET", path: "/metrics", handler: metricsRoute },
-    { method: "GET", path: "/api/v1/metrics", handler: metricsRoute },
+    { method: "GET", path: "/metrics", handler: metricsRoute, access: "open" },
+    { method: "GET", path: "/api/v1/metrics", handler: metricsRoute, access: "open" },
   ];
 }

@@ -6,6 +6,9 @@ import {
 } from "@tse/instance-naming";
 import type { MetricsPort } from "@tse/metrics-port";
 import type { Logger } from "pino";
+import { resolveAccessPolicy } from "../auth/access-policy.js";
+import { exposureWarning } from "../auth/exposure-warning.js";
+import type { ServiceAccess } from "../auth/rpc-access.js";
 import {
   type CommonSettings,
   commonSettings,
@@ -52,6 +55,11 @@ export interface ServiceContext<S extends SettingsSpec> {
 /** What a service serves and how it stops, as returned by its composition root. */
 export interface ServiceComposition {
   readonly routes?: (router: ConnectRouter) => void;
+  /**
+   * Whether each RPC of `routes` reads or writes (`serviceAccess` per service): writes need a
+   * token when tokens are configured. The service refuses to start with an unclassified RPC.
+   */
+  readonly rpcAccess?: readonly ServiceAccess[];
   readonly rest?: readonly RestRoute[];
   /** Readiness checks by name (`postgres`, `redis`, ...); `"disabled"` for an unused store. */
   readonly readiness?: Readonly<Record<string, ReadinessCheck>>;
@@ -105,6 +113,7 @@ export async function startService<S extends SettingsSpec>(
   const config = loaded.values as ConfigValues<CommonSettings & S>;
   const common = config as unknown as ConfigValues<CommonSettings>;
   const identity = resolveIdentity(common);
+  const accessPolicy = resolveAccessPolicy(common);
   await checkBindable(common.host, { http: common.httpPort, grpc: common.grpcPort });
   const logger = createLogger({
     identity: {
@@ -150,6 +159,8 @@ export async function startService<S extends SettingsSpec>(
     readiness,
     health,
     corsAllowedOrigins: common.corsAllowedOrigins,
+    rpcAccess: composition.rpcAccess ?? [],
+    accessPolicy,
     maxRequestBytes: common.maxRequestBytes,
     shutdownController,
   });
@@ -168,6 +179,7 @@ export async function startService<S extends SettingsSpec>(
       redisNamespace: identity.redisNamespace,
       ports,
       services: server.serviceNames,
+      access: { tokenCount: accessPolicy.tokens.length, protectReads: accessPolicy.protectReads },
       metrics: {
         backend: serviceMetrics.backend,
         ...(serviceMetrics.otlpUrl === undefined
@@ -177,6 +189,8 @@ export async function startService<S extends SettingsSpec>(
     },
     `${identity.serviceName} listening on http :${ports.http} and grpc :${ports.grpc}`,
   );
+  const exposed = exposureWarning(common.host, accessPolicy);
+  if (exposed !== undefined) logger.warn(exposed);
 
   if (composition.onListening !== undefined) {
     await composition.onListening(ports).catch((error: unknown) => {

@@ -64,7 +64,12 @@ beforeAll(async () => {
     },
     {
       argv: [],
-      env: { HOST: "127.0.0.1", LOG_LEVEL: "silent", READINESS_CACHE_MS: "0" },
+      env: {
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "silent",
+        READINESS_CACHE_MS: "0",
+        CORS_ALLOWED_ORIGINS: "http://dashboard.local",
+      },
       envFile: "/dev/null",
     },
   );
@@ -296,7 +301,7 @@ describe("HTTP endpoints", () => {
       },
     });
     expect(response.status).toBe(204);
-    expect(response.headers.get("access-control-allow-origin")).toBe("*");
+    expect(response.headers.get("access-control-allow-origin")).toBe("http://dashboard.local");
     const allowed = response.headers.get("access-control-allow-headers") ?? "";
     for (const header of [
       "Content-Type",

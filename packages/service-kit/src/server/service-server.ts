@@ -7,6 +7,9 @@ import { createHttpMetrics, createRpcMetricsInterceptor } from "@tse/prometheus-
 import { ServerReflection as ReflectionV1 } from "@tse/proto/grpc/reflection/v1/reflection_pb";
 import { ServerReflection as ReflectionV1alpha } from "@tse/proto/grpc/reflection/v1alpha/reflection_pb";
 import type { Logger } from "pino";
+import { AccessGuard, accessInterceptor } from "../auth/access-guard.js";
+import type { AccessPolicy } from "../auth/access-policy.js";
+import { type AccessLevel, accessByProcedure, type ServiceAccess } from "../auth/rpc-access.js";
 import {
   Health,
   type HealthStatusRegistry,
@@ -38,6 +41,13 @@ export interface ServiceServerOptions {
   readonly readiness: Readiness;
   readonly health: HealthStatusRegistry;
   readonly corsAllowedOrigins: readonly string[];
+  /**
+   * Which of the service's RPCs read and which write. Every registered RPC must be classified
+   * (health and reflection are the kit's): the constructor throws `UnclassifiedRpcError` else.
+   */
+  readonly rpcAccess?: readonly ServiceAccess[];
+  /** The bearer tokens and whether reads need one; no tokens (unprotected) when absent. */
+  readonly accessPolicy?: AccessPolicy;
   /** The largest RPC message or request body accepted. */
   readonly maxRequestBytes: number;
   /**
@@ -56,7 +66,8 @@ export interface ListeningPorts {
 /**
  * The network face of a service (DESIGN §4): the HTTP port (REST, SSE, metrics and every RPC
  * over Connect, gRPC-Web and gRPC on HTTP/1.1 and h2c) and the gRPC port (the same RPCs on
- * h2c), with CORS, HTTP and RPC metrics, `grpc.health.v1` and server reflection.
+ * h2c), with CORS, HTTP and RPC metrics, `grpc.health.v1` and server reflection. Every call
+ * passes the {@link AccessGuard} at its level: an RPC's from `rpcAccess`, a REST route's its own.
  *
  * {@link shutdown} drains it: health NOT_SERVING and readiness 503 at once, no new
  * connections, streams told to end (their handler signal aborts), then connections closed
@@ -66,6 +77,9 @@ export class ServiceServer {
   private readonly httpServer: DualProtocolServer;
   private readonly grpcServer: DualProtocolServer;
   private readonly shutdownController: AbortController;
+  private readonly accessLevels: ReadonlyMap<string, AccessLevel>;
+  private readonly cors: ReturnType<typeof createCors>;
+  private readonly guard: AccessGuard;
   /** Full names of every registered service, health and reflection included. */
   readonly serviceNames: readonly string[];
   /** Procedure paths (`/pkg.Service/Method`) of every registered RPC. */
@@ -88,12 +102,22 @@ export class ServiceServer {
     const probe = createConnectRouter();
     routes(probe);
     this.procedures = new Set(probe.handlers.map((handler) => handler.requestPath));
+    this.accessLevels = accessByProcedure(this.procedures, options.rpcAccess ?? []);
+    const policy = options.accessPolicy ?? { tokens: [], protectReads: false };
+    this.cors = createCors(options.corsAllowedOrigins, {
+      anyOriginMayWrite: policy.tokens.length > 0,
+    });
+    this.guard = new AccessGuard(policy, {
+      realm: options.info.service,
+      originMayWrite: (header) => this.cors.mayWrite(header),
+    });
 
     const connectHandler = connectNodeAdapter({
       routes,
       interceptors: [
         createRpcMetricsInterceptor(options.metrics, { knownProcedures: this.procedures }),
         boundErrorMessages(),
+        accessInterceptor(this.guard, this.accessLevels),
       ],
       readMaxBytes: options.maxRequestBytes,
       shutdownSignal: this.shutdownController.signal,
@@ -153,18 +177,25 @@ export class ServiceServer {
   }
 
   private httpHandler(connectHandler: NodeHandler, rest: RestRouter): NodeHandler {
-    const cors = createCors(this.options.corsAllowedOrigins);
     const httpMetrics = createHttpMetrics(this.options.metrics);
     return (req, res) => {
       const timer = httpMetrics.begin(req.method ?? "GET");
       const path = pathOf(req);
       const isRpc = this.procedures.has(path);
-      const match = isRpc
-        ? undefined
-        : rest.match(req.method === "OPTIONS" ? "GET" : (req.method ?? "GET"), path);
+      // A preflight is for the method it names: its answer depends on that call's access level.
+      const method =
+        req.method === "OPTIONS"
+          ? (headerOf(req, "access-control-request-method") ?? "GET")
+          : (req.method ?? "GET");
+      const match = isRpc ? undefined : rest.match(method, path);
       const route = isRpc ? path : typeof match === "object" ? match.template : undefined;
       res.once("close", () => timer.end(route, res.statusCode));
-      if (cors.apply(req, res)) return;
+      const level = isRpc
+        ? (this.accessLevels.get(path) ?? "write")
+        : typeof match === "object"
+          ? match.access
+          : "read";
+      if (this.cors.apply(req, res, level)) return;
       if (isRpc) {
         connectHandler(req, res);
         return;
@@ -179,6 +210,12 @@ export class ServiceServer {
           res,
           new HttpError(405, "method_not_allowed", `${req.method} is not allowed on ${path}`),
         );
+        return;
+      }
+      const refusal = this.guard.check(match.access, (name) => headerOf(req, name));
+      if (refusal !== undefined) {
+        if (refusal.challenge !== undefined) res.setHeader("WWW-Authenticate", refusal.challenge);
+        sendError(req, res, new HttpError(refusal.status, refusal.errorCode, refusal.message));
         return;
       }
       void this.runRest(req, res, match.handler, match.params);
@@ -226,6 +263,12 @@ function pathOf(req: NodeRequest): string {
   const url = req.url ?? "/";
   const query = url.indexOf("?");
   return query === -1 ? url : url.slice(0, query);
+}
+
+/** One request header by its lower-case name (the first, when repeated). */
+function headerOf(req: NodeRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /** The services an app registers, and the files that declare them (for reflection). */

@@ -4,6 +4,14 @@
  */
 
 export {
+  ACCESS_CONTROL_ENV,
+  ACCESS_TEST_TOKENS,
+  type AccessControlTarget,
+  describeAccessControl,
+  type GuardedWrite,
+  guardedWrite,
+} from "./access-control-suite.js";
+export {
   CHROMIUM_PATH,
   describeWithChromium,
   launchChromium,

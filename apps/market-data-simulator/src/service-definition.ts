@@ -10,6 +10,7 @@ import {
 import { loadSymbolUniverse } from "./adapters/config/simulator-config-file.js";
 import { registerLegacyMarketData } from "./adapters/connect/legacy-market-data-service.js";
 import { registerMarketDataV1 } from "./adapters/connect/market-data-v1-service.js";
+import { simulatorRpcAccess } from "./adapters/connect/rpc-access.js";
 import { marketRestRoutes } from "./adapters/http/market-rest-routes.js";
 import { webPageRoutes } from "./adapters/web/web-page-routes.js";
 import { ActiveSubscriptionsGauge } from "./application/active-subscriptions-gauge.js";
@@ -214,6 +215,7 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
           details: { service: identity.serviceName, instance, version: identity.version },
         });
       },
+      rpcAccess: simulatorRpcAccess,
       rest: [...marketRestRoutes({ simulator, hub, history }), ...webPageRoutes()],
       readiness: adapter.readinessProbes(),
       async onListening(ports) {

@@ -23,6 +23,7 @@ describeServiceProcess({
     [{ REDIS_URL: "localhost:6379" }, "REDIS_URL"],
     [{ MARKET_DATA_URL: "ftp://simulator" }, "MARKET_DATA_URL"],
     [{ MARKET_DATA_INSTANCE: "Sim 1" }, "MARKET_DATA_INSTANCE"],
+    [{ MARKET_DATA_AUTH_TOKEN: "not a token" }, "MARKET_DATA_AUTH_TOKEN"],
     [{ MARKET_DATA_STALE_MS: "50" }, "MARKET_DATA_STALE_MS"],
     [{ INITIAL_CAPITAL: "0" }, "INITIAL_CAPITAL"],
     [{ MAX_POSITION_SIZE: "-1" }, "MAX_POSITION_SIZE"],

@@ -13,6 +13,7 @@ import { StartStrategyRequestSchema } from "@tse/proto/trading/v1/trading_pb";
 import { ConfigError, RepeatedFailureLog, type ServiceDefinition } from "@tse/service-kit";
 import { createTradingDataAdapter, type EngineStateRecord } from "@tse/trading-data-adapter";
 import { registerRiskV1 } from "./adapters/connect/risk-v1-service.js";
+import { engineRpcAccess } from "./adapters/connect/rpc-access.js";
 import { registerTradingV1, toDeskStartRequest } from "./adapters/connect/trading-v1-service.js";
 import { tradingRestRoutes } from "./adapters/http/trading-rest-routes.js";
 import { SimulatorCatalog, simulatorSymbols } from "./adapters/market-data/simulator-catalog.js";
@@ -99,7 +100,7 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
     };
 
     // The simulator's symbols: the instruments a strategy may trade and their order grid.
-    const catalog = new SimulatorCatalog(simulatorSymbols(endpoint), {
+    const catalog = new SimulatorCatalog(simulatorSymbols(endpoint, config.marketDataAuthToken), {
       onReloadError: (error) =>
         logger.warn({ err: error }, "instrument rules could not be loaded from the simulator"),
     });
@@ -194,6 +195,7 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
       {
         endpoint,
         instruments: [],
+        authToken: config.marketDataAuthToken,
         staleAfterMs: config.marketDataStaleMs,
         backoff: { initialMs: 200, maxMs: 5_000 },
       },
@@ -231,6 +233,7 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
         registerTradingV1(router, tradingDesk, Date.now);
         registerRiskV1(router, engine, Date.now);
       },
+      rpcAccess: engineRpcAccess,
       rest: [...tradingRestRoutes(tradingDesk, Date.now), ...webPageRoutes()],
       readiness: {
         ...adapter.readinessProbes(),

@@ -1,5 +1,12 @@
 import { validateInstanceName } from "@tse/instance-naming";
-import { integerSchema, numberSchema, setting, stringSchema, urlSchema } from "@tse/service-kit";
+import {
+  bearerTokenSchema,
+  integerSchema,
+  numberSchema,
+  setting,
+  stringSchema,
+  urlSchema,
+} from "@tse/service-kit";
 
 /** The trading engine's own settings (DESIGN §7, §9), on top of the kit's common ones. */
 export const engineSettings = {
@@ -34,6 +41,13 @@ export const engineSettings = {
     schema: stringSchema.refine((name) => name === "" || validateInstanceName(name).ok, {
       message: "must be empty or an instance name (lower-case letters, digits, inner '-', ≤ 63)",
     }),
+  }),
+  marketDataAuthToken: setting({
+    env: "MARKET_DATA_AUTH_TOKEN",
+    description:
+      "bearer token sent to the simulator, for one started with AUTH_PROTECT_READS (the engine only reads from it)",
+    schema: bearerTokenSchema,
+    secret: true,
   }),
   marketDataStaleMs: setting({
     env: "MARKET_DATA_STALE_MS",

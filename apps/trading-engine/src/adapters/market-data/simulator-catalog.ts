@@ -1,5 +1,4 @@
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
 import {
   MarketDataService,
   type Symbol as SymbolMessage,
@@ -10,17 +9,21 @@ import {
   type InstrumentRulesSource,
   usableRules,
 } from "../../domain/orders/instrument-rules.js";
+import { simulatorTransport } from "./simulator-transport.js";
 
 /** Asks the market data feed for its symbols (`ListSymbols`). */
 export type ListSymbols = () => Promise<readonly SymbolMessage[]>;
 
-/** `ListSymbols` of the simulator found at `endpoint()`, over gRPC, within 3 s. */
-export function simulatorSymbols(endpoint: () => Promise<string>): ListSymbols {
+/**
+ * `ListSymbols` of the simulator found at `endpoint()`, over gRPC, within 3 s; `authToken` is sent
+ * as a bearer token to a simulator that protects its reads.
+ */
+export function simulatorSymbols(
+  endpoint: () => Promise<string>,
+  authToken?: string | undefined,
+): ListSymbols {
   return async () => {
-    const client = createClient(
-      MarketDataService,
-      createGrpcTransport({ baseUrl: await endpoint() }),
-    );
+    const client = createClient(MarketDataService, simulatorTransport(await endpoint(), authToken));
     return (await client.listSymbols({}, { timeoutMs: 3_000 })).symbols;
   };
 }

@@ -1,8 +1,8 @@
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { createClient } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
 import { MarketDataService, type Quote } from "@tse/proto/marketdata/v1/market_data_pb";
 import type { MarketQuote } from "../../domain/shared/market-quote.js";
+import { simulatorTransport } from "./simulator-transport.js";
 
 /** Where the feed is, and how it behaves. */
 export interface SimulatorPriceFeedOptions {
@@ -17,6 +17,8 @@ export interface SimulatorPriceFeedOptions {
   readonly staleAfterMs: number;
   /** First and largest wait between reconnection attempts, ms (doubled per failure, jittered). */
   readonly backoff: { readonly initialMs: number; readonly maxMs: number };
+  /** A bearer token for a simulator that protects its reads (`MARKET_DATA_AUTH_TOKEN`). */
+  readonly authToken?: string | undefined;
 }
 
 /** The feed's state: `connecting` until the first quote, `live` while quotes arrive. */
@@ -98,7 +100,10 @@ export class SimulatorPriceFeed {
           typeof this.#options.endpoint === "string"
             ? this.#options.endpoint
             : await this.#options.endpoint();
-        const client = createClient(MarketDataService, createGrpcTransport({ baseUrl }));
+        const client = createClient(
+          MarketDataService,
+          simulatorTransport(baseUrl, this.#options.authToken),
+        );
         for await (const response of client.streamPrices(
           { symbols: [...this.#options.instruments] },
           { signal },

@@ -1,5 +1,6 @@
 // The Connect protocol (https://connectrpc.com/docs/protocol) over fetch, with JSON: enough of
 // it for this page, so that it needs no client library and no build step.
+import { accessRefused, authorizationHeaders } from "./access-token.js";
 
 /** A failed RPC: the Connect error code (`not_found`, `unavailable`, …) and its message. */
 export class RpcError extends Error {
@@ -17,9 +18,25 @@ export class RpcError extends Error {
 const END_STREAM_FLAG = 0x02;
 
 /**
- * Calls a unary RPC at `/<package.Service>/<Method>` of this origin with a JSON request and
- * resolves with the JSON response. Rejects with {@link RpcError} when the server answers with
- * an error, and with the fetch error when the network fails or `signal` aborts.
+ * The error of a failed call: `unauthenticated` gets the page's explanation (and opens the
+ * token control), anything else the server's message.
+ *
+ * @param {string | undefined} code
+ * @param {string | undefined} message
+ * @param {number} status
+ */
+function rpcError(code, message, status) {
+  if (code === "unauthenticated" || status === 401) {
+    return new RpcError("unauthenticated", accessRefused());
+  }
+  return new RpcError(code ?? "unknown", message ?? `HTTP ${status}`);
+}
+
+/**
+ * Calls a unary RPC at `/<package.Service>/<Method>` of this origin with a JSON request (and the
+ * access token, when one is set) and resolves with the JSON response. Rejects with
+ * {@link RpcError} when the server answers with an error, and with the fetch error when the
+ * network fails or `signal` aborts.
  *
  * @template T the response message's JSON shape
  * @param {string} procedure e.g. `marketdata.v1.MarketDataService/ListScenarios`
@@ -30,14 +47,16 @@ const END_STREAM_FLAG = 0x02;
 export async function callUnary(procedure, request, signal) {
   const response = await fetch(`/${procedure}`, {
     method: "POST",
-    headers: { "Content-Type": "application/json", "Connect-Protocol-Version": "1" },
+    headers: {
+      "Content-Type": "application/json",
+      "Connect-Protocol-Version": "1",
+      ...authorizationHeaders(),
+    },
     body: JSON.stringify(request),
     ...(signal === undefined ? {} : { signal }),
   });
   const body = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    throw new RpcError(body.code ?? "unknown", body.message ?? `HTTP ${response.status}`);
-  }
+  if (!response.ok) throw rpcError(body.code, body.message, response.status);
   return body;
 }
 
@@ -60,13 +79,17 @@ export async function* serverStream(procedure, request, signal) {
   envelope.set(payload, 5);
   const response = await fetch(`/${procedure}`, {
     method: "POST",
-    headers: { "Content-Type": "application/connect+json", "Connect-Protocol-Version": "1" },
+    headers: {
+      "Content-Type": "application/connect+json",
+      "Connect-Protocol-Version": "1",
+      ...authorizationHeaders(),
+    },
     body: envelope,
     signal,
   });
   if (!response.ok || response.body === null) {
     const body = await response.json().catch(() => ({}));
-    throw new RpcError(body.code ?? "unknown", body.message ?? `HTTP ${response.status}`);
+    throw rpcError(body.code, body.message, response.status);
   }
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
@@ -81,7 +104,7 @@ export async function* serverStream(procedure, request, signal) {
         buffered = buffered.subarray(5 + length);
         if ((flags & END_STREAM_FLAG) !== 0) {
           if (message.error !== undefined) {
-            throw new RpcError(message.error.code ?? "unknown", message.error.message ?? "");
+            throw rpcError(message.error.code, message.error.message ?? "", response.status);
           }
           return;
         }

@@ -1,8 +1,9 @@
 // The market page's composition: identity and symbols first, then every live view wired to the
 // selected symbol and interval (kept in the URL, so a reload or a shared link shows the same).
 
+import { mountAccessToken } from "@tse/web-kit/access-token.js";
 import { ConnectionStatus } from "@tse/web-kit/connection-status.js";
-import { byId } from "@tse/web-kit/dom.js";
+import { byId, query } from "@tse/web-kit/dom.js";
 import { decimalsOf, direction, fixed, signedPercent } from "@tse/web-kit/format.js";
 import { loadHealth, showIdentity } from "@tse/web-kit/identity.js";
 import { poll } from "@tse/web-kit/poller.js";
@@ -35,6 +36,7 @@ const status = new ConnectionStatus(byId("connection", HTMLElement), [
   "order book & trades",
   "scenarios",
 ]);
+mountAccessToken(query(document, "header.topbar", HTMLElement));
 
 const [health, symbols] = await retrying(
   async () => {

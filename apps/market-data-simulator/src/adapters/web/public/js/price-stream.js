@@ -1,4 +1,5 @@
 // The live quotes of every symbol, from the Server-Sent Events stream of DESIGN §4.3.
+import { readEventStream } from "@tse/web-kit/event-stream.js";
 import { backoffMs } from "@tse/web-kit/retry.js";
 
 /** @typedef {import("@tse/web-kit/connection-status.js").LinkState} LinkState */
@@ -26,18 +27,16 @@ import { backoffMs } from "@tse/web-kit/retry.js";
 const SILENCE_LIMIT_MS = 20_000;
 
 /**
- * Subscribes to `/api/v1/stream/prices` and hands every quote to `onQuotes`. The browser's
- * EventSource reconnects by itself after a dropped connection; when it gives up (the server
- * answered with an error) or the stream goes silent, this reconnects with backoff. `onState`
- * hears `reconnecting` from the first sign of trouble until events flow again.
+ * Subscribes to `/api/v1/stream/prices` (over fetch, so that the access token goes with it) and
+ * hands every quote to `onQuotes`. When the stream fails, ends or goes silent, this reconnects
+ * with backoff. `onState` hears `reconnecting` from the first sign of trouble until events flow
+ * again.
  */
 export class PriceStream {
-  /** @type {EventSource | undefined} */
-  #source;
+  /** @type {AbortController | undefined} */
+  #connection;
   #lastEventAt = 0;
   #attempt = 0;
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  #retry;
   #onQuotes;
   #onState;
 
@@ -51,47 +50,40 @@ export class PriceStream {
   }
 
   start() {
-    this.#connect();
+    void this.#run();
     setInterval(() => {
-      if (this.#source !== undefined && Date.now() - this.#lastEventAt > SILENCE_LIMIT_MS) {
-        this.#reconnectLater();
-      }
+      if (Date.now() - this.#lastEventAt > SILENCE_LIMIT_MS) this.#connection?.abort();
     }, 2_000);
   }
 
-  #connect() {
-    const source = new EventSource("/api/v1/stream/prices");
-    this.#source = source;
-    this.#lastEventAt = Date.now();
-    /**
-     * @template T the event's JSON
-     * @param {(data: T) => readonly PriceBody[]} quotesOf
-     */
-    const handler = (quotesOf) => (/** @type {MessageEvent<string>} */ event) => {
+  async #run() {
+    for (;;) {
+      const connection = new AbortController();
+      this.#connection = connection;
       this.#lastEventAt = Date.now();
-      this.#attempt = 0;
-      this.#onState("live");
-      this.#onQuotes(quotesOf(JSON.parse(event.data)));
-    };
-    source.addEventListener(
-      "prices",
-      handler((/** @type {Record<string, PriceBody>} */ all) => Object.values(all)),
-    );
-    source.addEventListener(
-      "price",
-      handler((/** @type {{ data: PriceBody }} */ one) => [one.data]),
-    );
-    source.addEventListener("error", () => {
+      try {
+        for await (const { event, data } of readEventStream(
+          "/api/v1/stream/prices",
+          connection.signal,
+        )) {
+          const quotes =
+            event === "prices"
+              ? Object.values(/** @type {Record<string, PriceBody>} */ (JSON.parse(data)))
+              : event === "price"
+                ? [/** @type {{ data: PriceBody }} */ (JSON.parse(data)).data]
+                : [];
+          this.#lastEventAt = Date.now();
+          this.#attempt = 0;
+          this.#onState("live");
+          this.#onQuotes(quotes);
+        }
+      } catch {
+        // A failed or silent stream: reconnected below.
+      }
+      connection.abort();
+      this.#connection = undefined;
       this.#onState("reconnecting");
-      if (source.readyState === EventSource.CLOSED) this.#reconnectLater();
-    });
-  }
-
-  #reconnectLater() {
-    this.#source?.close();
-    this.#source = undefined;
-    this.#onState("reconnecting");
-    clearTimeout(this.#retry);
-    this.#retry = setTimeout(() => this.#connect(), backoffMs(this.#attempt++));
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(this.#attempt++)));
+    }
   }
 }

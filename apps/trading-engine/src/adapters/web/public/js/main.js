@@ -1,7 +1,8 @@
 // The trading desk page's composition: every view refreshed from the engine's REST reads once a
 // second, and actions through its Connect RPCs followed by an immediate refresh.
+import { mountAccessToken } from "@tse/web-kit/access-token.js";
 import { ConnectionStatus } from "@tse/web-kit/connection-status.js";
-import { byId } from "@tse/web-kit/dom.js";
+import { byId, query } from "@tse/web-kit/dom.js";
 import { loadHealth, showIdentity } from "@tse/web-kit/identity.js";
 import { poll } from "@tse/web-kit/poller.js";
 import { getJson } from "@tse/web-kit/rest.js";
@@ -29,6 +30,7 @@ const RECENT_ORDERS = 200;
 const FILLS_SHOWN = 40;
 
 const status = new ConnectionStatus(byId("connection", HTMLElement), ["trading engine"]);
+mountAccessToken(query(document, "header.topbar", HTMLElement));
 const feedState = byId("feed-state", HTMLElement);
 /** @type {import("@tse/web-kit/poller.js").Polling | undefined} */
 let polling;

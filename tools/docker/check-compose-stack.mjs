@@ -8,9 +8,12 @@
 // 4. The built services run as the compose file runs them — simulator `market-data-sim-binance`
 //    and engine `trading-engine-lh`, each with its own role and ACL user — and do their work: the
 //    simulator publishes quotes and registers, the engine discovers it, becomes ready and trades
-//    its boot strategy, each writing its own schema.
+//    its boot strategy, each writing its own schema. Both read their bearer tokens from
+//    docker/secrets/auth-tokens (AUTH_TOKENS_FILE, as the compose secret mounts it): a write
+//    without the token is refused (401), with it accepted; reads stay open.
 // Usage (repository root, apps built): node tools/docker/check-compose-stack.mjs
 import { execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import postgres from "postgres";
@@ -191,6 +194,11 @@ for (const [user, { namespace, registry }] of Object.entries(users)) {
 }
 
 // 4. The services as compose runs them.
+const AUTH_TOKENS_FILE = resolve("docker/secrets/auth-tokens");
+const composeToken = readFileSync(AUTH_TOKENS_FILE, "utf8")
+  .split("\n")
+  .map((line) => line.trim())
+  .find((line) => line !== "" && !line.startsWith("#"));
 const start = async (app, env) => {
   const http = await freePort();
   const grpc = await freePort();
@@ -201,6 +209,7 @@ const start = async (app, env) => {
       HTTP_PORT: String(http),
       GRPC_PORT: String(grpc),
       LOG_LEVEL: "warn",
+      AUTH_TOKENS_FILE,
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -257,6 +266,29 @@ const orders = await until(async () => {
   return body.orders.length > 0 ? body.orders : undefined;
 });
 check(orders !== undefined, "the engine's boot strategy trades the simulator's feed");
+const setRiskLimits = (headers) =>
+  fetch(`http://127.0.0.1:${engine.http}/trading.v1.RiskService/SetRiskLimits`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Connect-Protocol-Version": "1", ...headers },
+    body: "{}",
+  }).then((response) => response.status);
+const scenarioWithoutToken = await fetch(
+  `http://127.0.0.1:${simulator.http}/marketdata.v1.MarketDataService/StartScenario`,
+  {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "Connect-Protocol-Version": "1" },
+    body: '{"type":"SCENARIO_TYPE_CRASH"}',
+  },
+).then((response) => response.status);
+const withoutToken = await setRiskLimits({});
+const withToken = await setRiskLimits({ Authorization: `Bearer ${composeToken}` });
+check(
+  composeToken !== undefined &&
+    withoutToken === 401 &&
+    scenarioWithoutToken === 401 &&
+    withToken === 200,
+  `writes need the token of docker/secrets/auth-tokens (engine ${withoutToken} without, ${withToken} with; simulator ${scenarioWithoutToken} without)`,
+);
 const scratch = postgres(dbUrl("postgres"), { max: 1, onnotice: () => {} });
 const [tables] = await scratch.unsafe(`
   select (select count(*) from pg_tables where schemaname = 'market_data_sim_binance' and tableowner = 'market_data_sim_binance')::int as simulator,

@@ -11,7 +11,9 @@ for app in market-data-simulator trading-engine; do
   http_port=$(free_port)
   grpc_port=$(free_port)
   log=$(mktemp)
-  HOST=127.0.0.1 HTTP_PORT=$http_port GRPC_PORT=$grpc_port LOG_LEVEL=warn node "apps/${app}/dist/main.js" >"$log" 2>&1 &
+  # Unprotected whatever the caller's environment says: a private instance on loopback.
+  env -u AUTH_TOKENS -u AUTH_TOKENS_FILE -u AUTH_PROTECT_READS \
+    HOST=127.0.0.1 HTTP_PORT=$http_port GRPC_PORT=$grpc_port LOG_LEVEL=warn node "apps/${app}/dist/main.js" >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:${http_port}/api/v1/health" >/dev/null && break; sleep 0.1; done
   curl -fs "http://127.0.0.1:${http_port}/api/v1/ready" >/dev/null || true

@@ -129,18 +129,20 @@ live_check() {
   eng_http=$(free_port)
   eng_grpc=$(free_port)
   : >"${work}/empty.env"
-  # Both in memory whatever the caller's environment says. The engine starts first, as it may
+  local no_auth=(-u AUTH_TOKENS -u AUTH_TOKENS_FILE -u AUTH_PROTECT_READS -u MARKET_DATA_AUTH_TOKEN)
+  # Both in memory and unprotected (this script's own instances on loopback; it makes writes
+  # without a token) whatever the caller's environment says. The engine starts first, as it may
   # in the compose stack: its first connections to the simulator fail and are retried
   # (trading_market_data_reconnects_total, trading_market_data_stale 1 then 0). The simulated
   # clock runs 30x so that candles and snapshots close within seconds.
-  env -u POSTGRES_URL -u REDIS_URL -u MARKET_DATA_INSTANCE -u BOOT_STRATEGIES \
+  env -u POSTGRES_URL -u REDIS_URL -u MARKET_DATA_INSTANCE -u BOOT_STRATEGIES "${no_auth[@]}" \
     ENV_FILE="${work}/empty.env" HOST=127.0.0.1 LOG_LEVEL=error \
     HTTP_PORT="$eng_http" GRPC_PORT="$eng_grpc" SERVICE_INSTANCE_NAME=trading-engine-check \
     MARKET_DATA_URL="http://127.0.0.1:${sim_grpc}" \
     node apps/trading-engine/dist/main.js >"${work}/trading-engine.log" 2>&1 &
   pids+=($!)
   wait_healthy trading-engine "$eng_http" "${pids[-1]}" || return 1
-  env -u POSTGRES_URL -u REDIS_URL \
+  env -u POSTGRES_URL -u REDIS_URL "${no_auth[@]}" \
     ENV_FILE="${work}/empty.env" HOST=127.0.0.1 LOG_LEVEL=warn \
     HTTP_PORT="$sim_http" GRPC_PORT="$sim_grpc" SERVICE_INSTANCE_NAME=market-data-sim-check \
     SIMULATION_SPEED=30 HISTORY_BACKFILL_HOURS=1 \

@@ -79,7 +79,7 @@ describe("createCors", () => {
     expect(headers["access-control-allow-origin"]).toBeUndefined();
   });
 
-  it.each([
+  it.each<[Record<string, string>, boolean, string]>([
     [{}, true, "no Origin: not a browser page"],
     [{ origin: "http://127.0.0.1:8080", host: "127.0.0.1:8080" }, true, "same host"],
     [{ origin: "https://proxy.example", "sec-fetch-site": "same-origin" }, true, "same origin"],
@@ -90,7 +90,7 @@ describe("createCors", () => {
     [{ origin: "http://127.0.0.1:8080.evil.example", host: "127.0.0.1:8080" }, false, "lookalike"],
   ])("mayWrite %j is %s (%s)", (headers, expected) => {
     const cors = createCors(["https://desk.example"]);
-    const lookup = (name: string) => (headers as Record<string, string>)[name];
+    const lookup = (name: string) => headers[name];
     expect(cors.mayWrite(lookup)).toBe(expected);
   });
 });

@@ -43,11 +43,6 @@ export class AccessGuard {
     this.#challenge = `Bearer realm="${options.realm.replaceAll(/["\\]/g, "")}"`;
   }
 
-  /** Whether any call needs a token. */
-  get tokensRequired(): boolean {
-    return this.#tokens !== undefined;
-  }
-
   /** `undefined` when a call of `level` with these headers may proceed, else why not. */
   check(level: AccessLevel, header: HeaderLookup): Refusal | undefined {
     if (level === "open") return undefined;

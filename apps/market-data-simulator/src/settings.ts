@@ -111,7 +111,7 @@ export const simulatorSettings = {
   }),
   maxSimulationPoints: setting({
     env: "MAX_SIMULATION_POINTS",
-    description: "most points one GenerateSimulation may return",
+    description: "most candles per series one GenerateSimulation may return (or synthesize)",
     default: "10000",
     schema: integerSchema(3, 100_000),
   }),

@@ -7,11 +7,7 @@ import {
   type SimulationService,
 } from "../../application/generate-simulation.js";
 
-const CODES = {
-  invalid: Code.InvalidArgument,
-  not_found: Code.NotFound,
-  no_history: Code.FailedPrecondition,
-} as const;
+const CODES = { invalid: Code.InvalidArgument, not_found: Code.NotFound } as const;
 
 /** Runs a simulation for an RPC, turning a refused request into a ConnectError with its code. */
 export async function runSimulation(

@@ -12,57 +12,81 @@ export const SIMULATION_MODELS = Object.freeze([
 
 export type SimulationModel = (typeof SIMULATION_MODELS)[number];
 
+/** The documented bounds of {@link SimulationParameters} (the proto comments say the same). */
+export const SIMULATION_PARAMETER_LIMITS = Object.freeze({
+  /** `volatility_factor` ∈ (0, this]. */
+  maxVolatilityFactor: 10,
+  /** `trend_factor` ∈ [−this, this]. */
+  maxTrendFactor: 10,
+  /** `noise_level` ∈ [0, this]. */
+  maxNoiseLevel: 0.1,
+});
+
+/** The strongest momentum coefficient TREND_FOLLOWING uses: below 1 keeps returns stationary. */
+export const MAX_MOMENTUM = 0.95;
+
 /** Knobs of a simulation. */
 export interface SimulationParameters {
-  /** Scales the calibrated volatility (> 0; 1 keeps it). */
+  /** Scales the calibrated volatility, in (0, 10]; 1 keeps it. */
   readonly volatilityFactor: number;
-  /** Scales the calibrated drift / momentum (any finite number; 1 keeps it). */
+  /**
+   * Scales the calibrated drift, and TREND_FOLLOWING's momentum coefficient, in [−10, 10]; 1
+   * keeps them, a negative value reverses them.
+   */
   readonly trendFactor: number;
-  /** Points to generate (≥ 3, ≤ {@link MAX_SIMULATION_POINTS}). */
-  readonly dataPoints: number;
-  readonly includeNoise: boolean;
-  /** Relative size of the extra noise, in [0, 1]. */
+  /**
+   * Observation noise, in [0, 0.1]: every simulated price after the first is the model's price
+   * times exp(noiseLevel · Z), Z standard normal and independent per price, so noiseLevel is
+   * the noise's standard deviation as a fraction of the price (for small values) and it is not
+   * carried into later prices. 0 adds none.
+   */
   readonly noiseLevel: number;
 }
 
-/** The most points one simulation may produce (`MAX_SIMULATION_POINTS` caps it further). */
-export const MAX_SIMULATION_POINTS = 100_000;
-
-/** Checks the parameters; throws a `RangeError` naming the field. */
+/** Checks the parameters against {@link SIMULATION_PARAMETER_LIMITS}; throws a `RangeError` naming the field. */
 export function validateSimulationParameters(
   parameters: SimulationParameters,
-  maxPoints = MAX_SIMULATION_POINTS,
 ): SimulationParameters {
-  const { volatilityFactor, trendFactor, dataPoints, noiseLevel } = parameters;
-  if (!(volatilityFactor > 0 && volatilityFactor <= 100)) {
-    throw new RangeError(`volatility_factor must be in (0, 100] (got ${volatilityFactor})`);
+  const { volatilityFactor, trendFactor, noiseLevel } = parameters;
+  const { maxVolatilityFactor, maxTrendFactor, maxNoiseLevel } = SIMULATION_PARAMETER_LIMITS;
+  if (!(volatilityFactor > 0 && volatilityFactor <= maxVolatilityFactor)) {
+    throw new RangeError(
+      `volatility_factor must be in (0, ${maxVolatilityFactor}] (got ${volatilityFactor})`,
+    );
   }
-  if (!Number.isFinite(trendFactor) || Math.abs(trendFactor) > 100) {
-    throw new RangeError(`trend_factor must be within [-100, 100] (got ${trendFactor})`);
+  if (!(Math.abs(trendFactor) <= maxTrendFactor)) {
+    throw new RangeError(
+      `trend_factor must be in [-${maxTrendFactor}, ${maxTrendFactor}] (got ${trendFactor})`,
+    );
   }
-  if (!Number.isInteger(dataPoints) || dataPoints < 3 || dataPoints > maxPoints) {
-    throw new RangeError(`data_points must be an integer in [3, ${maxPoints}] (got ${dataPoints})`);
-  }
-  if (!(noiseLevel >= 0 && noiseLevel <= 1)) {
-    throw new RangeError(`noise_level must be in [0, 1] (got ${noiseLevel})`);
+  if (!(noiseLevel >= 0 && noiseLevel <= maxNoiseLevel)) {
+    throw new RangeError(`noise_level must be in [0, ${maxNoiseLevel}] (got ${noiseLevel})`);
   }
   return parameters;
 }
 
 /**
- * A simulated close series of `parameters.dataPoints` prices calibrated on `historical` closes
- * (at least three, > 0), starting from the last historical price:
- * - STATISTICAL_SIMILARITY: a block bootstrap of the historical log returns (blocks of 5 keep
- *   short-range dependence), volatility scaled;
- * - MONTE_CARLO: geometric Brownian motion with the historical drift and volatility (Itô-correct
- *   in log space);
- * - BROWNIAN_MOTION: arithmetic Brownian motion on price differences (can approach zero; floored
- *   at a tiny positive price);
- * - MEAN_REVERSION: an Ornstein–Uhlenbeck process on log prices, calibrated by AR(1) regression,
- *   toward the historical mean log price;
- * - TREND_FOLLOWING: momentum, each return carrying a share (the lag-1 autocorrelation, at least
- *   0.2, times the trend factor) of the previous one.
- * With `includeNoise`, each return gets extra normal noise of `noiseLevel` × σ.
+ * A simulated price series over the same points as `historical` (at least three prices, all
+ * > 0), starting at its first price and calibrated on its log returns (mean μ, sample sd σ):
+ * - STATISTICAL_SIMILARITY: a block bootstrap of the historical log returns (blocks of 5
+ *   consecutive returns, drawn with replacement, keep short-range dependence); deviations from
+ *   μ are scaled by the volatility factor, μ by the trend factor;
+ * - MONTE_CARLO: geometric Brownian motion, normal log returns of mean μ·trend and sd
+ *   σ·volatility;
+ * - BROWNIAN_MOTION: arithmetic Brownian motion on price differences (mean and sd of the
+ *   historical differences, scaled the same way), floored at a millionth of the start price;
+ * - MEAN_REVERSION: an Ornstein–Uhlenbeck process on log prices toward the historical mean log
+ *   price, its speed the AR(1) regression slope of the history's log-price changes on its log
+ *   prices, clamped to close between 2 % (so it reverts even on a trending history) and 100 %
+ *   of the gap per point;
+ * - TREND_FOLLOWING: log returns as an AR(1) around μ·trend, r − μ' = φ·(r₋₁ − μ') + ε, with
+ *   φ = ρ₁ · trend factor clamped to [−{@link MAX_MOMENTUM}, {@link MAX_MOMENTUM}], where ρ₁ is
+ *   the lag-1 autocorrelation of the historical log returns (the Pearson correlation of
+ *   consecutive returns), and ε of sd σ·volatility·√(1 − φ²) so the returns keep sd
+ *   σ·volatility; the first return is drawn from that stationary distribution.
+ * The path is drawn first; with `noiseLevel` > 0, observation noise then multiplies every price
+ * after the first (see {@link SimulationParameters.noiseLevel}), from the same random stream,
+ * so the path underneath does not depend on the noise level.
  */
 export function simulate(
   model: SimulationModel,
@@ -74,29 +98,25 @@ export function simulate(
     throw new RangeError("a simulation needs at least three positive historical prices");
   }
   const returns = logReturns(historical);
+  const meanReturn = returns.reduce((sum, r) => sum + r, 0) / returns.length;
   const sigma = standardDeviation(returns) * parameters.volatilityFactor;
-  const drift = (returns.reduce((sum, r) => sum + r, 0) / returns.length) * parameters.trendFactor;
-  const noise = () =>
-    parameters.includeNoise ? parameters.noiseLevel * sigma * random.normal() : 0;
-  const start = historical[historical.length - 1] as number;
+  const drift = meanReturn * parameters.trendFactor;
+  const start = historical[0] as number;
+  const steps = historical.length - 1;
   const prices = [start];
   let price = start;
   const push = (logReturn: number) => {
-    price *= Math.exp(logReturn + noise());
+    price *= Math.exp(logReturn);
     prices.push(price);
   };
-  const steps = parameters.dataPoints - 1;
   switch (model) {
     case "STATISTICAL_SIMILARITY": {
       const block = 5;
-      const scale = parameters.volatilityFactor;
-      const meanReturn = returns.reduce((sum, r) => sum + r, 0) / returns.length;
       while (prices.length <= steps) {
         const from = Math.floor(random.uniform() * returns.length);
         for (let k = 0; k < block && prices.length <= steps; k++) {
           const r = returns[(from + k) % returns.length] as number;
-          // Scale the deviation from the mean return; keep (a scaled) drift.
-          push(meanReturn * parameters.trendFactor + (r - meanReturn) * scale);
+          push(drift + (r - meanReturn) * parameters.volatilityFactor);
         }
       }
       break;
@@ -111,7 +131,7 @@ export function simulate(
         (diffs.reduce((sum, d) => sum + d, 0) / diffs.length) * parameters.trendFactor;
       const floor = start * 1e-6;
       for (let i = 0; i < steps; i++) {
-        price = Math.max(floor, price + diffDrift + diffSigma * random.normal() + noise() * price);
+        price = Math.max(floor, price + diffDrift + diffSigma * random.normal());
         prices.push(price);
       }
       break;
@@ -129,31 +149,39 @@ export function simulate(
         cov += ((x[i] as number) - meanX) * ((dx[i] as number) - meanDx);
         varX += ((x[i] as number) - meanX) ** 2;
       }
-      // Mean-reverting by construction: at least 2 % of the gap closes per step.
-      const b = Math.min(-0.02, varX === 0 ? -0.02 : cov / varX);
-      const level = meanX;
+      const b = Math.max(-1, Math.min(-0.02, varX === 0 ? -0.02 : cov / varX));
       let logPrice = Math.log(start);
       for (let i = 0; i < steps; i++) {
-        logPrice += b * (logPrice - level) + sigma * random.normal() + noise();
+        logPrice += b * (logPrice - meanX) + sigma * random.normal();
         prices.push(Math.exp(logPrice));
       }
       break;
     }
     case "TREND_FOLLOWING": {
-      const phi = Math.min(
-        0.9,
-        Math.max(0.2, pearson(returns.slice(0, -1), returns.slice(1))) *
-          Math.abs(parameters.trendFactor),
-      );
+      const phi = momentumCoefficient(returns, parameters.trendFactor);
       const innovation = sigma * Math.sqrt(1 - phi * phi);
-      let previous = returns[returns.length - 1] as number;
-      for (let i = 0; i < steps; i++) {
-        const r = phi * previous + (1 - phi) * drift + innovation * random.normal();
-        push(r);
-        previous = r;
+      let previous = drift + sigma * random.normal();
+      push(previous);
+      for (let i = 1; i < steps; i++) {
+        previous = drift + phi * (previous - drift) + innovation * random.normal();
+        push(previous);
       }
       break;
     }
   }
+  if (parameters.noiseLevel > 0) {
+    for (let i = 1; i < prices.length; i++) {
+      prices[i] = (prices[i] as number) * Math.exp(parameters.noiseLevel * random.normal());
+    }
+  }
   return prices;
+}
+
+/**
+ * TREND_FOLLOWING's φ: the lag-1 autocorrelation of `returns` (Pearson correlation of
+ * consecutive returns) times `trendFactor`, clamped to [−{@link MAX_MOMENTUM}, {@link MAX_MOMENTUM}].
+ */
+export function momentumCoefficient(returns: readonly number[], trendFactor: number): number {
+  const rho = pearson(returns.slice(0, -1), returns.slice(1));
+  return Math.max(-MAX_MOMENTUM, Math.min(MAX_MOMENTUM, rho * trendFactor));
 }

@@ -38,6 +38,9 @@ const LEGACY_SCENARIO_TYPES: Readonly<Record<number, ScenarioType>> = Object.fro
   SCENARIO_TYPES.slice(0, 6).map((type, value) => [value, type]),
 );
 
+/** `parameters.data_points` when unset (0): the most recent 100 1m candles of the window. */
+const LEGACY_DEFAULT_DATA_POINTS = 100;
+
 /** `duration_minutes` when unset (0). */
 const LEGACY_SCENARIO_DEFAULT_MINUTES = 5;
 
@@ -115,12 +118,11 @@ export function registerLegacyMarketData(
         interval: "1m",
         ...(from === undefined ? {} : { from }),
         ...(to === undefined ? {} : { to }),
+        dataPoints: p?.dataPoints || LEGACY_DEFAULT_DATA_POINTS,
         parameters: {
           volatilityFactor: p?.volatilityFactor || 1,
           trendFactor: p === undefined || p.trendFactor === 0 ? 1 : p.trendFactor,
-          dataPoints: p?.dataPoints || 100,
-          includeNoise: p?.includeNoise ?? false,
-          noiseLevel: p?.noiseLevel ?? 0,
+          noiseLevel: p?.includeNoise === true ? p.noiseLevel : 0,
         },
       });
       const point = (c: OhlcCandle) =>

@@ -6,7 +6,6 @@ import {
   MarketDataService,
   ScenarioStatus,
   ScenarioType,
-  SimulationModel,
   TradeSide,
 } from "@tse/proto/marketdata/v1/market_data_pb";
 import { describe, expect, it } from "vitest";
@@ -351,53 +350,6 @@ describe("marketdata.v1 StreamScenarioPreview", () => {
   ])("refuses %j with %s", async (request, code) => {
     const { client } = setup();
     expect(await codeOf(collect(client.streamScenarioPreview(request)))).toBe(code);
-  });
-});
-
-describe("marketdata.v1 GenerateSimulation", () => {
-  it("returns history, a reproducible simulated series and computed metrics", async () => {
-    const { client } = setup();
-    // Ten minutes of history: ask for eight 1m points.
-    const request = { symbol: "BTC-USD", model: SimulationModel.GBM, dataPoints: 8, seed: 7n };
-    const first = await client.generateSimulation(request);
-    expect(first.historical).toHaveLength(8);
-    expect(first.simulated).toHaveLength(8);
-    expect(first.seed).toBe(7n);
-    expect(first.metrics?.volatilitySimilarity).toBeGreaterThan(0);
-    const again = await client.generateSimulation(request);
-    expect(again.simulated.map((c) => c.close)).toEqual(first.simulated.map((c) => c.close));
-    expect(again.simulationId).not.toBe(first.simulationId);
-    const lastHistorical = Number(first.historical.at(-1)?.startTime?.seconds);
-    expect(Number(first.simulated[0]?.startTime?.seconds)).toBe(lastHistorical + 60);
-  });
-
-  it("answers bad requests with InvalidArgument, NotFound or FailedPrecondition", async () => {
-    const { client } = setup();
-    expect(await codeOf(client.generateSimulation({ symbol: "BTC-USD" }))).toBe(
-      Code.InvalidArgument,
-    );
-    expect(
-      await codeOf(client.generateSimulation({ symbol: "XRP-USD", model: SimulationModel.GBM })),
-    ).toBe(Code.NotFound);
-    expect(
-      await codeOf(
-        client.generateSimulation({
-          symbol: "BTC-USD",
-          model: SimulationModel.GBM,
-          dataPoints: 10_001,
-        }),
-      ),
-    ).toBe(Code.InvalidArgument);
-    expect(
-      await codeOf(
-        client.generateSimulation({
-          symbol: "BTC-USD",
-          model: SimulationModel.MOMENTUM,
-          startTime: timestampFromMs(T0 - 86_400_000),
-          endTime: timestampFromMs(T0 - 3_600_000),
-        }),
-      ),
-    ).toBe(Code.FailedPrecondition);
   });
 });
 

@@ -95,9 +95,11 @@ export interface MarketDataV1Dependencies {
  * most one per `min_interval_ms`). Every refusal is a ConnectError with a deliberate code:
  * `InvalidArgument` for a malformed request (naming the field), `NotFound` for an unknown
  * symbol or scenario, `ResourceExhausted` when the stream limits or the maximum of active
- * scenarios (the {@link ScenarioBook}'s) are reached,
- * `FailedPrecondition` when a simulation has too little history. StreamCandles sends the open
- * candles first, then open candles as they change and each candle once closed.
+ * scenarios (the {@link ScenarioBook}'s) are reached, `Unavailable` when history needs the
+ * store and it is down. GenerateSimulation resolves the proto's defaults (model BOOTSTRAP,
+ * interval 1h, data_points by the window) and leaves the rest to {@link SimulationService}.
+ * StreamCandles sends the open candles first, then open candles as they change and each candle
+ * once closed.
  * StreamScenarioPreview computes a private path from the symbol's live state and streams it in
  * batches, lazily (a point is computed when the client is ready for it), ending after the last.
  */
@@ -326,21 +328,21 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
 
     async generateSimulation(request) {
       const symbol = knownSymbol(request.symbol);
-      const model = V1_MODELS[request.model];
-      if (model === undefined) {
-        throw new ConnectError(
-          "model must be a SIMULATION_MODEL_* value other than UNSPECIFIED",
-          Code.InvalidArgument,
-        );
-      }
+      const modelEnum =
+        request.model === V1SimulationModel.UNSPECIFIED
+          ? V1SimulationModel.BOOTSTRAP
+          : request.model;
+      const model = V1_MODELS[modelEnum];
+      if (model === undefined)
+        throw new ConnectError("model is not a known SimulationModel", Code.InvalidArgument);
       const interval =
         request.interval === Interval.INTERVAL_UNSPECIFIED
-          ? "1m"
+          ? "1h"
           : INTERVAL_NAMES[request.interval];
       if (interval === undefined)
         throw new ConnectError("interval is not a known Interval", Code.InvalidArgument);
       if (request.seed !== undefined && request.seed > 0xffffffffn) {
-        throw new ConnectError("seed must fit in 32 bits", Code.InvalidArgument);
+        throw new ConnectError("seed must be at most 4294967295", Code.InvalidArgument);
       }
       const from = requestTimestampMs("start_time", request.startTime);
       const to = requestTimestampMs("end_time", request.endTime);
@@ -350,11 +352,10 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
         interval,
         ...(from === undefined ? {} : { from }),
         ...(to === undefined ? {} : { to }),
+        ...(request.dataPoints === 0 ? {} : { dataPoints: request.dataPoints }),
         parameters: {
           volatilityFactor: request.volatilityFactor ?? 1,
           trendFactor: request.trendFactor ?? 1,
-          dataPoints: request.dataPoints === 0 ? 100 : request.dataPoints,
-          includeNoise: request.noiseLevel > 0,
           noiseLevel: request.noiseLevel,
         },
         ...(request.seed === undefined ? {} : { seed: Number(request.seed) | 0 }),
@@ -362,10 +363,11 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
       return {
         simulationId: result.id,
         symbol,
-        model: request.model,
+        model: modelEnum,
         interval: INTERVAL_ENUMS[interval],
         seed: BigInt(result.seed >>> 0),
-        historicalSource: HistoricalSource.SYNTHETIC,
+        historicalSource:
+          result.source === "recorded" ? HistoricalSource.RECORDED : HistoricalSource.SYNTHETIC,
         historical: result.historical.map((c) => toCandleMessage(c, true)),
         simulated: result.simulated.map((c) => toCandleMessage(c, true)),
         metrics: result.metrics,

@@ -210,6 +210,7 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
         });
         registerLegacyMarketData(router, {
           simulator,
+          hub,
           simulations,
           source: instance,
           details: { service: identity.serviceName, instance, version: identity.version },

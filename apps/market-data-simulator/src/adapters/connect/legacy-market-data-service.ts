@@ -13,6 +13,7 @@ import {
 import type { SimulationService } from "../../application/generate-simulation.js";
 import { previewOnLiveMarket } from "../../application/scenario-previews.js";
 import type { OhlcCandle } from "../../domain/candles/candle-aggregator.js";
+import type { FanOutHub } from "../../domain/engine/fan-out-hub.js";
 import type { MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
 import { RollingWindow } from "../../domain/market/rolling-window.js";
 import { SCENARIO_TYPES, type ScenarioType } from "../../domain/scenarios/scenario.js";
@@ -21,9 +22,13 @@ import { abortableDelay } from "./abortable-delay.js";
 import { requestTimestampMs } from "./request-timestamp.js";
 import { runSimulation } from "./run-simulation.js";
 import { invalidArgumentOnRangeError } from "./scenario-request.js";
+import { subscribeOrRefuse } from "./subscribe-or-refuse.js";
 
 /** The legacy contract's floor on `update_interval_ms`: faster requests are served at this pace. */
 export const LEGACY_MIN_UPDATE_INTERVAL_MS = 100;
+
+/** The largest `update_interval_ms` (the same bound as v1's `min_interval_ms`). */
+export const LEGACY_MAX_UPDATE_INTERVAL_MS = 60_000;
 
 const MODELS: Readonly<Record<SimulationType, SimulationModel>> = {
   [SimulationType.STATISTICAL_SIMILARITY]: "STATISTICAL_SIMILARITY",
@@ -50,6 +55,8 @@ export const LEGACY_SCENARIO_MAX_POINTS = 10_000;
 /** What the legacy service reads. */
 export interface LegacyMarketDataDependencies {
   readonly simulator: MarketSimulator;
+  /** The live quotes StreamPrices follows (shared with `marketdata.v1`, and its limits). */
+  readonly hub: FanOutHub<MarketQuote>;
   /** Filled into every `source` field: the instance label. */
   readonly source: string;
   /** GenerateSimulation, shared with `marketdata.v1`. */
@@ -60,18 +67,21 @@ export interface LegacyMarketDataDependencies {
 
 /**
  * The ecosystem's original `marketdata.MarketDataService`, wire-compatible, as a thin mapping
- * onto the same simulator as `marketdata.v1`: GetPrice (the last price), StreamPrices (one
- * PriceUpdate per symbol every `update_interval_ms`, at least 100 ms, with real 24h
- * `change_info`), GenerateSimulation (historical 1m candles against a simulated series of the
- * requested model, with computed similarity metrics), StreamScenario (a private scenario path
- * from the symbol's live state, `source` "scenario", one point per simulated second — coarser
- * past 10 000 points — as fast as the client reads, ending with the scenario) and HealthCheck.
+ * onto the same simulator as `marketdata.v1`: GetPrice (the last price), StreamPrices (each
+ * symbol's current price, then a PriceUpdate of a symbol only when its price changed, at most
+ * one per `update_interval_ms` (at least 100 ms), with real 24h `change_info`; a hub
+ * subscription, so it counts against MAX_SUBSCRIBERS and ends at shutdown), GenerateSimulation
+ * (1m candles of any past window — recorded or synthesized, see {@link SimulationService} —
+ * against a simulated series of the requested model over the same periods, with computed
+ * similarity metrics), StreamScenario (a private scenario path from the symbol's live state,
+ * `source` "scenario", one point per simulated second — coarser past 10 000 points — as fast
+ * as the client reads, ending with the scenario) and HealthCheck.
  */
 export function registerLegacyMarketData(
   router: ConnectRouter,
   deps: LegacyMarketDataDependencies,
 ): void {
-  const { simulator, source } = deps;
+  const { simulator, hub, source } = deps;
   const quoteOf = (symbol: string): MarketQuote => {
     if (symbol === "") throw new ConnectError("symbol is required", Code.InvalidArgument);
     const quote = simulator.quote(symbol);
@@ -92,13 +102,43 @@ export function registerLegacyMarketData(
     },
 
     async *streamPrices(request, context: HandlerContext) {
-      const symbols =
-        request.symbols.length === 0 ? simulator.symbols.map((s) => s.symbol) : request.symbols;
+      const symbols = [
+        ...new Set(
+          request.symbols.length === 0 ? simulator.symbols.map((s) => s.symbol) : request.symbols,
+        ),
+      ];
       for (const symbol of symbols) quoteOf(symbol);
+      if (
+        request.updateIntervalMs < 0 ||
+        request.updateIntervalMs > LEGACY_MAX_UPDATE_INTERVAL_MS
+      ) {
+        throw new ConnectError(
+          `update_interval_ms must be in [0, ${LEGACY_MAX_UPDATE_INTERVAL_MS}] (got ${request.updateIntervalMs})`,
+          Code.InvalidArgument,
+        );
+      }
       const intervalMs = Math.max(LEGACY_MIN_UPDATE_INTERVAL_MS, request.updateIntervalMs);
-      while (!context.signal.aborted) {
-        for (const symbol of symbols) yield toPriceUpdate(quoteOf(symbol), source);
-        await abortableDelay(intervalMs, context.signal);
+      const subscription = subscribeOrRefuse(hub, symbols);
+      const onAbort = () => subscription.close();
+      context.signal.addEventListener("abort", onAbort, { once: true });
+      try {
+        // The current price of every symbol, then a symbol's price only when it changed: the
+        // hub conflates what arrives during a pause to the newest quote per symbol.
+        const sent = new Map<string, number>();
+        let changed = symbols.map(quoteOf);
+        for (;;) {
+          for (const quote of changed) {
+            sent.set(quote.symbol, quote.last);
+            yield toPriceUpdate(quote, source);
+          }
+          await abortableDelay(intervalMs, context.signal);
+          const batch = await subscription.next();
+          if (batch === undefined) return;
+          changed = batch.filter((quote) => quote.last !== sent.get(quote.symbol));
+        }
+      } finally {
+        context.signal.removeEventListener("abort", onAbort);
+        subscription.close();
       }
     },
 

@@ -36,11 +36,7 @@ import { symbolRowOf } from "../../application/seed-symbols.js";
 import type { CandleInterval, OhlcCandle } from "../../domain/candles/candle-aggregator.js";
 import { CANDLE_INTERVALS } from "../../domain/candles/candle-aggregator.js";
 import type { CandleUpdate } from "../../domain/engine/candle-update.js";
-import {
-  type FanOutHub,
-  type Subscription,
-  SubscriptionRefusedError,
-} from "../../domain/engine/fan-out-hub.js";
+import type { FanOutHub } from "../../domain/engine/fan-out-hub.js";
 import type { MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
 import {
   type ScenarioType as DomainScenarioType,
@@ -52,6 +48,7 @@ import { abortableDelay } from "./abortable-delay.js";
 import { requestTimestampMs } from "./request-timestamp.js";
 import { runSimulation, unavailableOnHistoryError } from "./run-simulation.js";
 import { invalidArgumentOnRangeError, scenarioSpecOf, scenarioTypeOf } from "./scenario-request.js";
+import { subscribeOrRefuse } from "./subscribe-or-refuse.js";
 
 /** Limits of the API (DESIGN §4.3 numbers). */
 export const API_LIMITS = Object.freeze({ maxCandles: 5_000, maxDepth: 100, maxTrades: 1_000 });
@@ -158,18 +155,7 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
           Code.InvalidArgument,
         );
       }
-      let subscription: ReturnType<typeof hub.subscribe>;
-      try {
-        subscription = hub.subscribe(symbols);
-      } catch (error) {
-        if (error instanceof SubscriptionRefusedError) {
-          throw new ConnectError(
-            error.message,
-            error.kind === "limit" ? Code.ResourceExhausted : Code.InvalidArgument,
-          );
-        }
-        throw error;
-      }
+      const subscription = subscribeOrRefuse(hub, symbols);
       const onAbort = () => subscription.close();
       context.signal.addEventListener("abort", onAbort, { once: true });
       try {
@@ -449,24 +435,6 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
 /** A uint64 seed folded into the 32 bits the random streams take (both halves count). */
 function foldSeed(seed: bigint): number {
   return Number(BigInt.asIntN(32, seed ^ (seed >> 32n)));
-}
-
-/** Opens a hub subscription, or refuses with `ResourceExhausted` / `InvalidArgument`. */
-function subscribeOrRefuse<U extends { readonly symbol: string }>(
-  hub: FanOutHub<U>,
-  symbols: readonly string[] | "all",
-): Subscription<U> {
-  try {
-    return hub.subscribe(symbols);
-  } catch (error) {
-    if (error instanceof SubscriptionRefusedError) {
-      throw new ConnectError(
-        error.message,
-        error.kind === "limit" ? Code.ResourceExhausted : Code.InvalidArgument,
-      );
-    }
-    throw error;
-  }
 }
 
 function toQuoteMessage(quote: MarketQuote): QuoteMessage {

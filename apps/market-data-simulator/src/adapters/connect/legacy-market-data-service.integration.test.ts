@@ -1,6 +1,12 @@
 import { fileURLToPath } from "node:url";
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-node";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
+import {
+  MarketDataService as LegacyMarketDataService,
+  ScenarioType,
+} from "@tse/proto/marketdata/market_data_pb";
 import { repoRoot, type SpawnedService, spawnService } from "@tse/service-kit/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -97,7 +103,7 @@ describe("legacy marketdata.MarketDataService with a standard @grpc/grpc-js clie
     },
   );
 
-  it("StreamPrices honours update_interval_ms with a 100 ms floor and fills change_info", async () => {
+  it("StreamPrices sends changed prices, at most every update_interval_ms (floor 100 ms), with change_info", async () => {
     const client = clientOn("grpc");
     const stream = client.streamPrices({ symbols: ["ETH-USD"], update_interval_ms: 10 });
     const arrivals: number[] = [];
@@ -116,6 +122,9 @@ describe("legacy marketdata.MarketDataService with a standard @grpc/grpc-js clie
     client.close();
     // Three gaps of at least ~100 ms (timers may fire a little early).
     expect((arrivals.at(-1) as number) - (arrivals[0] as number)).toBeGreaterThanOrEqual(280);
+    // Each update after the first carries a new price.
+    const prices = updates.map((u) => u.price as number);
+    expect(prices.every((price, i) => i === 0 || price !== prices[i - 1])).toBe(true);
     const info = updates[0]?.change_info as Record<string, number>;
     expect(info.daily_high as number).toBeGreaterThanOrEqual(info.daily_low as number);
     expect(info.daily_volume as number).toBeGreaterThan(0);
@@ -147,6 +156,45 @@ describe("legacy marketdata.MarketDataService with a standard @grpc/grpc-js clie
     } finally {
       client.close();
     }
+  });
+
+  it.each(["http", "grpc"] as const)(
+    "StreamScenario refuses a start whose path ends after year 9999 on the %s port (gRPC)",
+    async (port) => {
+      const client = clientOn(port);
+      try {
+        const error = await readAll(
+          client.streamScenario({
+            symbol: "BTC-USD",
+            scenario_type: "CRASH",
+            start_time: { seconds: "253402300740", nanos: 0 },
+            duration_minutes: 1,
+          }),
+        ).catch((e: grpc.ServiceError) => e);
+        expect((error as grpc.ServiceError).code).toBe(grpc.status.INVALID_ARGUMENT);
+      } finally {
+        client.close();
+      }
+    },
+  );
+
+  it("StreamScenario refuses a start whose path ends after year 9999 over Connect JSON", async () => {
+    const client = createClient(
+      LegacyMarketDataService,
+      createConnectTransport({
+        baseUrl: `http://127.0.0.1:${service.httpPort}`,
+        httpVersion: "1.1",
+      }),
+    );
+    const error = await (async () => {
+      for await (const _ of client.streamScenario({
+        symbol: "BTC-USD",
+        scenarioType: ScenarioType.CRASH,
+        startTime: { seconds: 253_402_300_740n, nanos: 0 },
+        durationMinutes: 1,
+      }));
+    })().catch((e: unknown) => ConnectError.from(e));
+    expect(error?.code).toBe(Code.InvalidArgument);
   });
 
   it.each(["http", "grpc"] as const)(

@@ -19,7 +19,7 @@ import { RollingWindow } from "../../domain/market/rolling-window.js";
 import { SCENARIO_TYPES, type ScenarioType } from "../../domain/scenarios/scenario.js";
 import type { SimulationModel } from "../../domain/simulation/simulation-models.js";
 import { abortableDelay } from "./abortable-delay.js";
-import { requestTimestampMs } from "./request-timestamp.js";
+import { MAX_TIMESTAMP_MS, requestTimestampMs } from "./request-timestamp.js";
 import { runSimulation } from "./run-simulation.js";
 import { invalidArgumentOnRangeError } from "./scenario-request.js";
 import { subscribeOrRefuse } from "./subscribe-or-refuse.js";
@@ -75,7 +75,8 @@ export interface LegacyMarketDataDependencies {
  * against a simulated series of the requested model over the same periods, with computed
  * similarity metrics), StreamScenario (a private scenario path from the symbol's live state,
  * `source` "scenario", one point per simulated second — coarser past 10 000 points — as fast
- * as the client reads, ending with the scenario) and HealthCheck.
+ * as the client reads, ending with the scenario; refused when it would end after the last
+ * instant a Timestamp can carry) and HealthCheck.
  */
 export function registerLegacyMarketData(
   router: ConnectRouter,
@@ -213,6 +214,12 @@ export function registerLegacyMarketData(
       };
       const startTime = requestTimestampMs("start_time", request.startTime) ?? simulator.now;
       const pathSeconds = spec.durationSeconds * (spec.recoveryFactor > 0 ? 2 : 1);
+      if (startTime + pathSeconds * 1_000 > MAX_TIMESTAMP_MS) {
+        throw new ConnectError(
+          "start_time plus the scenario's length must end by 9999-12-31T23:59:59Z, the last instant a Timestamp holds",
+          Code.InvalidArgument,
+        );
+      }
       const stepMs = Math.max(1_000, Math.ceil((pathSeconds * 1_000) / LEGACY_SCENARIO_MAX_POINTS));
       const points = invalidArgumentOnRangeError(() =>
         previewOnLiveMarket(simulator, {

@@ -140,6 +140,13 @@ describe("marketdata.v1 unary RPCs", () => {
     expect(await codeOf(client.getOrderBook({ symbol: "SOL-USD", depth: 101 }))).toBe(
       Code.InvalidArgument,
     );
+    // Unset means 20; any depth up to the documented 100 is served in full.
+    expect((await client.getOrderBook({ symbol: "BTC-USD" })).orderBook?.asks).toHaveLength(20);
+    for (const depth of [21, 50, 100]) {
+      const deep = (await client.getOrderBook({ symbol: "BTC-USD", depth })).orderBook;
+      expect(deep?.bids, `depth ${depth}`).toHaveLength(depth);
+      expect(deep?.asks, `depth ${depth}`).toHaveLength(depth);
+    }
     const { trades } = await client.getRecentTrades({ symbol: "SOL-USD", limit: 10 });
     expect(trades).toHaveLength(10);
     expect(trades.every((t) => t.side === TradeSide.BUY || t.side === TradeSide.SELL)).toBe(true);

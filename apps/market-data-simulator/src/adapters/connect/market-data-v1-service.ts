@@ -256,7 +256,12 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
 
     getOrderBook(request) {
       const symbol = knownSymbol(request.symbol);
-      const depth = bounded("depth", request.depth, 20, API_LIMITS.maxDepth);
+      const depth = bounded(
+        "depth",
+        request.depth,
+        20,
+        Math.min(API_LIMITS.maxDepth, simulator.maxBookDepth),
+      );
       const book = simulator.orderBook(symbol, depth);
       const quote = simulator.quote(symbol);
       return {

@@ -56,6 +56,10 @@ describe("market data REST + SSE (real HTTP against the process)", () => {
     const book = await get("/api/v1/market/orderbook/SOL-USD?depth=5");
     expect(book.body.bids).toHaveLength(5);
     expect((await get("/api/v1/market/orderbook/SOL-USD?depth=101")).status).toBe(400);
+    // Any depth up to the documented 100 is served in full.
+    const deep = await get("/api/v1/market/orderbook/BTC?depth=100");
+    expect(deep.body.bids).toHaveLength(100);
+    expect(deep.body.asks).toHaveLength(100);
     const trades = await get("/api/v1/market/trades/SOL?limit=3");
     const tape = trades.body.trades as {
       side: string;

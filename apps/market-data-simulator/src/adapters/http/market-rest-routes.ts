@@ -144,7 +144,13 @@ export function marketRestRoutes({ simulator, hub, history }: MarketRestDependen
       path: "/api/v1/market/orderbook/:asset",
       handler: ({ params, query }) => {
         const symbol = resolve(params.asset ?? "");
-        const book = simulator.orderBook(symbol, integer(query, "depth", 20, REST_LIMITS.maxDepth));
+        const depth = integer(
+          query,
+          "depth",
+          20,
+          Math.min(REST_LIMITS.maxDepth, simulator.maxBookDepth),
+        );
+        const book = simulator.orderBook(symbol, depth);
         return { symbol, bids: book?.bids ?? [], asks: book?.asks ?? [], timestamp: simulator.now };
       },
     },

@@ -84,7 +84,7 @@ export interface MarketSimulatorOptions {
   readonly candleHistory?: number;
   /** Trades kept in memory per symbol (default 1 000). */
   readonly tradeHistory?: number;
-  /** Book levels per side (default 20). */
+  /** The most book levels per side {@link MarketSimulator.orderBook} builds (default 100). */
   readonly bookDepth?: number;
 }
 
@@ -135,7 +135,7 @@ export class MarketSimulator {
     this.#now = options.startTime;
     this.#candleHistory = options.candleHistory ?? 5_000;
     this.#tradeHistory = options.tradeHistory ?? 1_000;
-    this.#bookDepth = options.bookDepth ?? 20;
+    this.#bookDepth = options.bookDepth ?? 100;
     const startPrice = (config: SymbolConfig) =>
       clampToBounds(
         options.startPrices?.[config.symbol] ?? config.initialPrice,
@@ -259,7 +259,15 @@ export class MarketSimulator {
     return this.#states.map((state) => state.quote);
   }
 
-  /** An L2 book of `depth` levels (≤ the configured depth) consistent with the current quote. */
+  /** The most levels per side {@link orderBook} serves; the APIs refuse deeper requests. */
+  get maxBookDepth(): number {
+    return this.#bookDepth;
+  }
+
+  /**
+   * An L2 book of `depth` levels a side (at most {@link maxBookDepth}; fewer bids only when
+   * the price is within that many ticks of zero) consistent with the current quote.
+   */
   orderBook(symbol: string, depth = this.#bookDepth): OrderBook | undefined {
     const state = this.#bySymbol.get(symbol);
     if (state === undefined) return undefined;

@@ -100,7 +100,8 @@ export type StreamPricesRequest = Message<"marketdata.StreamPricesRequest"> & {
   symbols: string[];
 
   /**
-   * Minimum time between two updates of one symbol, in milliseconds; 0 means every tick.
+   * Minimum time between two updates of one symbol, in milliseconds, in [0, 60000]; 0 means
+   * every tick. Values below 100 are served at 100 ms.
    *
    * @generated from field: int32 update_interval_ms = 2;
    */
@@ -233,14 +234,16 @@ export type SimulationRequest = Message<"marketdata.SimulationRequest"> & {
   symbol: string;
 
   /**
-   * Start of the historical window (inclusive).
+   * Start of the historical window (inclusive): candles starting at or after it; unset means
+   * `data_points` minutes before the end.
    *
    * @generated from field: google.protobuf.Timestamp start_time = 2;
    */
   startTime?: Timestamp | undefined;
 
   /**
-   * End of the historical window (exclusive).
+   * End of the historical window (exclusive): candles starting before it; unset (or later
+   * than the current, still open, minute) means the start of the current minute.
    *
    * @generated from field: google.protobuf.Timestamp end_time = 3;
    */
@@ -282,14 +285,15 @@ export type SimulationResponse = Message<"marketdata.SimulationResponse"> & {
   symbol: string;
 
   /**
-   * The historical series, oldest first.
+   * The historical series, oldest first: closed 1m candles.
    *
    * @generated from field: repeated marketdata.PricePoint historical_data = 2;
    */
   historicalData: PricePoint[];
 
   /**
-   * The simulated series over the same timestamps, oldest first.
+   * The simulated series over the same timestamps, oldest first: it starts at the first
+   * historical open, prices are on the symbol's tick grid, volume is 0.
    *
    * @generated from field: repeated marketdata.PricePoint simulated_data = 3;
    */
@@ -345,7 +349,8 @@ export type ScenarioRequest = Message<"marketdata.ScenarioRequest"> & {
   parameters?: ScenarioParameters | undefined;
 
   /**
-   * When the scenario starts (simulation clock); unset means now.
+   * When the scenario starts (simulation clock); unset means now. The scenario must end by
+   * 9999-12-31T23:59:59Z.
    *
    * @generated from field: google.protobuf.Timestamp start_time = 4;
    */
@@ -478,21 +483,22 @@ export const StatisticalMetricsSchema: GenMessage<StatisticalMetrics> = /*@__PUR
  */
 export type SimulationParameters = Message<"marketdata.SimulationParameters"> & {
   /**
-   * Multiplier applied to the calibrated volatility (0 means 1).
+   * Multiplier applied to the calibrated volatility, in (0, 10] (0 means 1).
    *
    * @generated from field: double volatility_factor = 1;
    */
   volatilityFactor: number;
 
   /**
-   * Multiplier applied to the calibrated trend (0 means 1).
+   * Multiplier applied to the calibrated trend, in [-10, 10] (0 means 1).
    *
    * @generated from field: double trend_factor = 2;
    */
   trendFactor: number;
 
   /**
-   * Number of candles in each series.
+   * Number of candles in each series, the most recent of the window, in [3, 10000] (0 means
+   * 100).
    *
    * @generated from field: int32 data_points = 3;
    */
@@ -506,7 +512,9 @@ export type SimulationParameters = Message<"marketdata.SimulationParameters"> & 
   includeNoise: boolean;
 
   /**
-   * Standard deviation of the observation noise, as a fraction of the price.
+   * Standard deviation of the observation noise, as a fraction of the price, in [0, 0.1]
+   * (used, and checked, only with `include_noise`): every simulated price after the first is
+   * multiplied by exp(noise_level × Z), Z standard normal, independently of the others.
    *
    * @generated from field: double noise_level = 5;
    */
@@ -787,9 +795,11 @@ export const MarketDataService: GenService<{
     output: typeof GetPriceResponseSchema;
   },
   /**
-   * Streams price updates of the requested symbols (all symbols when `symbols` is empty),
-   * one `PriceUpdate` per symbol and update. Errors: NOT_FOUND for an unknown symbol,
-   * INVALID_ARGUMENT for a negative or too large `update_interval_ms`.
+   * Streams price updates of the requested symbols (all symbols when `symbols` is empty):
+   * first one `PriceUpdate` per symbol with its current price, then one for a symbol whenever
+   * its price changed, at most one per symbol per `update_interval_ms`. Errors: NOT_FOUND for
+   * an unknown symbol, INVALID_ARGUMENT for a negative or too large `update_interval_ms`,
+   * RESOURCE_EXHAUSTED when the server streams to as many clients as it allows.
    *
    * @generated from rpc marketdata.MarketDataService.StreamPrices
    */
@@ -799,8 +809,12 @@ export const MarketDataService: GenService<{
     output: typeof PriceUpdateSchema;
   },
   /**
-   * Generates a simulated price series next to a historical one and compares them.
-   * Errors: INVALID_ARGUMENT for an unknown symbol, a bad time range or too many data points.
+   * Generates a simulated price series next to a historical one (1m candles) and compares
+   * them. Any past window is served: the candles the simulator recorded when they cover it,
+   * otherwise a synthetic path of the symbol's seeded price process (the same window always
+   * gets the same candles). Errors: INVALID_ARGUMENT for a bad time range (start not before
+   * end, fewer than 3 closed candles), a parameter out of range or too many data points;
+   * NOT_FOUND for an unknown symbol.
    *
    * @generated from rpc marketdata.MarketDataService.GenerateSimulation
    */
@@ -811,7 +825,9 @@ export const MarketDataService: GenService<{
   },
   /**
    * Streams the price path of a market scenario applied to one symbol on a private path (the
-   * live feed is not affected). The stream ends when the scenario is over.
+   * live feed is not affected). The stream ends when the scenario is over. Errors:
+   * INVALID_ARGUMENT for parameters out of range or a scenario that would end after
+   * 9999-12-31T23:59:59Z; NOT_FOUND for an unknown symbol.
    *
    * @generated from rpc marketdata.MarketDataService.StreamScenario
    */

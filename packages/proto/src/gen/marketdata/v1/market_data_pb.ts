@@ -659,7 +659,8 @@ export type GetOrderBookRequest = Message<"marketdata.v1.GetOrderBookRequest"> &
   symbol: string;
 
   /**
-   * The number of levels per side, in [0, 100]; 0 means 20.
+   * The number of levels per side, in [0, 100]; 0 means 20. Every depth up to 100 is served
+   * in full.
    *
    * @generated from field: uint32 depth = 2;
    */
@@ -680,7 +681,8 @@ export const GetOrderBookRequestSchema: GenMessage<GetOrderBookRequest> = /*@__P
  */
 export type GetOrderBookResponse = Message<"marketdata.v1.GetOrderBookResponse"> & {
   /**
-   * The book, with at most `depth` levels per side.
+   * The book, with `depth` levels per side (fewer bids only when the price is within that
+   * many ticks of zero).
    *
    * @generated from field: marketdata.v1.OrderBook order_book = 1;
    */
@@ -954,7 +956,8 @@ export type GenerateSimulationRequest = Message<"marketdata.v1.GenerateSimulatio
   symbol: string;
 
   /**
-   * The model that generates the simulated series.
+   * The model that generates the simulated series; unspecified means
+   * SIMULATION_MODEL_BOOTSTRAP.
    *
    * @generated from field: marketdata.v1.SimulationModel model = 2;
    */
@@ -968,24 +971,27 @@ export type GenerateSimulationRequest = Message<"marketdata.v1.GenerateSimulatio
   interval: Interval;
 
   /**
-   * Start of the historical window (inclusive). Unset means `data_points` intervals before
-   * `end_time`.
+   * Start of the historical window (inclusive): candles whose period starts at or after it.
+   * Unset means `data_points` intervals before the window's end.
    *
    * @generated from field: google.protobuf.Timestamp start_time = 4;
    */
   startTime?: Timestamp | undefined;
 
   /**
-   * End of the historical window (exclusive). Unset means now, aligned down to the interval.
+   * End of the historical window (exclusive): candles whose period starts before it. Unset,
+   * or later than the start of the open (current) candle, means the start of the open candle:
+   * only closed candles are history.
    *
    * @generated from field: google.protobuf.Timestamp end_time = 5;
    */
   endTime?: Timestamp | undefined;
 
   /**
-   * The number of candles per series, in [0, 10000]; the most recent ones of the window are
-   * used. 0 means 100 when `start_time` is unset, otherwise every candle of the window. A
-   * window of fewer than 2 candles is INVALID_ARGUMENT.
+   * The number of candles per series, 0 or in [3, MAX_SIMULATION_POINTS] (10000 by default);
+   * the most recent ones of the window are used. 0 means 100 when `start_time` is unset,
+   * otherwise every closed candle of the window (INVALID_ARGUMENT when that is more than
+   * MAX_SIMULATION_POINTS). A window of fewer than 3 closed candles is INVALID_ARGUMENT.
    *
    * @generated from field: uint32 data_points = 6;
    */
@@ -1007,15 +1013,19 @@ export type GenerateSimulationRequest = Message<"marketdata.v1.GenerateSimulatio
   trendFactor?: number | undefined;
 
   /**
-   * Standard deviation of independent multiplicative observation noise added to every
-   * simulated price, as a fraction of the price, in [0, 0.1]; 0 means no noise.
+   * Observation noise, in [0, 0.1]; 0 means none. Every simulated price after the first (the
+   * first historical open) is the model's price times exp(noise_level × Z), Z standard normal,
+   * independent per candle and not carried into later prices: `noise_level` is the noise's
+   * standard deviation as a fraction of the price. It raises the standard deviation of the
+   * simulated log returns from σ to about √(σ² + 2·noise_level²).
    *
    * @generated from field: double noise_level = 9;
    */
   noiseLevel: number;
 
   /**
-   * Seed of the simulation's random numbers. Unset means the server picks one and returns it.
+   * Seed of the simulation's random numbers, in [0, 4294967295]. Unset means the server picks
+   * one and returns it.
    *
    * @generated from field: optional uint64 seed = 10;
    */
@@ -1030,7 +1040,8 @@ export const GenerateSimulationRequestSchema: GenMessage<GenerateSimulationReque
   messageDesc(file_marketdata_v1_market_data, 23);
 
 /**
- * How similar a simulated series is to the historical one, computed from their log returns.
+ * How similar a simulated series is to the historical one. Each series is taken as a price
+ * series: the first candle's open, then every close; the figures compare their log returns.
  *
  * @generated from message marketdata.v1.SimilarityMetrics
  */
@@ -1059,16 +1070,16 @@ export type SimilarityMetrics = Message<"marketdata.v1.SimilarityMetrics"> & {
   returnDistributionSimilarity: number;
 
   /**
-   * Agreement of the two series' overall trends (least-squares slope of log price), in
-   * [0, 1]; 1 means the same slope, 0 opposite directions.
+   * The share of ten equal sub-windows of the series in which both moved the same way (up,
+   * down or flat), in [0, 1].
    *
    * @generated from field: double trend_similarity = 4;
    */
   trendSimilarity: number;
 
   /**
-   * A weighted mean of the four metrics above (correlation mapped to [0, 1] first), in
-   * [0, 1]. A summary score, not a probability.
+   * The mean of the four metrics above, the correlation taken as max(0,
+   * correlation_coefficient), in [0, 1]. A summary score, not a probability.
    *
    * @generated from field: double confidence_score = 5;
    */
@@ -1131,15 +1142,17 @@ export type GenerateSimulationResponse = Message<"marketdata.v1.GenerateSimulati
   historicalSource: HistoricalSource;
 
   /**
-   * The historical series, oldest first, all closed.
+   * The historical series, oldest first, all closed (never the open candle).
    *
    * @generated from field: repeated marketdata.v1.Candle historical = 7;
    */
   historical: Candle[];
 
   /**
-   * The simulated series over the same periods, oldest first, all closed; it starts at the
-   * open of the first historical candle.
+   * The simulated series over the same periods (the same start times), oldest first, all
+   * closed: it starts at the open of the first historical candle, each candle opens at the
+   * previous close, prices are on the symbol's tick grid, high and low are the larger and the
+   * smaller of open and close, and volume and trade_count are 0.
    *
    * @generated from field: repeated marketdata.v1.Candle simulated = 8;
    */
@@ -1697,40 +1710,50 @@ export enum SimulationModel {
   UNSPECIFIED = 0,
 
   /**
-   * Statistical similarity: a bootstrap (resampling with replacement) of historical returns.
-   * Legacy `STATISTICAL_SIMILARITY`.
+   * Statistical similarity: a bootstrap of the historical log returns, drawn with replacement
+   * in blocks of 5 consecutive returns (keeping short-range dependence); deviations from the
+   * mean return are scaled by `volatility_factor`, the mean by `trend_factor`. Legacy
+   * `STATISTICAL_SIMILARITY`.
    *
    * @generated from enum value: SIMULATION_MODEL_BOOTSTRAP = 1;
    */
   BOOTSTRAP = 1,
 
   /**
-   * Monte Carlo geometric Brownian motion with the historical drift and volatility. Legacy
-   * `MONTE_CARLO`.
+   * Monte Carlo geometric Brownian motion: normal log returns with the historical mean (times
+   * `trend_factor`) and standard deviation (times `volatility_factor`). Legacy `MONTE_CARLO`.
    *
    * @generated from enum value: SIMULATION_MODEL_GBM = 2;
    */
   GBM = 2,
 
   /**
-   * Arithmetic Brownian motion (normally distributed price changes). Legacy
-   * `BROWNIAN_MOTION`.
+   * Arithmetic Brownian motion: normal price changes with the historical mean (times
+   * `trend_factor`) and standard deviation (times `volatility_factor`), floored at a millionth
+   * of the first price. Legacy `BROWNIAN_MOTION`.
    *
    * @generated from enum value: SIMULATION_MODEL_BROWNIAN_MOTION = 3;
    */
   BROWNIAN_MOTION = 3,
 
   /**
-   * Ornstein–Uhlenbeck mean reversion towards the historical mean, with the speed of
-   * reversion estimated from the history. Legacy `MEAN_REVERSION`.
+   * Ornstein–Uhlenbeck mean reversion of the log price towards the historical mean log price;
+   * the speed of reversion is the slope of an AR(1) regression of the history's log-price
+   * changes on its log prices, kept between 2 % and 100 % of the gap per candle (so the model
+   * reverts even on a trending history). `trend_factor` has no effect. Legacy
+   * `MEAN_REVERSION`.
    *
    * @generated from enum value: SIMULATION_MODEL_ORNSTEIN_UHLENBECK = 4;
    */
   ORNSTEIN_UHLENBECK = 4,
 
   /**
-   * Trend following: returns carry momentum from the preceding returns. Legacy
-   * `TREND_FOLLOWING`.
+   * Trend following: log returns follow an AR(1) around the historical mean return (times
+   * `trend_factor`), each carrying φ times the previous one's deviation, where φ is the lag-1
+   * autocorrelation of the historical log returns (the correlation of consecutive returns)
+   * times `trend_factor`, clamped to [-0.95, 0.95]; the innovations are scaled so the returns
+   * keep the historical standard deviation (times `volatility_factor`). A history without
+   * momentum gives a series without momentum. Legacy `TREND_FOLLOWING`.
    *
    * @generated from enum value: SIMULATION_MODEL_MOMENTUM = 5;
    */
@@ -1757,14 +1780,18 @@ export enum HistoricalSource {
   UNSPECIFIED = 0,
 
   /**
-   * Candles the simulator recorded (in memory or in Postgres).
+   * Candles the simulator recorded (in memory or in Postgres), one for every period of the
+   * window.
    *
    * @generated from enum value: HISTORICAL_SOURCE_RECORDED = 1;
    */
   RECORDED = 1,
 
   /**
-   * A seeded synthetic path, because the window has no recorded candles.
+   * The recorded candles do not cover the window (it is older than the history, or the
+   * history has gaps), so the whole window is synthesized: the symbol's price process with its
+   * configured parameters, from its configured initial price, seeded by SIMULATION_SEED, the
+   * symbol, the interval and the window's start. The same window always gets the same candles.
    *
    * @generated from enum value: HISTORICAL_SOURCE_SYNTHETIC = 2;
    */
@@ -1974,8 +2001,9 @@ export const MarketDataService: GenService<{
     output: typeof StreamCandlesResponseSchema;
   },
   /**
-   * The L2 order book of one symbol, consistent with its current quote. Errors:
-   * INVALID_ARGUMENT (`depth` above 100), NOT_FOUND (unknown symbol).
+   * The L2 order book of one symbol, consistent with its current quote, with the requested
+   * number of levels per side (up to 100). Errors: INVALID_ARGUMENT (`depth` above 100),
+   * NOT_FOUND (unknown symbol).
    *
    * @generated from rpc marketdata.v1.MarketDataService.GetOrderBook
    */
@@ -2007,11 +2035,16 @@ export const MarketDataService: GenService<{
     output: typeof GetMarketSnapshotResponseSchema;
   },
   /**
-   * Generates a simulated candle series next to a historical one (stored candles when the
-   * window has them, otherwise a seeded synthetic path) and computes how similar they are. The
-   * result is computed on demand and not stored; the same request with the same seed gives the
-   * same result. Errors: INVALID_ARGUMENT (parameters out of range, start not before end, more
-   * than 10000 data points), NOT_FOUND (unknown symbol).
+   * Generates a simulated candle series over the same periods as a historical one and computes
+   * how similar they are. The historical series is the window's closed candles: the candles the
+   * simulator recorded when they cover every period of the window, otherwise the whole window
+   * synthesized from the symbol's seeded price process (`historical_source` says which), so any
+   * past window can be simulated. The result is computed on demand and not stored; the same
+   * request with the same seed over the same window gives the same result, however much later
+   * it is sent. Errors: INVALID_ARGUMENT (a parameter out of range, named in the message; start
+   * not before end; a window of fewer than 3 closed candles; more data points than the
+   * server's MAX_SIMULATION_POINTS, 10000 by default), NOT_FOUND (unknown symbol), UNAVAILABLE
+   * (the window needs Postgres and it does not answer).
    *
    * @generated from rpc marketdata.v1.MarketDataService.GenerateSimulation
    */

@@ -497,8 +497,8 @@ export type SimulationParameters = Message<"marketdata.SimulationParameters"> & 
   trendFactor: number;
 
   /**
-   * Number of candles in each series, the most recent of the window, in [3, 10000] (0 means
-   * 100).
+   * Number of candles in each series, the most recent of the window, in [3,
+   * MAX_SIMULATION_POINTS] (10000 by default); 0 means 100.
    *
    * @generated from field: int32 data_points = 3;
    */

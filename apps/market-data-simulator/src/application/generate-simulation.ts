@@ -6,6 +6,7 @@ import {
 } from "../domain/candles/candle-aggregator.js";
 import type { MarketSimulator } from "../domain/engine/market-simulator.js";
 import { roundToTick } from "../domain/market/microstructure.js";
+import { clampToBounds } from "../domain/market/price-bounds.js";
 import type { SymbolConfig } from "../domain/market/symbol-universe.js";
 import { SeededRandom, streamSeed } from "../domain/random/seeded-random.js";
 import { type SimilarityMetrics, similarity } from "../domain/simulation/similarity.js";
@@ -78,7 +79,8 @@ export class SimulationRequestError extends Error {
  * seeded by the run seed, symbol, interval and window start (so any past window can be served
  * and the same window always gets the same candles). The simulated series covers the same
  * periods: it starts at the first historical open, is calibrated on the historical prices (the
- * first open, then every close) and is rounded to the symbol's tick. The metrics compare those
+ * first open, then every close) and is rounded to the symbol's tick within its price bounds
+ * (the live market's, see `priceBoundsOf`). The metrics compare those
  * two price series. Reproducible: the same request with the same seed over a window whose
  * candles are closed gives the same series, however much later it is asked.
  */
@@ -118,7 +120,7 @@ export class SimulationService {
     const seed = request.seed ?? streamSeed(this.runSeed, `${request.symbol}:${id}`);
     const prices = [(historical[0] as OhlcCandle).open, ...historical.map((c) => c.close)];
     const onGrid = (price: number) =>
-      Math.max(config.tickSize, roundToTick(price, config.tickSize, "nearest"));
+      clampToBounds(roundToTick(price, config.tickSize, "nearest"), config.priceBounds);
     const path = simulate(request.model, prices, parameters, new SeededRandom(seed)).map(
       (price, i) => (i === 0 ? (prices[0] as number) : onGrid(price)),
     );

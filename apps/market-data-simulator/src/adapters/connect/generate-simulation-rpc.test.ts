@@ -14,6 +14,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { CandleHistory } from "../../application/candle-history.js";
 import { SimulationService } from "../../application/generate-simulation.js";
+import { ScenarioBook } from "../../application/scenario-book.js";
 import { type CandleUpdate, candleUpdateKey } from "../../domain/engine/candle-update.js";
 import { FanOutHub } from "../../domain/engine/fan-out-hub.js";
 import { type MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
@@ -39,7 +40,14 @@ function setup() {
   const history = new CandleHistory(simulator);
   const simulations = new SimulationService(simulator, history, 9, 10_000);
   const transport = createRouterTransport((router) => {
-    registerMarketDataV1(router, { simulator, hub, candleHub, simulations, history });
+    registerMarketDataV1(router, {
+      simulator,
+      hub,
+      candleHub,
+      simulations,
+      history,
+      scenarios: new ScenarioBook(simulator, { maxActive: 10 }),
+    });
     registerLegacyMarketData(router, {
       simulator,
       hub,

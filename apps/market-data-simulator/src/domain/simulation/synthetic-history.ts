@@ -3,7 +3,8 @@ import {
   type CandleInterval,
   type OhlcCandle,
 } from "../candles/candle-aggregator.js";
-import { poisson, roundToTick } from "../market/microstructure.js";
+import { poisson, roundQuantity, roundToTick } from "../market/microstructure.js";
+import { clampToBounds } from "../market/price-bounds.js";
 import type { SymbolConfig } from "../market/symbol-universe.js";
 import { PriceProcess } from "../price/price-process.js";
 import { SeededRandom, streamSeed } from "../random/seeded-random.js";
@@ -37,7 +38,7 @@ export interface SyntheticWindow {
  * Contract: pure and reproducible — the same window and seed give the same candles. Each
  * candle's open is the previous close; open, high, low and close are the process' mid at the
  * period's start, extremes over {@link SYNTHETIC_STEPS_PER_CANDLE} steps and end, rounded to
- * the symbol's tick (never below one tick), so `low ≤ open, close ≤ high`. Volume is the
+ * the symbol's tick within its price bounds, so `low ≤ open, close ≤ high`. Volume is the
  * symbol's daily volume pro rata with log-normal variation (8 decimals), trades a Poisson
  * count at the live tape's rate. Lazy: each candle is computed when it is taken, so a caller
  * can pause between candles (a long window costs about 12 µs a candle).
@@ -49,7 +50,7 @@ export function* synthesizeCandles(window: SyntheticWindow): Generator<OhlcCandl
   const process = new PriceProcess([config], { seed });
   const activity = new SeededRandom(streamSeed(seed, `${config.symbol}:synthetic-activity`));
   const onGrid = (price: number) =>
-    Math.max(config.tickSize, roundToTick(price, config.tickSize, "nearest"));
+    clampToBounds(roundToTick(price, config.tickSize, "nearest"), config.priceBounds);
   const expectedVolume = (config.baseVolumePerDay * length) / 86_400_000;
   let mid = process.prices()[0] as number;
   for (let i = 0; i < count; i++) {
@@ -69,7 +70,7 @@ export function* synthesizeCandles(window: SyntheticWindow): Generator<OhlcCandl
       high: onGrid(high),
       low: onGrid(low),
       close: onGrid(mid),
-      volume: Math.round(expectedVolume * activity.logNormal(-0.125, 0.5) * 1e8) / 1e8,
+      volume: roundQuantity(expectedVolume * activity.logNormal(-0.125, 0.5)),
       trades: poisson((TRADES_PER_SECOND * length) / 1_000, activity),
     };
   }

@@ -293,7 +293,8 @@ export type SimulationResponse = Message<"marketdata.SimulationResponse"> & {
 
   /**
    * The simulated series over the same timestamps, oldest first: it starts at the first
-   * historical open, prices are on the symbol's tick grid, volume is 0.
+   * historical open, prices are on the symbol's tick grid (never below 100 ticks), volume is
+   * 0.
    *
    * @generated from field: repeated marketdata.PricePoint simulated_data = 3;
    */

@@ -1151,8 +1151,9 @@ export type GenerateSimulationResponse = Message<"marketdata.v1.GenerateSimulati
   /**
    * The simulated series over the same periods (the same start times), oldest first, all
    * closed: it starts at the open of the first historical candle, each candle opens at the
-   * previous close, prices are on the symbol's tick grid, high and low are the larger and the
-   * smaller of open and close, and volume and trade_count are 0.
+   * previous close, prices are on the symbol's tick grid within its price bounds (never below
+   * 100 ticks, like the live market), high and low are the larger and the smaller of open and
+   * close, and volume and trade_count are 0.
    *
    * @generated from field: repeated marketdata.v1.Candle simulated = 8;
    */

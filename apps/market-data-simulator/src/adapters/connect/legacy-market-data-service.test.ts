@@ -100,23 +100,29 @@ describe("legacy StreamScenario start_time", () => {
     ["Connect JSON", false],
   ])("refuses a start whose path would end after 9999-12-31T23:59:59Z (%s)", async (_, binary) => {
     const { client } = setup(binary);
-    const run = (seconds: bigint) => async () => {
-      const points = [];
-      for await (const update of client.streamScenario({
-        symbol: "BTC-USD",
-        scenarioType: ScenarioType.CRASH,
-        startTime: { seconds, nanos: 0 },
-        durationMinutes: 1,
-      }))
-        points.push(update);
-      return points;
-    };
+    const run =
+      (seconds: bigint, scenarioType = ScenarioType.CRASH, recoveryFactor = 0) =>
+      async () => {
+        const points = [];
+        for await (const update of client.streamScenario({
+          symbol: "BTC-USD",
+          scenarioType,
+          startTime: { seconds, nanos: 0 },
+          durationMinutes: 1,
+          parameters: { recoveryFactor },
+        }))
+          points.push(update);
+        return points;
+      };
     // 9999-12-31T23:59:00Z: the one-minute path would run past the last valid second.
     expect(await codeOf(run(253_402_300_740n))).toBe(Code.InvalidArgument);
     // A path that ends exactly at the last minute of year 9999 is served.
     const lastMinute = 253_402_300_740n - 60n;
     const points = await run(lastMinute)();
     expect(points).toHaveLength(61);
+    // A recovery phase doubles a crash's path; a consolidation has none to add.
+    expect(await codeOf(run(lastMinute, ScenarioType.CRASH, 0.5))).toBe(Code.InvalidArgument);
+    expect(await run(lastMinute, ScenarioType.CONSOLIDATION, 0.5)()).toHaveLength(61);
     const last = points.at(-1)?.timestamp;
     expect(last === undefined ? undefined : timestampMs(last)).toBe(
       Number(lastMinute + 60n) * 1_000,

@@ -17,6 +17,7 @@ import type { FanOutHub } from "../../domain/engine/fan-out-hub.js";
 import type { MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
 import { RollingWindow } from "../../domain/market/rolling-window.js";
 import { SCENARIO_TYPES, type ScenarioType } from "../../domain/scenarios/scenario.js";
+import { previewPointCount } from "../../domain/scenarios/scenario-preview.js";
 import type { SimulationModel } from "../../domain/simulation/simulation-models.js";
 import { abortableDelay } from "./abortable-delay.js";
 import { MAX_TIMESTAMP_MS, requestTimestampMs } from "./request-timestamp.js";
@@ -214,12 +215,6 @@ export function registerLegacyMarketData(
       };
       const startTime = requestTimestampMs("start_time", request.startTime) ?? simulator.now;
       const pathSeconds = spec.durationSeconds * (spec.recoveryFactor > 0 ? 2 : 1);
-      if (startTime + pathSeconds * 1_000 > MAX_TIMESTAMP_MS) {
-        throw new ConnectError(
-          "start_time plus the scenario's length must end by 9999-12-31T23:59:59Z, the last instant a Timestamp holds",
-          Code.InvalidArgument,
-        );
-      }
       const stepMs = Math.max(1_000, Math.ceil((pathSeconds * 1_000) / LEGACY_SCENARIO_MAX_POINTS));
       const points = invalidArgumentOnRangeError(() =>
         previewOnLiveMarket(simulator, {
@@ -230,6 +225,14 @@ export function registerLegacyMarketData(
           startTime,
         }),
       );
+      const lastPointAt =
+        startTime + (previewPointCount({ ...spec, symbols: [quote.symbol] }, stepMs) - 1) * stepMs;
+      if (lastPointAt > MAX_TIMESTAMP_MS) {
+        throw new ConnectError(
+          "start_time plus the scenario's length must end by 9999-12-31T23:59:59Z, the last instant a Timestamp holds",
+          Code.InvalidArgument,
+        );
+      }
       // The path's 24h figures continue the symbol's live ones: the live window is entered as
       // one bucket a day before the path starts, then every point of the path is added.
       const rolling = new RollingWindow();

@@ -129,3 +129,27 @@ describe("legacy StreamScenario start_time", () => {
     );
   });
 });
+
+describe("legacy StreamScenario resolution", () => {
+  it("sizes the step by the path the scenario really has: a recovery factor adds none to a consolidation", async () => {
+    const { client } = setup();
+    const count = async (scenarioType: ScenarioType, recoveryFactor: number) => {
+      let points = 0;
+      // 200 minutes: 12 000 one-second points, more than the 10 000 a stream may send.
+      for await (const _ of client.streamScenario({
+        symbol: "BTC-USD",
+        scenarioType,
+        durationMinutes: 200,
+        parameters: { recoveryFactor },
+      }))
+        points += 1;
+      return points;
+    };
+    const withoutRecovery = await count(ScenarioType.CONSOLIDATION, 0);
+    expect(withoutRecovery).toBeGreaterThan(9_000);
+    expect(withoutRecovery).toBeLessThanOrEqual(10_001);
+    expect(await count(ScenarioType.CONSOLIDATION, 0.5)).toBe(withoutRecovery);
+    // A crash does recover: twice the path at the same cap, so the same number of points.
+    expect(await count(ScenarioType.CRASH, 0.5)).toBe(withoutRecovery);
+  });
+});

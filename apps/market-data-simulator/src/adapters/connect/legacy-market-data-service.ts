@@ -16,7 +16,11 @@ import type { OhlcCandle } from "../../domain/candles/candle-aggregator.js";
 import type { FanOutHub } from "../../domain/engine/fan-out-hub.js";
 import type { MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
 import { RollingWindow } from "../../domain/market/rolling-window.js";
-import { SCENARIO_TYPES, type ScenarioType } from "../../domain/scenarios/scenario.js";
+import {
+  hasRecoveryPhase,
+  SCENARIO_TYPES,
+  type ScenarioType,
+} from "../../domain/scenarios/scenario.js";
 import { previewPointCount } from "../../domain/scenarios/scenario-preview.js";
 import type { SimulationModel } from "../../domain/simulation/simulation-models.js";
 import { abortableDelay } from "./abortable-delay.js";
@@ -214,7 +218,7 @@ export function registerLegacyMarketData(
         gradualTransition: p?.gradualTransition ?? false,
       };
       const startTime = requestTimestampMs("start_time", request.startTime) ?? simulator.now;
-      const pathSeconds = spec.durationSeconds * (spec.recoveryFactor > 0 ? 2 : 1);
+      const pathSeconds = spec.durationSeconds * (hasRecoveryPhase(spec) ? 2 : 1);
       const stepMs = Math.max(1_000, Math.ceil((pathSeconds * 1_000) / LEGACY_SCENARIO_MAX_POINTS));
       const points = invalidArgumentOnRangeError(() =>
         previewOnLiveMarket(simulator, {

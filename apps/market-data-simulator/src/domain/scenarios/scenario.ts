@@ -130,7 +130,7 @@ export function targetLogMove(type: ScenarioType, intensity: number): number {
  * FLASH_CRASH recovers inside its main phase; MEAN_REVERTING, VOLATILITY_SPIKE, CONSOLIDATION
  * and STALE_FEED end with theirs, so no scenario reports recovering while doing nothing.
  */
-export function hasRecoveryPhase(spec: ScenarioSpec): boolean {
+export function hasRecoveryPhase(spec: Pick<ScenarioSpec, "type" | "recoveryFactor">): boolean {
   return (
     (spec.type === "RALLY" || spec.type === "CRASH" || spec.type === "DIVERGENCE") &&
     spec.recoveryFactor > 0

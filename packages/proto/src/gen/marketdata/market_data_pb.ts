@@ -136,7 +136,7 @@ export type PriceUpdate = Message<"marketdata.PriceUpdate"> & {
   price: number;
 
   /**
-   * Volume traded since the previous update, in base units.
+   * Volume traded over the last 24 hours, in base units (as change_info.daily_volume).
    *
    * @generated from field: double volume = 3;
    */

@@ -153,3 +153,15 @@ describe("legacy StreamScenario resolution", () => {
     expect(await count(ScenarioType.CRASH, 0.5)).toBe(withoutRecovery);
   });
 });
+
+describe("legacy StreamPrices volume", () => {
+  it("is the 24h volume, as the proto says", async () => {
+    const { client, simulator } = setup();
+    for await (const update of client.streamPrices({ symbols: ["BTC-USD"] })) {
+      expect(update.volume).toBeGreaterThan(0);
+      expect(update.volume).toBe(update.changeInfo?.dailyVolume);
+      expect(update.volume).toBe(simulator.quote("BTC-USD")?.volume24h);
+      break;
+    }
+  });
+});

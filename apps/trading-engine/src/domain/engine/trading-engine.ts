@@ -167,7 +167,8 @@ const MEMORY_SAVE_INTERVAL_MS = 1_000;
  * - Every order is checked by risk; a refused order is stored REJECTED with the limit's reason.
  * - The circuit breaker (manual or drawdown) cancels every open order and stops new ones until
  *   released; force-close orders pass it, as they only reduce risk.
- * - A strategy that throws, or loses its `maxLoss`, goes to ERROR and its orders are cancelled.
+ * - A strategy that throws, or loses its `maxLoss`, goes to ERROR and its orders are cancelled;
+ *   like a stop, that starts the cooldown on its instruments.
  * - While the feed is stale, active strategies are PAUSED (reason "market data is stale") and
  *   resumed when it is fresh again; strategies paused by hand stay paused.
  * - Nothing fills on stale data, and no fill is stamped before its order: an order placed
@@ -322,15 +323,17 @@ export class TradingEngine {
     return this.#need(command.id).snapshot;
   }
 
-  /** Stops a strategy for good, cancelling its orders and optionally closing its positions. */
+  /**
+   * Stops a strategy for good, cancelling its orders and optionally closing its positions. A
+   * strategy already STOPPED or in ERROR keeps its status and stop time, but `closePositions`
+   * still closes what it holds: stopping is how a failed strategy is flattened.
+   */
   stopStrategy(id: string, closePositions: boolean, now: number): StrategySnapshot {
     const managed = this.#need(id);
-    if (managed.snapshot.status === "stopped" || managed.snapshot.status === "error")
-      return managed.snapshot;
     this.#cancelWhere((order) => order.strategyId === id, now, "strategy stopped");
     if (closePositions) this.#closePositions((p) => p.strategyId === id, now, "strategy stopped");
-    this.#setStatus(managed, "stopped", "stopped by request", now);
-    for (const instrument of managed.snapshot.instruments) this.#lastStopAt.set(instrument, now);
+    if (canTransition(managed.snapshot.status, "stopped"))
+      this.#setStatus(managed, "stopped", "stopped by request", now);
     this.#flush();
     return managed.snapshot;
   }
@@ -915,7 +918,8 @@ export class TradingEngine {
     if (from === status) return;
     const { startedAt: _s, stoppedAt: _t, ...rest } = managed.snapshot;
     const startedAt = status === "active" ? now : managed.snapshot.startedAt;
-    const stoppedAt = status === "stopped" || status === "error" ? now : managed.snapshot.stoppedAt;
+    const ends = status === "stopped" || status === "error";
+    const stoppedAt = ends ? now : managed.snapshot.stoppedAt;
     managed.snapshot = {
       ...rest,
       status,
@@ -925,6 +929,9 @@ export class TradingEngine {
       ...(stoppedAt === undefined ? {} : { stoppedAt }),
     };
     this.#pending.strategies.set(managed.snapshot.id, managed.snapshot);
+    // Any end — a stop or an error — starts the cooldown, as `restore` derives it from stoppedAt.
+    if (ends)
+      for (const instrument of managed.snapshot.instruments) this.#lastStopAt.set(instrument, now);
   }
 
   #strategyExposure(managed: ManagedStrategy, instrument: string, side: OrderSide) {

@@ -534,7 +534,7 @@ export const StopStrategyRequestSchema: GenMessage<StopStrategyRequest> = /*@__P
  */
 export type StopStrategyResponse = Message<"trading.v1.StopStrategyResponse"> & {
   /**
-   * The strategy, STOPPED (or unchanged if it was already STOPPED or in ERROR).
+   * The strategy, STOPPED (or still STOPPED or in ERROR if it already was).
    *
    * @generated from field: trading.v1.Strategy strategy = 1;
    */
@@ -1888,8 +1888,8 @@ export const TradingService: GenService<{
    * another type, no instruments, parameters or limits out of range), NOT_FOUND (an instrument
    * the market data feed does not have), ALREADY_EXISTS (`strategy_id` taken),
    * FAILED_PRECONDITION (the circuit breaker is engaged, or the cooldown
-   * STRATEGY_COOLDOWN_SECONDS after the last stop of a strategy on one of the instruments has
-   * not elapsed).
+   * STRATEGY_COOLDOWN_SECONDS after the last stop or failure (ERROR) of a strategy on one of
+   * the instruments has not elapsed).
    *
    * @generated from rpc trading.v1.TradingService.StartStrategy
    */
@@ -1900,8 +1900,9 @@ export const TradingService: GenService<{
   },
   /**
    * Stops a strategy for good: it cancels the strategy's open orders and, when asked, closes
-   * its positions with market orders. Stopping a STOPPED strategy changes nothing and returns
-   * it. Errors: NOT_FOUND.
+   * its positions with market orders. A STOPPED or ERROR strategy keeps its status, but its
+   * positions are still closed when asked (how a failed strategy is flattened). Errors:
+   * NOT_FOUND.
    *
    * @generated from rpc trading.v1.TradingService.StopStrategy
    */

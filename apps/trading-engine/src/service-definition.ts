@@ -121,6 +121,7 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
           maxPositionSize: config.maxPositionSize,
           instrumentMaxPositionSizes: {},
           maxTotalNotional: config.riskLimitThreshold,
+          maxGrossLeverage: config.maxGrossLeverage,
           maxOrdersPerSecond: config.maxOrdersPerSecond,
           maxDrawdown: config.maxDrawdown,
         }),

@@ -71,9 +71,16 @@ export const engineSettings = {
   riskLimitThreshold: setting({
     env: "RISK_LIMIT_THRESHOLD",
     description:
-      "largest total notional of positions and open orders, quote currency (0: no limit)",
+      "largest total notional: worst-case exposure of positions with open orders, quote currency (0: no limit)",
     default: "1000000",
     schema: numberSchema(0, 1e15),
+  }),
+  maxGrossLeverage: setting({
+    env: "MAX_GROSS_LEVERAGE",
+    description:
+      "buying power: largest total notional as a multiple of the portfolio's value (0: no limit)",
+    default: "1",
+    schema: numberSchema(0, 1_000),
   }),
   maxOrdersPerSecond: setting({
     env: "MAX_ORDERS_PER_SECOND",

@@ -24,6 +24,7 @@ function toLimitsMessage(limits: RiskLimits): RiskLimitsMessage {
     maxTotalNotional: limits.maxTotalNotional,
     maxOrdersPerSecond: limits.maxOrdersPerSecond,
     maxDrawdown: limits.maxDrawdown,
+    maxGrossLeverage: limits.maxGrossLeverage,
   });
 }
 
@@ -65,6 +66,7 @@ export function registerRiskV1(
             ? {}
             : { maxOrdersPerSecond: l.maxOrdersPerSecond }),
           ...(l?.maxDrawdown === undefined ? {} : { maxDrawdown: l.maxDrawdown }),
+          ...(l?.maxGrossLeverage === undefined ? {} : { maxGrossLeverage: l.maxGrossLeverage }),
         });
         return { limits: toLimitsMessage(limits) };
       }),

@@ -227,6 +227,7 @@ export function tradingRestRoutes(desk: TradingDesk, now: () => number): RestRou
             max_total_notional: limits.maxTotalNotional,
             max_orders_per_second: limits.maxOrdersPerSecond,
             max_drawdown: limits.maxDrawdown,
+            max_gross_leverage: limits.maxGrossLeverage,
           },
           circuit_breaker: {
             state: breaker.engaged ? "engaged" : "disengaged",
@@ -244,6 +245,11 @@ export function tradingRestRoutes(desk: TradingDesk, now: () => number): RestRou
             })),
             total_notional: u.totalNotional,
             total_notional_utilization: u.totalNotionalUtilization,
+            // JSON has no infinity: null when there is exposure and no portfolio value left.
+            gross_leverage: Number.isFinite(u.grossLeverage) ? u.grossLeverage : null,
+            gross_leverage_utilization: Number.isFinite(u.grossLeverageUtilization)
+              ? u.grossLeverageUtilization
+              : null,
             orders_last_second: u.ordersLastSecond,
             order_rate_utilization: u.orderRateUtilization,
             drawdown: u.drawdown,

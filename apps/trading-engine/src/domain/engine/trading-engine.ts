@@ -7,6 +7,7 @@ import {
 import { type Fill, Order, type OrderSide, type OrderSnapshot } from "../orders/order.js";
 import type { MarkedPosition, Portfolio, PortfolioValuation } from "../portfolio/portfolio.js";
 import type { PositionSnapshot } from "../portfolio/position.js";
+import { ExposureLedger } from "../risk/exposure-ledger.js";
 import { positionLimitOf, type RiskLimits, type RiskLimitsChange } from "../risk/risk-limits.js";
 import type { CircuitBreakerState, RiskManager, RiskRejection } from "../risk/risk-manager.js";
 import { round8 } from "../shared/decimal.js";
@@ -124,6 +125,9 @@ export interface RiskUtilization {
   }[];
   readonly totalNotional: number;
   readonly totalNotionalUtilization: number;
+  /** Total notional ÷ the portfolio's value (+∞ when there is exposure and no value left). */
+  readonly grossLeverage: number;
+  readonly grossLeverageUtilization: number;
   readonly ordersLastSecond: number;
   readonly orderRateUtilization: number;
   readonly drawdown: number;
@@ -584,7 +588,9 @@ export class TradingEngine {
     const ratio = (used: number, limit: number) => (limit > 0 ? used / limit : 0);
     const totalNotional = this.totalNotional();
     const ordersLastSecond = risk.ordersLastSecond(now);
-    const drawdown = portfolio.valuation(now).drawdown;
+    const { drawdown, totalValue } = portfolio.valuation(now);
+    const grossLeverage =
+      totalValue > 0 ? totalNotional / totalValue : totalNotional > 0 ? Infinity : 0;
     return {
       instruments: this.instrumentsInUse().map((instrument) => {
         const net = portfolio.netPosition(instrument);
@@ -598,6 +604,8 @@ export class TradingEngine {
       }),
       totalNotional,
       totalNotionalUtilization: ratio(totalNotional, limits.maxTotalNotional),
+      grossLeverage,
+      grossLeverageUtilization: ratio(grossLeverage, limits.maxGrossLeverage),
       ordersLastSecond,
       orderRateUtilization: ratio(ordersLastSecond, limits.maxOrdersPerSecond),
       drawdown,
@@ -616,13 +624,13 @@ export class TradingEngine {
     return this.#ports.portfolio.valuation(now);
   }
 
-  /** Σ |position| × mark + Σ open order notional. */
+  /**
+   * Σ over every strategy and instrument of the worst-case exposure: the larger of
+   * |position + open buys| and |position − open sells|, positions at the mark and open orders
+   * at their price (see `ExposureLedger`).
+   */
   totalNotional(): number {
-    const { portfolio } = this.#ports;
-    let total = portfolio.positions().reduce((sum, p) => sum + p.exposure, 0);
-    for (const order of this.#openOrders())
-      total += order.remaining * this.#priceOf(order.snapshot());
-    return round8(total);
+    return this.#ledger().total();
   }
 
   /** Instruments with a position or an open order. */
@@ -737,24 +745,20 @@ export class TradingEngine {
     const { risk, venue } = this.#ports;
     const price = intent.limitPrice ?? this.#markOf(instrument);
     const checked = this.#ports.timeRiskCheck?.();
+    const ledger = this.#ledger();
     const rejection = risk.check(
-      {
-        strategyId,
-        instrument,
-        side: intent.side,
-        quantity: intent.quantity,
-        price,
-        ...(strategyId === undefined
-          ? {}
-          : { ownPosition: this.#ports.portfolio.position(strategyId, instrument).quantity }),
-      },
+      { strategyId, instrument, side: intent.side, quantity: intent.quantity, price },
       {
         netPosition: (i) => this.#ports.portfolio.netPosition(i),
-        totalNotional: () => this.totalNotional(),
+        totalNotional: () => ledger.total(),
         openQuantity: (i, side) => this.#openQuantity((o) => o.instrument === i, side),
+        book: (s, i) => ledger.book(s, i),
+        portfolioValue: () => this.#ports.portfolio.totalValue(),
       },
       now,
-      managed === undefined ? undefined : this.#strategyExposure(managed, instrument, intent.side),
+      managed === undefined
+        ? undefined
+        : this.#strategyExposure(managed, instrument, intent.side, ledger),
       closing !== undefined,
     );
     checked?.();
@@ -934,14 +938,15 @@ export class TradingEngine {
       for (const instrument of managed.snapshot.instruments) this.#lastStopAt.set(instrument, now);
   }
 
-  #strategyExposure(managed: ManagedStrategy, instrument: string, side: OrderSide) {
+  #strategyExposure(
+    managed: ManagedStrategy,
+    instrument: string,
+    side: OrderSide,
+    ledger: ExposureLedger,
+  ) {
     const id = managed.snapshot.id;
     const position = this.#ports.portfolio.position(id, instrument);
-    const positions = this.#ports.portfolio.positions().filter((p) => p.strategyId === id);
     const open = this.#openOrders((o) => o.strategyId === id);
-    const notional =
-      positions.reduce((sum, p) => sum + p.exposure, 0) +
-      open.reduce((sum, o) => sum + o.remaining * this.#priceOf(o.snapshot()), 0);
     return {
       maxPosition: managed.snapshot.limits.maxPosition,
       maxNotional: managed.snapshot.limits.maxNotional,
@@ -951,9 +956,26 @@ export class TradingEngine {
         (o) => o.strategyId === id && o.instrument === instrument,
         side,
       ),
-      notional,
+      notional: ledger.strategyTotal(id),
       openOrders: open.length,
     };
+  }
+
+  /** The books valued now, for the exposure measures of risk. */
+  #ledger(): ExposureLedger {
+    return new ExposureLedger(
+      this.#ports.portfolio.positions(),
+      this.#openOrders().map((o) => {
+        const s = o.snapshot();
+        return {
+          strategyId: s.strategyId,
+          instrument: s.instrument,
+          side: s.side,
+          remaining: o.remaining,
+          price: this.#priceOf(s),
+        };
+      }),
+    );
   }
 
   #openQuantity(matches: (order: Order) => boolean, side: OrderSide): number {

@@ -149,6 +149,11 @@ export class Portfolio {
     };
   }
 
+  /** Cash + Σ position × mark: what the portfolio is worth now, quote currency. */
+  totalValue(): number {
+    return round8(this.#totalValue());
+  }
+
   /** The portfolio valued now. */
   valuation(now: number): PortfolioValuation {
     const perStrategy = new Map<

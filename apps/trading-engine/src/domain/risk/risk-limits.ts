@@ -1,29 +1,48 @@
 /** The engine's pre-trade limits (DESIGN §7); 0 disables a limit. */
 export interface RiskLimits {
-  /** Largest absolute net position per instrument across strategies (MAX_POSITION_SIZE). */
+  /**
+   * Largest absolute net position per instrument across strategies, once every open order on
+   * the order's side filled (MAX_POSITION_SIZE).
+   */
   readonly maxPositionSize: number;
   /** Per-instrument overrides of `maxPositionSize`. */
   readonly instrumentMaxPositionSizes: Readonly<Record<string, number>>;
-  /** Largest Σ |position| × mark + Σ open order notional (RISK_LIMIT_THRESHOLD). */
+  /**
+   * Largest total notional (RISK_LIMIT_THRESHOLD): Σ over strategies and instruments of the
+   * worst-case exposure with open orders (see `worstCaseExposure`).
+   */
   readonly maxTotalNotional: number;
+  /**
+   * Largest total notional as a multiple of the portfolio's value, cash + positions
+   * (MAX_GROSS_LEVERAGE): the buying power. 1 keeps exposure within the money held.
+   */
+  readonly maxGrossLeverage: number;
   /** Most orders placed in any one-second window. */
   readonly maxOrdersPerSecond: number;
   /** Drawdown from the peak, in [0, 1], that engages the circuit breaker. */
   readonly maxDrawdown: number;
 }
 
+/** The gross leverage limit unless set otherwise: exposure up to the portfolio's value. */
+export const DEFAULT_MAX_GROSS_LEVERAGE = 1;
+
+/** The highest gross leverage limit accepted. */
+export const MAX_GROSS_LEVERAGE_BOUND = 1_000;
+
 /** A change of limits: set fields replace, an override of 0 removes it. */
 export interface RiskLimitsChange {
   readonly maxPositionSize?: number;
   readonly instrumentMaxPositionSizes?: Readonly<Record<string, number>>;
   readonly maxTotalNotional?: number;
+  readonly maxGrossLeverage?: number;
   readonly maxOrdersPerSecond?: number;
   readonly maxDrawdown?: number;
 }
 
 /**
  * `limits` with `change` applied. Throws a `RangeError` naming the field for a negative or
- * non-finite limit, a fractional order rate, or a drawdown above 1; nothing is applied then.
+ * non-finite limit, a fractional order rate, a drawdown above 1, or a gross leverage above
+ * {@link MAX_GROSS_LEVERAGE_BOUND}; nothing is applied then.
  */
 export function changeRiskLimits(limits: RiskLimits, change: RiskLimitsChange): RiskLimits {
   const check = (field: string, value: number | undefined, max = Number.POSITIVE_INFINITY) => {
@@ -34,6 +53,7 @@ export function changeRiskLimits(limits: RiskLimits, change: RiskLimitsChange): 
   };
   check("max_position_size", change.maxPositionSize);
   check("max_total_notional", change.maxTotalNotional);
+  check("max_gross_leverage", change.maxGrossLeverage, MAX_GROSS_LEVERAGE_BOUND);
   check("max_orders_per_second", change.maxOrdersPerSecond);
   if (change.maxOrdersPerSecond !== undefined && !Number.isInteger(change.maxOrdersPerSecond)) {
     throw new RangeError("max_orders_per_second must be an integer");
@@ -49,6 +69,7 @@ export function changeRiskLimits(limits: RiskLimits, change: RiskLimitsChange): 
     maxPositionSize: change.maxPositionSize ?? limits.maxPositionSize,
     instrumentMaxPositionSizes: overrides,
     maxTotalNotional: change.maxTotalNotional ?? limits.maxTotalNotional,
+    maxGrossLeverage: change.maxGrossLeverage ?? limits.maxGrossLeverage,
     maxOrdersPerSecond: change.maxOrdersPerSecond ?? limits.maxOrdersPerSecond,
     maxDrawdown: change.maxDrawdown ?? limits.maxDrawdown,
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { OrderSide } from "../orders/order.js";
+import { EMPTY_BOOK, type InstrumentBook } from "./exposure-ledger.js";
 import { changeRiskLimits, type RiskLimits } from "./risk-limits.js";
 import {
   CircuitBreakerError,
@@ -13,17 +14,35 @@ const limits: RiskLimits = {
   maxPositionSize: 10,
   instrumentMaxPositionSizes: { "ETH-USD": 100 },
   maxTotalNotional: 1_000_000,
+  maxGrossLeverage: 0,
   maxOrdersPerSecond: 3,
   maxDrawdown: 0.1,
 };
 
-function exposure(net = 0, open: Partial<Record<OrderSide, number>> = {}, total = 0): ExposureView {
+function exposure(
+  net = 0,
+  open: Partial<Record<OrderSide, number>> = {},
+  total = 0,
+  book: Partial<InstrumentBook> = {},
+): ExposureView {
   return {
     netPosition: () => net,
     openQuantity: (_instrument, side) => open[side] ?? 0,
     totalNotional: () => total,
+    book: () => ({ ...EMPTY_BOOK, ...book }),
+    portfolioValue: () => 1_000,
   };
 }
+
+const strategyLimits = {
+  maxPosition: 2,
+  maxNotional: 500,
+  maxOpenOrders: 2,
+  position: 1,
+  openQuantitySameSide: 0,
+  notional: 100,
+  openOrders: 1,
+};
 
 function order(
   side: OrderSide,
@@ -60,7 +79,71 @@ describe("RiskManager", () => {
     expect(risk.check(order("buy", 1, 1_000.01), exposure(0, {}, 999_000), T0)?.limit).toBe(
       "max_total_notional",
     );
-    expect(risk.check(order("sell", 1, 1_000.01), exposure(5, {}, 999_000), T0)).toBeUndefined();
+    expect(
+      risk.check(
+        order("sell", 1, 1_000.01),
+        exposure(5, {}, 999_000, { positionValue: 5_000 }),
+        T0,
+      ),
+    ).toBeUndefined();
+  });
+
+  it("calls an order reducing only past the open orders on its side (total notional)", () => {
+    const risk = new RiskManager({ ...limits, maxTotalNotional: 2_500 });
+    // Short 2 000 with a buy of 2 000 working: another buy of 2 000 leaves the worst case at
+    // 2 000 (long instead of short); a third adds 2 000 to it.
+    const short = { positionValue: -2_000 };
+    expect(
+      risk.check(order("buy", 20), exposure(-20, {}, 2_000, { ...short, openBuyValue: 2_000 }), T0),
+    ).toBeUndefined();
+    const refused = risk.check(
+      order("buy", 20),
+      exposure(-20, {}, 2_000, { ...short, openBuyValue: 4_000 }),
+      T0,
+    );
+    expect(refused?.limit).toBe("max_total_notional");
+    expect(refused?.reason).toBe("max total notional exceeded: 2000 + 2000 > 2500");
+  });
+
+  it("refuses an order that reverses a position past the limit once the open orders filled", () => {
+    const risk = new RiskManager({ ...limits, maxPositionSize: 30 });
+    // Long 40 over a lowered limit of 30, with sells of 40 working: the book is flat once they
+    // fill, so a further sell of 35 opens a short of 35.
+    expect(risk.check(order("sell", 35), exposure(40, { sell: 40 }), T0)?.limit).toBe(
+      "max_position_size",
+    );
+    expect(risk.check(order("sell", 30), exposure(40, { sell: 40 }), T0)).toBeUndefined();
+    expect(risk.check(order("sell", 40), exposure(40), T0)).toBeUndefined();
+    const own = {
+      ...strategyLimits,
+      maxPosition: 30,
+      maxNotional: 0,
+      maxOpenOrders: 0,
+      position: 40,
+      openQuantitySameSide: 40,
+    };
+    const engineOff = new RiskManager({ ...limits, maxPositionSize: 0 });
+    expect(engineOff.check(order("sell", 35), exposure(), T0, own)?.limit).toBe(
+      "strategy_max_position",
+    );
+    expect(engineOff.check(order("sell", 30), exposure(), T0, own)).toBeUndefined();
+  });
+
+  it("keeps total notional within the gross leverage × the portfolio's value", () => {
+    const risk = new RiskManager({ ...limits, maxGrossLeverage: 2 });
+    // Value 1 000, so 2 000 of exposure at most; 1 500 used.
+    expect(risk.check(order("buy", 5), exposure(0, {}, 1_500), T0)).toBeUndefined();
+    const refused = risk.check(order("buy", 5.01), exposure(0, {}, 1_500), T0);
+    expect(refused?.limit).toBe("max_gross_leverage");
+    expect(refused?.reason).toBe("gross leverage exceeded: 1500 + 501 > 2 × portfolio value 1000");
+    const long = { positionValue: 1_500 };
+    expect(risk.check(order("sell", 15), exposure(15, {}, 3_000, long), T0)).toBeUndefined();
+    expect(
+      risk.check(order("buy", 1), exposure(0, {}, 3_000), T0, undefined, true),
+    ).toBeUndefined();
+    const { maxGrossLeverage: _unset, ...withoutLeverage } = limits;
+    expect(new RiskManager(withoutLeverage).limits.maxGrossLeverage).toBe(1);
+    expect(() => risk.setLimits({ maxGrossLeverage: 1_001 })).toThrow(/max_gross_leverage/);
   });
 
   it("limits the order rate over a sliding second", () => {
@@ -72,15 +155,7 @@ describe("RiskManager", () => {
 
   it("applies a strategy's own limits after the engine's", () => {
     const risk = new RiskManager(limits);
-    const strategy = {
-      maxPosition: 2,
-      maxNotional: 500,
-      maxOpenOrders: 2,
-      position: 1,
-      openQuantitySameSide: 0,
-      notional: 100,
-      openOrders: 1,
-    };
+    const strategy = strategyLimits;
     expect(risk.check(order("buy", 1), exposure(), T0, strategy)).toBeUndefined();
     expect(risk.check(order("buy", 1.5), exposure(), T0, strategy)?.limit).toBe(
       "strategy_max_position",
@@ -91,6 +166,19 @@ describe("RiskManager", () => {
     expect(risk.check(order("buy", 1), exposure(), T0, { ...strategy, openOrders: 2 })?.limit).toBe(
       "strategy_max_open_orders",
     );
+    // Its notional counts what an order adds to the worst case of its book: a sell of 401
+    // against a long of 100 adds 201, or 301 when sells of 100 already work on the long.
+    const used = { ...strategy, notional: 200 };
+    const long = { positionValue: 100 };
+    expect(risk.check(order("sell", 1, 401), exposure(0, {}, 0, long), T0, used)).toBeUndefined();
+    const refused = risk.check(
+      order("sell", 1, 401),
+      exposure(0, {}, 0, { ...long, openSellValue: 100 }),
+      T0,
+      used,
+    );
+    expect(refused?.limit).toBe("strategy_max_notional");
+    expect(refused?.reason).toBe("strategy max notional exceeded: 200 + 301 > 500");
   });
 
   it("engages the breaker by hand or on drawdown, blocks orders, and releases only below the limit", () => {

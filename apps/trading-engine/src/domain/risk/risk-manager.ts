@@ -1,7 +1,8 @@
 import type { OrderSide } from "../orders/order.js";
-import { QUANTITY_EPSILON } from "../shared/decimal.js";
+import { breaksPositionLimit, exposureAdded, type InstrumentBook } from "./exposure-ledger.js";
 import {
   changeRiskLimits,
+  DEFAULT_MAX_GROSS_LEVERAGE,
   positionLimitOf,
   type RiskLimits,
   type RiskLimitsChange,
@@ -12,6 +13,7 @@ export type RiskLimitName =
   | "circuit_breaker"
   | "max_position_size"
   | "max_total_notional"
+  | "max_gross_leverage"
   | "max_orders_per_second"
   | "strategy_max_position"
   | "strategy_max_notional"
@@ -31,18 +33,23 @@ export interface ProposedOrder {
   readonly quantity: number;
   /** The price its notional is valued at: the limit price, or the mark for a market order. */
   readonly price: number;
-  /** The placing strategy's own position in the instrument (gross measures are per position). */
-  readonly ownPosition?: number;
 }
 
 /** The open exposure the checks need, read from the engine's books. */
 export interface ExposureView {
   /** Net position in an instrument across strategies. */
   netPosition(instrument: string): number;
-  /** Σ |position| × mark + Σ open order notional, over the whole engine. */
+  /**
+   * The engine's total notional: Σ worst-case exposure of every strategy's book in every
+   * instrument (see `ExposureLedger`).
+   */
   totalNotional(): number;
   /** Remaining quantity of open orders in an instrument on one side, across strategies. */
   openQuantity(instrument: string, side: OrderSide): number;
+  /** The placing strategy's book in the order's instrument: what the order adds exposure to. */
+  book(strategyId: string | undefined, instrument: string): InstrumentBook;
+  /** The portfolio's value, cash + positions at their marks (the gross leverage base). */
+  portfolioValue(): number;
 }
 
 /** A strategy's own limits and usage, checked on top of the engine's. */
@@ -53,6 +60,7 @@ export interface StrategyExposure {
   readonly position: number;
   /** Remaining quantity of the strategy's open orders in the instrument on the order's side. */
   readonly openQuantitySameSide: number;
+  /** Σ worst-case exposure of the strategy's books, as in `ExposureView.totalNotional`. */
   readonly notional: number;
   readonly openOrders: number;
 }
@@ -75,9 +83,14 @@ const ORDER_RATE_WINDOW_MS = 1_000;
 
 /**
  * Pre-trade risk (DESIGN §7): the circuit breaker, the per-instrument position limit, the total
- * notional, the order rate, and a strategy's own limits. An order is allowed when it lands
- * exactly on a limit and refused past it; an order that reduces the risk a limit measures is
- * never refused by that limit (position and notional), so closing is always possible.
+ * notional, the gross leverage (total notional within a multiple of the portfolio's value), the
+ * order rate, and a strategy's own limits. An order is allowed when it lands
+ * exactly on a limit and refused past it. Open orders count as if they filled: the position
+ * limits judge the position once every open order on the order's side filled, and notional is
+ * the worst-case exposure of each book (see `worstCaseExposure`). An order that only reduces
+ * what a limit measures — after the open orders on its side — is never refused by it, so
+ * closing is always possible; one that reduces and then reverses a position is judged by the
+ * part past flat.
  */
 export class RiskManager {
   #limits: RiskLimits;
@@ -85,8 +98,14 @@ export class RiskManager {
   readonly #placedAt: number[] = [];
   #rejected = 0;
 
-  constructor(limits: RiskLimits) {
-    this.#limits = changeRiskLimits(limits, {});
+  /** Starts with `limits`; the gross leverage limit defaults to {@link DEFAULT_MAX_GROSS_LEVERAGE}. */
+  constructor(
+    limits: Omit<RiskLimits, "maxGrossLeverage"> & { readonly maxGrossLeverage?: number },
+  ) {
+    this.#limits = changeRiskLimits(
+      { ...limits, maxGrossLeverage: limits.maxGrossLeverage ?? DEFAULT_MAX_GROSS_LEVERAGE },
+      {},
+    );
   }
 
   get limits(): RiskLimits {
@@ -102,9 +121,15 @@ export class RiskManager {
     return this.#rejected;
   }
 
-  /** Takes back stored limits and breaker state (a restart); the limits are validated. */
-  restore(limits: RiskLimits, breaker: CircuitBreakerState): void {
-    this.#limits = changeRiskLimits(limits, {});
+  /**
+   * Takes back stored limits and breaker state (a restart). A limit the stored state does not
+   * have (stored before the limit existed) keeps its current value, the setting's.
+   */
+  restore(limits: Partial<RiskLimits>, breaker: CircuitBreakerState): void {
+    const stored = Object.fromEntries(
+      Object.entries(limits).filter(([, value]) => value !== undefined),
+    ) as Partial<RiskLimits>;
+    this.#limits = changeRiskLimits({ ...this.#limits, ...stored }, {});
     this.#breaker = breaker;
   }
 
@@ -117,7 +142,7 @@ export class RiskManager {
   /**
    * The first limit `order` would break, or `undefined` when it may go. A refusal is counted.
    * `bypassBreaker` is for closing orders (force-close), which only reduce risk: they pass the
-   * breaker, the notional limit and the order rate.
+   * breaker, the notional and leverage limits and the order rate.
    */
   check(
     order: ProposedOrder,
@@ -197,26 +222,39 @@ export class RiskManager {
     if (limit > 0) {
       const net = exposure.netPosition(order.instrument);
       const working = exposure.openQuantity(order.instrument, order.side);
-      const projected = Math.abs(net + Math.sign(signed) * working + signed);
-      if (projected > limit + QUANTITY_EPSILON && projected > Math.abs(net) + QUANTITY_EPSILON) {
+      const { breaks, projected } = breaksPositionLimit(net, working, signed, limit);
+      if (breaks) {
         return {
           limit: "max_position_size",
-          reason: `max position size exceeded: ${order.instrument} would reach ${round(projected)} (position ${round(net)}, open ${round(working)}) > ${limit}`,
+          reason: `max position size exceeded: ${order.instrument} would reach ${Math.abs(projected)} (position ${round(net)}, open ${round(working)}) > ${limit}`,
         };
       }
     }
     const notional = order.quantity * order.price;
+    // What the order adds to its book's worst-case exposure: 0 when it only reduces it.
+    const added = exposureAdded(
+      exposure.book(order.strategyId, order.instrument),
+      order.side,
+      notional,
+    );
     const maxNotional = this.#limits.maxTotalNotional;
-    // Total notional is gross (Σ |position| per strategy and instrument): an order shrinks it
-    // when it shrinks its own strategy's position.
-    const own = order.ownPosition ?? exposure.netPosition(order.instrument);
-    const reduces = Math.abs(own + signed) < Math.abs(own) - QUANTITY_EPSILON;
-    if (maxNotional > 0 && !bypassBreaker) {
+    if (maxNotional > 0 && !bypassBreaker && added > 1e-8) {
       const total = exposure.totalNotional();
-      if (!reduces && total + notional > maxNotional + 1e-6) {
+      if (total + added > maxNotional + 1e-6) {
         return {
           limit: "max_total_notional",
-          reason: `max total notional exceeded: ${round(total)} + ${round(notional)} > ${maxNotional}`,
+          reason: `max total notional exceeded: ${round(total)} + ${round(added)} > ${maxNotional}`,
+        };
+      }
+    }
+    const maxLeverage = this.#limits.maxGrossLeverage;
+    if (maxLeverage > 0 && !bypassBreaker && added > 1e-8) {
+      const total = exposure.totalNotional();
+      const value = exposure.portfolioValue();
+      if (total + added > maxLeverage * value + 1e-6) {
+        return {
+          limit: "max_gross_leverage",
+          reason: `gross leverage exceeded: ${round(total)} + ${round(added)} > ${maxLeverage} × portfolio value ${round(value)}`,
         };
       }
     }
@@ -228,28 +266,29 @@ export class RiskManager {
       };
     }
     if (strategy !== undefined) {
-      const projected = Math.abs(
-        strategy.position + Math.sign(signed) * strategy.openQuantitySameSide + signed,
-      );
-      if (
-        strategy.maxPosition > 0 &&
-        projected > strategy.maxPosition + QUANTITY_EPSILON &&
-        projected > Math.abs(strategy.position) + QUANTITY_EPSILON
-      ) {
+      const own =
+        strategy.maxPosition > 0
+          ? breaksPositionLimit(
+              strategy.position,
+              strategy.openQuantitySameSide,
+              signed,
+              strategy.maxPosition,
+            )
+          : undefined;
+      if (own?.breaks === true) {
         return {
           limit: "strategy_max_position",
-          reason: `strategy max position exceeded: would reach ${round(projected)} > ${strategy.maxPosition}`,
+          reason: `strategy max position exceeded: would reach ${Math.abs(own.projected)} > ${strategy.maxPosition}`,
         };
       }
-      const reducesOwn = Math.abs(strategy.position + signed) < Math.abs(strategy.position);
       if (
         strategy.maxNotional > 0 &&
-        !reducesOwn &&
-        strategy.notional + notional > strategy.maxNotional + 1e-6
+        added > 1e-8 &&
+        strategy.notional + added > strategy.maxNotional + 1e-6
       ) {
         return {
           limit: "strategy_max_notional",
-          reason: `strategy max notional exceeded: ${round(strategy.notional)} + ${round(notional)} > ${strategy.maxNotional}`,
+          reason: `strategy max notional exceeded: ${round(strategy.notional)} + ${round(added)} > ${strategy.maxNotional}`,
         };
       }
       if (strategy.maxOpenOrders > 0 && strategy.openOrders >= strategy.maxOpenOrders) {

@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file trading/v1/risk.proto.
  */
 export const file_trading_v1_risk: GenFile = /*@__PURE__*/
-  fileDesc("ChV0cmFkaW5nL3YxL3Jpc2sucHJvdG8SCnRyYWRpbmcudjEihgMKClJpc2tMaW1pdHMSHgoRbWF4X3Bvc2l0aW9uX3NpemUYASABKAFIAIgBARJdCh1pbnN0cnVtZW50X21heF9wb3NpdGlvbl9zaXplcxgCIAMoCzI2LnRyYWRpbmcudjEuUmlza0xpbWl0cy5JbnN0cnVtZW50TWF4UG9zaXRpb25TaXplc0VudHJ5Eh8KEm1heF90b3RhbF9ub3Rpb25hbBgDIAEoAUgBiAEBEiIKFW1heF9vcmRlcnNfcGVyX3NlY29uZBgEIAEoDUgCiAEBEhkKDG1heF9kcmF3ZG93bhgFIAEoAUgDiAEBGkEKH0luc3RydW1lbnRNYXhQb3NpdGlvblNpemVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgBOgI4AUIUChJfbWF4X3Bvc2l0aW9uX3NpemVCFQoTX21heF90b3RhbF9ub3Rpb25hbEIYChZfbWF4X29yZGVyc19wZXJfc2Vjb25kQg8KDV9tYXhfZHJhd2Rvd24i5wEKDkNpcmN1aXRCcmVha2VyEi4KBXN0YXRlGAEgASgOMh8udHJhZGluZy52MS5DaXJjdWl0QnJlYWtlclN0YXRlEjIKB3RyaWdnZXIYAiABKA4yIS50cmFkaW5nLnYxLkNpcmN1aXRCcmVha2VyVHJpZ2dlchIOCgZyZWFzb24YAyABKAkSLgoKZW5nYWdlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASMQoNZGlzZW5nYWdlZF9hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAidQoZSW5zdHJ1bWVudFJpc2tVdGlsaXphdGlvbhISCgppbnN0cnVtZW50GAEgASgJEhQKDG5ldF9wb3NpdGlvbhgCIAEoARIZChFtYXhfcG9zaXRpb25fc2l6ZRgDIAEoARITCgt1dGlsaXphdGlvbhgEIAEoASKOAgoPUmlza1V0aWxpemF0aW9uEjoKC2luc3RydW1lbnRzGAEgAygLMiUudHJhZGluZy52MS5JbnN0cnVtZW50Umlza1V0aWxpemF0aW9uEhYKDnRvdGFsX25vdGlvbmFsGAIgASgBEiIKGnRvdGFsX25vdGlvbmFsX3V0aWxpemF0aW9uGAMgASgBEhoKEm9yZGVyc19sYXN0X3NlY29uZBgEIAEoDRIeChZvcmRlcl9yYXRlX3V0aWxpemF0aW9uGAUgASgBEhAKCGRyYXdkb3duGAYgASgBEhwKFGRyYXdkb3duX3V0aWxpemF0aW9uGAcgASgBEhcKD3JlamVjdGVkX29yZGVycxgIIAEoDSI+ChRTZXRSaXNrTGltaXRzUmVxdWVzdBImCgZsaW1pdHMYASABKAsyFi50cmFkaW5nLnYxLlJpc2tMaW1pdHMiPwoVU2V0Umlza0xpbWl0c1Jlc3BvbnNlEiYKBmxpbWl0cxgBIAEoCzIWLnRyYWRpbmcudjEuUmlza0xpbWl0cyIWChRHZXRSaXNrU3RhdHVzUmVxdWVzdCLVAQoVR2V0Umlza1N0YXR1c1Jlc3BvbnNlEiYKBmxpbWl0cxgBIAEoCzIWLnRyYWRpbmcudjEuUmlza0xpbWl0cxIzCg9jaXJjdWl0X2JyZWFrZXIYAiABKAsyGi50cmFkaW5nLnYxLkNpcmN1aXRCcmVha2VyEjAKC3V0aWxpemF0aW9uGAMgASgLMhsudHJhZGluZy52MS5SaXNrVXRpbGl6YXRpb24SLQoJdGltZXN0YW1wGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJUChlGb3JjZVBvc2l0aW9uQ2xvc2VSZXF1ZXN0EhMKC3N0cmF0ZWd5X2lkGAEgASgJEhIKCmluc3RydW1lbnQYAiABKAkSDgoGcmVhc29uGAMgASgJIj8KGkZvcmNlUG9zaXRpb25DbG9zZVJlc3BvbnNlEiEKBm9yZGVycxgBIAMoCzIRLnRyYWRpbmcudjEuT3JkZXIiLQobRW5hYmxlQ2lyY3VpdEJyZWFrZXJSZXF1ZXN0Eg4KBnJlYXNvbhgBIAEoCSJwChxFbmFibGVDaXJjdWl0QnJlYWtlclJlc3BvbnNlEjMKD2NpcmN1aXRfYnJlYWtlchgBIAEoCzIaLnRyYWRpbmcudjEuQ2lyY3VpdEJyZWFrZXISGwoTY2FuY2VsbGVkX29yZGVyX2lkcxgCIAMoCSIuChxEaXNhYmxlQ2lyY3VpdEJyZWFrZXJSZXF1ZXN0Eg4KBnJlYXNvbhgBIAEoCSJUCh1EaXNhYmxlQ2lyY3VpdEJyZWFrZXJSZXNwb25zZRIzCg9jaXJjdWl0X2JyZWFrZXIYASABKAsyGi50cmFkaW5nLnYxLkNpcmN1aXRCcmVha2VyKoUBChNDaXJjdWl0QnJlYWtlclN0YXRlEiUKIUNJUkNVSVRfQlJFQUtFUl9TVEFURV9VTlNQRUNJRklFRBAAEiQKIENJUkNVSVRfQlJFQUtFUl9TVEFURV9ESVNFTkdBR0VEEAESIQodQ0lSQ1VJVF9CUkVBS0VSX1NUQVRFX0VOR0FHRUQQAiqKAQoVQ2lyY3VpdEJyZWFrZXJUcmlnZ2VyEicKI0NJUkNVSVRfQlJFQUtFUl9UUklHR0VSX1VOU1BFQ0lGSUVEEAASIgoeQ0lSQ1VJVF9CUkVBS0VSX1RSSUdHRVJfTUFOVUFMEAESJAogQ0lSQ1VJVF9CUkVBS0VSX1RSSUdHRVJfRFJBV0RPV04QAjKLBAoLUmlza1NlcnZpY2USWQoNU2V0Umlza0xpbWl0cxIgLnRyYWRpbmcudjEuU2V0Umlza0xpbWl0c1JlcXVlc3QaIS50cmFkaW5nLnYxLlNldFJpc2tMaW1pdHNSZXNwb25zZSIDkAICElkKDUdldFJpc2tTdGF0dXMSIC50cmFkaW5nLnYxLkdldFJpc2tTdGF0dXNSZXF1ZXN0GiEudHJhZGluZy52MS5HZXRSaXNrU3RhdHVzUmVzcG9uc2UiA5ACARJjChJGb3JjZVBvc2l0aW9uQ2xvc2USJS50cmFkaW5nLnYxLkZvcmNlUG9zaXRpb25DbG9zZVJlcXVlc3QaJi50cmFkaW5nLnYxLkZvcmNlUG9zaXRpb25DbG9zZVJlc3BvbnNlEm4KFEVuYWJsZUNpcmN1aXRCcmVha2VyEicudHJhZGluZy52MS5FbmFibGVDaXJjdWl0QnJlYWtlclJlcXVlc3QaKC50cmFkaW5nLnYxLkVuYWJsZUNpcmN1aXRCcmVha2VyUmVzcG9uc2UiA5ACAhJxChVEaXNhYmxlQ2lyY3VpdEJyZWFrZXISKC50cmFkaW5nLnYxLkRpc2FibGVDaXJjdWl0QnJlYWtlclJlcXVlc3QaKS50cmFkaW5nLnYxLkRpc2FibGVDaXJjdWl0QnJlYWtlclJlc3BvbnNlIgOQAgJiBnByb3RvMw", [file_google_protobuf_timestamp, file_trading_v1_trading]);
+  fileDesc("ChV0cmFkaW5nL3YxL3Jpc2sucHJvdG8SCnRyYWRpbmcudjEivgMKClJpc2tMaW1pdHMSHgoRbWF4X3Bvc2l0aW9uX3NpemUYASABKAFIAIgBARJdCh1pbnN0cnVtZW50X21heF9wb3NpdGlvbl9zaXplcxgCIAMoCzI2LnRyYWRpbmcudjEuUmlza0xpbWl0cy5JbnN0cnVtZW50TWF4UG9zaXRpb25TaXplc0VudHJ5Eh8KEm1heF90b3RhbF9ub3Rpb25hbBgDIAEoAUgBiAEBEiIKFW1heF9vcmRlcnNfcGVyX3NlY29uZBgEIAEoDUgCiAEBEhkKDG1heF9kcmF3ZG93bhgFIAEoAUgDiAEBEh8KEm1heF9ncm9zc19sZXZlcmFnZRgGIAEoAUgEiAEBGkEKH0luc3RydW1lbnRNYXhQb3NpdGlvblNpemVzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgBOgI4AUIUChJfbWF4X3Bvc2l0aW9uX3NpemVCFQoTX21heF90b3RhbF9ub3Rpb25hbEIYChZfbWF4X29yZGVyc19wZXJfc2Vjb25kQg8KDV9tYXhfZHJhd2Rvd25CFQoTX21heF9ncm9zc19sZXZlcmFnZSLnAQoOQ2lyY3VpdEJyZWFrZXISLgoFc3RhdGUYASABKA4yHy50cmFkaW5nLnYxLkNpcmN1aXRCcmVha2VyU3RhdGUSMgoHdHJpZ2dlchgCIAEoDjIhLnRyYWRpbmcudjEuQ2lyY3VpdEJyZWFrZXJUcmlnZ2VyEg4KBnJlYXNvbhgDIAEoCRIuCgplbmdhZ2VkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIxCg1kaXNlbmdhZ2VkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCJ1ChlJbnN0cnVtZW50Umlza1V0aWxpemF0aW9uEhIKCmluc3RydW1lbnQYASABKAkSFAoMbmV0X3Bvc2l0aW9uGAIgASgBEhkKEW1heF9wb3NpdGlvbl9zaXplGAMgASgBEhMKC3V0aWxpemF0aW9uGAQgASgBIsoCCg9SaXNrVXRpbGl6YXRpb24SOgoLaW5zdHJ1bWVudHMYASADKAsyJS50cmFkaW5nLnYxLkluc3RydW1lbnRSaXNrVXRpbGl6YXRpb24SFgoOdG90YWxfbm90aW9uYWwYAiABKAESIgoadG90YWxfbm90aW9uYWxfdXRpbGl6YXRpb24YAyABKAESGgoSb3JkZXJzX2xhc3Rfc2Vjb25kGAQgASgNEh4KFm9yZGVyX3JhdGVfdXRpbGl6YXRpb24YBSABKAESEAoIZHJhd2Rvd24YBiABKAESHAoUZHJhd2Rvd25fdXRpbGl6YXRpb24YByABKAESFwoPcmVqZWN0ZWRfb3JkZXJzGAggASgNEhYKDmdyb3NzX2xldmVyYWdlGAkgASgBEiIKGmdyb3NzX2xldmVyYWdlX3V0aWxpemF0aW9uGAogASgBIj4KFFNldFJpc2tMaW1pdHNSZXF1ZXN0EiYKBmxpbWl0cxgBIAEoCzIWLnRyYWRpbmcudjEuUmlza0xpbWl0cyI/ChVTZXRSaXNrTGltaXRzUmVzcG9uc2USJgoGbGltaXRzGAEgASgLMhYudHJhZGluZy52MS5SaXNrTGltaXRzIhYKFEdldFJpc2tTdGF0dXNSZXF1ZXN0ItUBChVHZXRSaXNrU3RhdHVzUmVzcG9uc2USJgoGbGltaXRzGAEgASgLMhYudHJhZGluZy52MS5SaXNrTGltaXRzEjMKD2NpcmN1aXRfYnJlYWtlchgCIAEoCzIaLnRyYWRpbmcudjEuQ2lyY3VpdEJyZWFrZXISMAoLdXRpbGl6YXRpb24YAyABKAsyGy50cmFkaW5nLnYxLlJpc2tVdGlsaXphdGlvbhItCgl0aW1lc3RhbXAYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIlQKGUZvcmNlUG9zaXRpb25DbG9zZVJlcXVlc3QSEwoLc3RyYXRlZ3lfaWQYASABKAkSEgoKaW5zdHJ1bWVudBgCIAEoCRIOCgZyZWFzb24YAyABKAkiPwoaRm9yY2VQb3NpdGlvbkNsb3NlUmVzcG9uc2USIQoGb3JkZXJzGAEgAygLMhEudHJhZGluZy52MS5PcmRlciItChtFbmFibGVDaXJjdWl0QnJlYWtlclJlcXVlc3QSDgoGcmVhc29uGAEgASgJInAKHEVuYWJsZUNpcmN1aXRCcmVha2VyUmVzcG9uc2USMwoPY2lyY3VpdF9icmVha2VyGAEgASgLMhoudHJhZGluZy52MS5DaXJjdWl0QnJlYWtlchIbChNjYW5jZWxsZWRfb3JkZXJfaWRzGAIgAygJIi4KHERpc2FibGVDaXJjdWl0QnJlYWtlclJlcXVlc3QSDgoGcmVhc29uGAEgASgJIlQKHURpc2FibGVDaXJjdWl0QnJlYWtlclJlc3BvbnNlEjMKD2NpcmN1aXRfYnJlYWtlchgBIAEoCzIaLnRyYWRpbmcudjEuQ2lyY3VpdEJyZWFrZXIqhQEKE0NpcmN1aXRCcmVha2VyU3RhdGUSJQohQ0lSQ1VJVF9CUkVBS0VSX1NUQVRFX1VOU1BFQ0lGSUVEEAASJAogQ0lSQ1VJVF9CUkVBS0VSX1NUQVRFX0RJU0VOR0FHRUQQARIhCh1DSVJDVUlUX0JSRUFLRVJfU1RBVEVfRU5HQUdFRBACKooBChVDaXJjdWl0QnJlYWtlclRyaWdnZXISJwojQ0lSQ1VJVF9CUkVBS0VSX1RSSUdHRVJfVU5TUEVDSUZJRUQQABIiCh5DSVJDVUlUX0JSRUFLRVJfVFJJR0dFUl9NQU5VQUwQARIkCiBDSVJDVUlUX0JSRUFLRVJfVFJJR0dFUl9EUkFXRE9XThACMosECgtSaXNrU2VydmljZRJZCg1TZXRSaXNrTGltaXRzEiAudHJhZGluZy52MS5TZXRSaXNrTGltaXRzUmVxdWVzdBohLnRyYWRpbmcudjEuU2V0Umlza0xpbWl0c1Jlc3BvbnNlIgOQAgISWQoNR2V0Umlza1N0YXR1cxIgLnRyYWRpbmcudjEuR2V0Umlza1N0YXR1c1JlcXVlc3QaIS50cmFkaW5nLnYxLkdldFJpc2tTdGF0dXNSZXNwb25zZSIDkAIBEmMKEkZvcmNlUG9zaXRpb25DbG9zZRIlLnRyYWRpbmcudjEuRm9yY2VQb3NpdGlvbkNsb3NlUmVxdWVzdBomLnRyYWRpbmcudjEuRm9yY2VQb3NpdGlvbkNsb3NlUmVzcG9uc2USbgoURW5hYmxlQ2lyY3VpdEJyZWFrZXISJy50cmFkaW5nLnYxLkVuYWJsZUNpcmN1aXRCcmVha2VyUmVxdWVzdBooLnRyYWRpbmcudjEuRW5hYmxlQ2lyY3VpdEJyZWFrZXJSZXNwb25zZSIDkAICEnEKFURpc2FibGVDaXJjdWl0QnJlYWtlchIoLnRyYWRpbmcudjEuRGlzYWJsZUNpcmN1aXRCcmVha2VyUmVxdWVzdBopLnRyYWRpbmcudjEuRGlzYWJsZUNpcmN1aXRCcmVha2VyUmVzcG9uc2UiA5ACAmIGcHJvdG8z", [file_google_protobuf_timestamp, file_trading_v1_trading]);
 
 /**
  * The engine's pre-trade limits; every order is checked against them before it is sent, and
@@ -29,7 +29,8 @@ export const file_trading_v1_risk: GenFile = /*@__PURE__*/
 export type RiskLimits = Message<"trading.v1.RiskLimits"> & {
   /**
    * The largest absolute net position per instrument, across strategies, in base units
-   * (MAX_POSITION_SIZE), for instruments without an override.
+   * (MAX_POSITION_SIZE), for instruments without an override. An order is judged on the
+   * position once it and every open order on its side filled.
    *
    * @generated from field: optional double max_position_size = 1;
    */
@@ -43,8 +44,10 @@ export type RiskLimits = Message<"trading.v1.RiskLimits"> & {
   instrumentMaxPositionSizes: { [key: string]: number };
 
   /**
-   * The largest total notional, Σ |position| × mark plus Σ open order notional, in quote
-   * currency (RISK_LIMIT_THRESHOLD).
+   * The largest total notional, in quote currency (RISK_LIMIT_THRESHOLD): over every strategy
+   * and instrument, the larger of |position + open buys| and |position − open sells|, the
+   * position at its mark and orders at their price. An order that only reduces this worst case
+   * (once the other open orders on its side are counted) is never refused by it.
    *
    * @generated from field: optional double max_total_notional = 3;
    */
@@ -64,6 +67,15 @@ export type RiskLimits = Message<"trading.v1.RiskLimits"> & {
    * @generated from field: optional double max_drawdown = 5;
    */
   maxDrawdown?: number | undefined;
+
+  /**
+   * The buying power: the largest total notional (as for `max_total_notional`) as a multiple of
+   * the portfolio's value (cash + positions at their marks), in [0, 1000] (MAX_GROSS_LEVERAGE,
+   * default 1: exposure no larger than the money held).
+   *
+   * @generated from field: optional double max_gross_leverage = 6;
+   */
+  maxGrossLeverage?: number | undefined;
 };
 
 /**
@@ -181,7 +193,7 @@ export type RiskUtilization = Message<"trading.v1.RiskUtilization"> & {
   instruments: InstrumentRiskUtilization[];
 
   /**
-   * Σ |position| × mark plus Σ open order notional, in quote currency.
+   * The total notional as `max_total_notional` measures it, in quote currency.
    *
    * @generated from field: double total_notional = 2;
    */
@@ -228,6 +240,21 @@ export type RiskUtilization = Message<"trading.v1.RiskUtilization"> & {
    * @generated from field: uint32 rejected_orders = 8;
    */
   rejectedOrders: number;
+
+  /**
+   * total_notional / the portfolio's value; +Infinity when there is exposure and the value is
+   * 0 or less.
+   *
+   * @generated from field: double gross_leverage = 9;
+   */
+  grossLeverage: number;
+
+  /**
+   * gross_leverage / max_gross_leverage.
+   *
+   * @generated from field: double gross_leverage_utilization = 10;
+   */
+  grossLeverageUtilization: number;
 };
 
 /**
@@ -564,7 +591,7 @@ export const RiskService: GenService<{
    * entries of `instrument_max_position_sizes` add or replace per-instrument overrides, and an
    * entry with value 0 removes the override. New limits apply to the next order; existing
    * positions over a lowered limit are not closed. Errors: INVALID_ARGUMENT (a negative
-   * limit, `max_drawdown` above 1; nothing is changed).
+   * limit, `max_drawdown` above 1, `max_gross_leverage` above 1000; nothing is changed).
    *
    * @generated from rpc trading.v1.RiskService.SetRiskLimits
    */

@@ -175,16 +175,17 @@ export const MeanReversionParametersSchema: GenMessage<MeanReversionParameters> 
  */
 export type StrategyLimits = Message<"trading.v1.StrategyLimits"> & {
   /**
-   * The largest absolute position per instrument, in base units; 0 means only the engine's
-   * limit applies.
+   * The largest absolute position per instrument, in base units, once the strategy's open
+   * orders on the order's side filled; 0 means only the engine's limit applies.
    *
    * @generated from field: double max_position = 1;
    */
   maxPosition: number;
 
   /**
-   * The largest total notional (open positions plus open orders) of the strategy, in quote
-   * currency; 0 means only the engine's limit applies.
+   * The largest total notional of the strategy, in quote currency, measured as the engine's
+   * `max_total_notional` (positions with open orders, worst case per instrument); 0 means only
+   * the engine's limit applies.
    *
    * @generated from field: double max_notional = 2;
    */

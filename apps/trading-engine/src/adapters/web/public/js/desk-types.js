@@ -64,9 +64,9 @@
 
 /**
  * @typedef {object} RiskBody
- * @property {{ max_position_size: number, max_total_notional: number, max_orders_per_second: number, max_drawdown: number }} limits
+ * @property {{ max_position_size: number, max_total_notional: number, max_gross_leverage: number, max_orders_per_second: number, max_drawdown: number }} limits
  * @property {{ state: "engaged" | "disengaged", trigger: string | null, reason: string }} circuit_breaker
- * @property {{ instruments: { instrument: string, net_position: number, max_position_size: number, utilization: number }[], total_notional: number, total_notional_utilization: number, orders_last_second: number, order_rate_utilization: number, drawdown: number, drawdown_utilization: number, rejected_orders: number }} utilization
+ * @property {{ instruments: { instrument: string, net_position: number, max_position_size: number, utilization: number }[], total_notional: number, total_notional_utilization: number, gross_leverage: number | null, gross_leverage_utilization: number | null, orders_last_second: number, order_rate_utilization: number, drawdown: number, drawdown_utilization: number, rejected_orders: number }} utilization
  * @property {{ stale: boolean }} market_data
  */
 

@@ -76,6 +76,12 @@ export class RiskPanel {
         used.total_notional_utilization,
       ),
       limitRow(
+        "Gross leverage",
+        used.gross_leverage === null ? "∞" : `${fixed(used.gross_leverage, 2)}×`,
+        off(limit.max_gross_leverage) ? "off" : `${fixed(limit.max_gross_leverage, 2)}×`,
+        used.gross_leverage_utilization ?? 1,
+      ),
+      limitRow(
         "Orders / second",
         String(used.orders_last_second),
         off(limit.max_orders_per_second) ? "off" : String(limit.max_orders_per_second),

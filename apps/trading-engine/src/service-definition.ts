@@ -26,6 +26,7 @@ import {
   fromStrategyRecord,
 } from "./adapters/persistence/trading-records.js";
 import { webPageRoutes } from "./adapters/web/web-page-routes.js";
+import { RiskDesk } from "./application/risk-desk.js";
 import {
   buildStrategy,
   type StartStrategyRequest,
@@ -232,7 +233,7 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
     return {
       routes: (router) => {
         registerTradingV1(router, tradingDesk, Date.now);
-        registerRiskV1(router, engine, Date.now);
+        registerRiskV1(router, new RiskDesk({ engine, catalog, now: Date.now }), Date.now);
       },
       rpcAccess: engineRpcAccess,
       rest: [...tradingRestRoutes(tradingDesk, Date.now), ...webPageRoutes()],

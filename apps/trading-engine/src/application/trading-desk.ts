@@ -14,6 +14,7 @@ import type { OrderSnapshot, OrderStatus } from "../domain/orders/order.js";
 import type { MarkedPosition } from "../domain/portfolio/portfolio.js";
 import type { PositionSnapshot } from "../domain/portfolio/position.js";
 import type { RiskRejection } from "../domain/risk/risk-manager.js";
+import { isInstrumentSymbol } from "../domain/shared/instrument-symbol.js";
 import type { MarketQuote } from "../domain/shared/market-quote.js";
 import {
   type MarketMakingInput,
@@ -24,6 +25,7 @@ import {
   MeanReversionStrategy,
 } from "../domain/strategies/mean-reversion.js";
 import type { StrategyType, TradingStrategy } from "../domain/strategies/trading-strategy.js";
+import { checkInstrumentSymbol } from "./instrument-checks.js";
 import { newestOrders } from "./order-listing.js";
 import { UpdateStreamHub } from "./update-stream-hub.js";
 
@@ -97,7 +99,6 @@ export const TRADING_METRICS = Object.freeze({
 });
 
 const STRATEGY_ID = /^[A-Za-z0-9_-]{1,64}$/;
-const INSTRUMENT = /^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
@@ -258,7 +259,7 @@ export class TradingDesk {
       throw new EngineRequestError("invalid", "instruments must name at least one instrument");
     const instruments = [...new Set(request.instruments)];
     for (const instrument of instruments) {
-      if (!INSTRUMENT.test(instrument)) {
+      if (!isInstrumentSymbol(instrument)) {
         throw new EngineRequestError(
           "invalid",
           `instrument ${JSON.stringify(instrument)} must look like BTC-USD`,
@@ -327,7 +328,7 @@ export class TradingDesk {
         "strategy_id must be 1-64 characters of A-Z, a-z, 0-9, _ and -",
       );
     }
-    if (filter.instrument !== undefined && !INSTRUMENT.test(filter.instrument)) {
+    if (filter.instrument !== undefined && !isInstrumentSymbol(filter.instrument)) {
       throw new EngineRequestError("invalid", "instrument must look like BTC-USD");
     }
     const limit = filter.limit ?? 100;
@@ -375,13 +376,17 @@ export class TradingDesk {
       metrics.setGauge(TRADING_METRICS.strategies, count, { status });
   }
 
-  /** Every position with its mark (flat ones when asked), filtered. */
+  /**
+   * Every position with its mark (flat ones when asked), filtered; `invalid` for a malformed
+   * instrument, `not_found` for an unknown strategy.
+   */
   positions(filter: {
     readonly strategyId?: string;
     readonly instrument?: string;
     readonly includeFlat?: boolean;
   }): MarkedPosition[] {
     if (filter.strategyId !== undefined) this.#ports.engine.strategy(filter.strategyId);
+    if (filter.instrument !== undefined) checkInstrumentSymbol("instrument", filter.instrument);
     return this.#ports.engine
       .positions()
       .filter(

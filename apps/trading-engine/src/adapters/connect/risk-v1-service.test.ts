@@ -3,6 +3,7 @@ import { createClient, createRouterTransport } from "@connectrpc/connect";
 import { RiskService } from "@tse/proto/trading/v1/risk_pb";
 import { OrderStatus } from "@tse/proto/trading/v1/trading_pb";
 import { describe, expect, it } from "vitest";
+import { RiskDesk } from "../../application/risk-desk.js";
 import { strategyOf } from "../../application/trading-desk.js";
 import { resolveStrategyLimits } from "../../domain/engine/strategy-lifecycle.js";
 import { TradingEngine } from "../../domain/engine/trading-engine.js";
@@ -74,7 +75,13 @@ function engineWithPosition() {
   engine.onQuote(quote(9_999, 10_001), now);
   const risk = createClient(
     RiskService,
-    createRouterTransport((router) => registerRiskV1(router, engine, () => now)),
+    createRouterTransport((router) =>
+      registerRiskV1(
+        router,
+        new RiskDesk({ engine, catalog: { has: async () => true }, now: () => now }),
+        () => now,
+      ),
+    ),
   );
   return {
     engine,

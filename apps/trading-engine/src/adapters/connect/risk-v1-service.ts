@@ -10,10 +10,11 @@ import {
   RiskLimitsSchema,
   RiskService,
 } from "@tse/proto/trading/v1/risk_pb";
+import type { RiskDesk } from "../../application/risk-desk.js";
 import { checkText } from "../../application/trading-desk.js";
-import type { TradingEngine } from "../../domain/engine/trading-engine.js";
 import type { RiskLimits } from "../../domain/risk/risk-limits.js";
 import type { CircuitBreakerState as DomainBreaker } from "../../domain/risk/risk-manager.js";
+import { strictJson } from "./strict-json.js";
 import { toOrderMessage } from "./trading-messages.js";
 import { mapErrors } from "./trading-v1-service.js";
 
@@ -47,18 +48,16 @@ function toBreakerMessage(breaker: DomainBreaker): CircuitBreaker {
 
 /**
  * `trading.v1.RiskService` on the engine: limits (validated as a whole, nothing changed on a
- * bad one), status with utilisation, force close, and the circuit breaker.
+ * bad one), status with utilisation, force close, and the circuit breaker. JSON requests are
+ * parsed strictly (`STRICT_JSON`).
  */
-export function registerRiskV1(
-  router: ConnectRouter,
-  engine: TradingEngine,
-  now: () => number,
-): void {
-  router.service(RiskService, {
+export function registerRiskV1(router: ConnectRouter, desk: RiskDesk, now: () => number): void {
+  const engine = desk.engine;
+  strictJson(router).service(RiskService, {
     setRiskLimits: (request) =>
-      mapErrors(() => {
+      mapErrors(async () => {
         const l = request.limits;
-        const limits = engine.setRiskLimits({
+        const limits = await desk.setRiskLimits({
           ...(l?.maxPositionSize === undefined ? {} : { maxPositionSize: l.maxPositionSize }),
           ...(l === undefined ? {} : { instrumentMaxPositionSizes: l.instrumentMaxPositionSizes }),
           ...(l?.maxTotalNotional === undefined ? {} : { maxTotalNotional: l.maxTotalNotional }),
@@ -86,18 +85,16 @@ export function registerRiskV1(
     },
 
     forcePositionClose: (request) =>
-      mapErrors(() => ({
-        orders: engine
-          .forceClose(
-            {
-              ...(request.strategyId === "" ? {} : { strategyId: request.strategyId }),
-              ...(request.instrument === "" ? {} : { instrument: request.instrument }),
-            },
-            checkText("reason", request.reason),
-            now(),
-          )
-          .map(toOrderMessage),
-      })),
+      mapErrors(async () => {
+        const orders = await desk.forceClose(
+          {
+            ...(request.strategyId === "" ? {} : { strategyId: request.strategyId }),
+            ...(request.instrument === "" ? {} : { instrument: request.instrument }),
+          },
+          checkText("reason", request.reason),
+        );
+        return { orders: orders.map(toOrderMessage) };
+      }),
 
     enableCircuitBreaker: (request) =>
       mapErrors(() => {

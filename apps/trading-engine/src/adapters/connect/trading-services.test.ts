@@ -9,6 +9,7 @@ import {
   TradingService,
 } from "@tse/proto/trading/v1/trading_pb";
 import { describe, expect, it } from "vitest";
+import { RiskDesk } from "../../application/risk-desk.js";
 import { strategyOf, TradingDesk } from "../../application/trading-desk.js";
 import { TradingEngine } from "../../domain/engine/trading-engine.js";
 import { PaperVenue } from "../../domain/execution/paper-venue.js";
@@ -62,7 +63,11 @@ function setup() {
   );
   const transport = createRouterTransport((router) => {
     registerTradingV1(router, desk as TradingDesk, () => now);
-    registerRiskV1(router, engine, () => now);
+    registerRiskV1(
+      router,
+      new RiskDesk({ engine, catalog: { has: async () => true }, now: () => now }),
+      () => now,
+    );
   });
   const quote = (bid: number, ask: number): MarketQuote => ({
     instrument: "BTC-USD",

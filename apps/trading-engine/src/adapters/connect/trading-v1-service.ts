@@ -8,6 +8,7 @@ import {
   StrategyType,
   TradingService,
 } from "@tse/proto/trading/v1/trading_pb";
+import { checkInstrumentSymbol } from "../../application/instrument-checks.js";
 import type {
   StartStrategyRequest as DeskStartRequest,
   TradingDesk,
@@ -15,6 +16,7 @@ import type {
 import { StreamLimitError, type UpdateSubscription } from "../../application/update-stream-hub.js";
 import { EngineRequestError } from "../../domain/engine/trading-engine.js";
 import { CircuitBreakerError } from "../../domain/risk/risk-manager.js";
+import { strictJson } from "./strict-json.js";
 import {
   nameOf,
   ORDER_STATUSES,
@@ -131,7 +133,8 @@ function meanReversionInput(p: MeanReversionParameters) {
 
 /**
  * `trading.v1.TradingService` on the trading desk: strategy lifecycle, positions, portfolio,
- * orders and the two update streams, with the codes of trading.proto.
+ * orders and the two update streams, with the codes of trading.proto. JSON requests are parsed
+ * strictly (`STRICT_JSON`).
  */
 export function registerTradingV1(
   router: ConnectRouter,
@@ -142,7 +145,7 @@ export function registerTradingV1(
   const strategyMessage = (id: string) =>
     toStrategyMessage(engine.strategy(id), engine.performance(id));
 
-  router.service(TradingService, {
+  strictJson(router).service(TradingService, {
     startStrategy: (request) =>
       mapErrors(async () => {
         const strategy = await desk.startStrategy(toDeskStartRequest(request));
@@ -256,6 +259,10 @@ export function registerTradingV1(
 
     async *streamOrderUpdates(request, context: HandlerContext) {
       if (request.strategyId !== "") await mapErrors(() => engine.strategy(request.strategyId));
+      await mapErrors(() => {
+        for (const instrument of request.instruments)
+          checkInstrumentSymbol("instruments", instrument);
+      });
       const instruments = new Set(request.instruments);
       const accepts = (order: { strategyId: string | undefined; instrument: string }) =>
         (request.strategyId === "" || order.strategyId === request.strategyId) &&

@@ -22,6 +22,42 @@ const ORDER_STATUS_NAMES: readonly OrderStatus[] = [
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
+const quoted = (value: string) =>
+  JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+
+/**
+ * `query` when it holds only `allowed` parameters, each at most once: a misspelt parameter
+ * would otherwise be ignored and its default silently used. 400 naming it otherwise.
+ */
+function checkedQuery(query: URLSearchParams, allowed: readonly string[]): URLSearchParams {
+  const seen = new Set<string>();
+  for (const name of query.keys()) {
+    if (!allowed.includes(name)) {
+      throw new HttpError(
+        400,
+        "invalid_parameter",
+        `unknown query parameter ${quoted(name)}: ${allowed.length === 0 ? "this route takes none" : `this route takes ${allowed.join(", ")}`}`,
+      );
+    }
+    if (seen.has(name))
+      throw new HttpError(400, "invalid_parameter", `query parameter ${name} is given twice`);
+    seen.add(name);
+  }
+  return query;
+}
+
+/** A boolean query parameter: `true` or `false`, `fallback` when absent; 400 otherwise. */
+function booleanParameter(query: URLSearchParams, name: string, fallback: boolean): boolean {
+  const raw = query.get(name);
+  if (raw === null) return fallback;
+  if (raw === "true" || raw === "false") return raw === "true";
+  throw new HttpError(
+    400,
+    "invalid_parameter",
+    `${name} must be true or false (got ${quoted(raw)})`,
+  );
+}
+
 function strategyBody(desk: TradingDesk, s: StrategySnapshot) {
   const p = desk.engine.performance(s.id);
   return {
@@ -97,8 +133,9 @@ function orderBody(o: OrderSnapshot) {
 
 /**
  * The trading engine's REST reads (DESIGN §7): strategies, one strategy with its positions,
- * positions, orders (`status` = comma-separated statuses or `open`, `limit` ≤ 1000), the
- * portfolio and the risk status. Bad parameters are 400s naming them; unknown ids 404s.
+ * positions (`include_flat` = true or false), orders (`status` = comma-separated statuses or
+ * `open`, `limit` ≤ 1000), the portfolio and the risk status. Bad parameters — and unknown or
+ * repeated ones — are 400s naming them; unknown ids 404s.
  */
 export function tradingRestRoutes(desk: TradingDesk, now: () => number): RestRoute[] {
   const engine = desk.engine;
@@ -122,12 +159,16 @@ export function tradingRestRoutes(desk: TradingDesk, now: () => number): RestRou
     {
       method: "GET",
       path: "/api/v1/strategies",
-      handler: () => ({ strategies: engine.strategies().map((s) => strategyBody(desk, s)) }),
+      handler: ({ query }) => {
+        checkedQuery(query, []);
+        return { strategies: engine.strategies().map((s) => strategyBody(desk, s)) };
+      },
     },
     {
       method: "GET",
       path: "/api/v1/strategies/:id",
-      handler: ({ params }) => {
+      handler: ({ params, query }) => {
+        checkedQuery(query, []);
         const strategy = found(() => engine.strategy(params.id ?? ""));
         return {
           ...strategyBody(desk, strategy),
@@ -141,8 +182,9 @@ export function tradingRestRoutes(desk: TradingDesk, now: () => number): RestRou
       method: "GET",
       path: "/api/v1/positions",
       handler: ({ query }) => {
+        checkedQuery(query, ["strategy_id", "include_flat"]);
         const strategyId = query.get("strategy_id") ?? undefined;
-        const includeFlat = query.get("include_flat") === "true";
+        const includeFlat = booleanParameter(query, "include_flat", false);
         return {
           positions: found(() =>
             desk.positions({ ...(strategyId === undefined ? {} : { strategyId }), includeFlat }),
@@ -154,6 +196,7 @@ export function tradingRestRoutes(desk: TradingDesk, now: () => number): RestRou
       method: "GET",
       path: "/api/v1/orders",
       handler: async ({ query }) => {
+        checkedQuery(query, ["status", "limit", "strategy_id"]);
         const raw = query.get("status");
         const statuses: OrderStatus[] = [];
         for (const name of raw === null || raw === "" ? [] : raw.split(",")) {
@@ -185,7 +228,8 @@ export function tradingRestRoutes(desk: TradingDesk, now: () => number): RestRou
     {
       method: "GET",
       path: "/api/v1/portfolio",
-      handler: () => {
+      handler: ({ query }) => {
+        checkedQuery(query, []);
         const v = engine.valuation(now());
         return {
           currency: v.currency,
@@ -216,7 +260,8 @@ export function tradingRestRoutes(desk: TradingDesk, now: () => number): RestRou
     {
       method: "GET",
       path: "/api/v1/risk",
-      handler: () => {
+      handler: ({ query }) => {
+        checkedQuery(query, []);
         const limits = engine.riskLimits;
         const breaker = engine.breaker;
         const u = engine.riskUtilization(now());

@@ -1,3 +1,5 @@
+import { isInstrumentSymbol } from "../shared/instrument-symbol.js";
+
 /** The engine's pre-trade limits (DESIGN §7); 0 disables a limit. */
 export interface RiskLimits {
   /**
@@ -29,6 +31,9 @@ export const DEFAULT_MAX_GROSS_LEVERAGE = 1;
 /** The highest gross leverage limit accepted. */
 export const MAX_GROSS_LEVERAGE_BOUND = 1_000;
 
+/** The most per-instrument position overrides kept. */
+export const MAX_INSTRUMENT_OVERRIDES = 1_000;
+
 /** A change of limits: set fields replace, an override of 0 removes it. */
 export interface RiskLimitsChange {
   readonly maxPositionSize?: number;
@@ -41,8 +46,10 @@ export interface RiskLimitsChange {
 
 /**
  * `limits` with `change` applied. Throws a `RangeError` naming the field for a negative or
- * non-finite limit, a fractional order rate, a drawdown above 1, or a gross leverage above
- * {@link MAX_GROSS_LEVERAGE_BOUND}; nothing is applied then.
+ * non-finite limit, a fractional order rate, a drawdown above 1, a gross leverage above
+ * {@link MAX_GROSS_LEVERAGE_BOUND}, an override keyed by anything but an instrument symbol, or
+ * more than {@link MAX_INSTRUMENT_OVERRIDES} overrides; nothing is applied then. Whether the
+ * market has the instrument is the caller's to check.
  */
 export function changeRiskLimits(limits: RiskLimits, change: RiskLimitsChange): RiskLimits {
   const check = (field: string, value: number | undefined, max = Number.POSITIVE_INFINITY) => {
@@ -61,9 +68,19 @@ export function changeRiskLimits(limits: RiskLimits, change: RiskLimitsChange): 
   check("max_drawdown", change.maxDrawdown, 1);
   const overrides = { ...limits.instrumentMaxPositionSizes };
   for (const [instrument, value] of Object.entries(change.instrumentMaxPositionSizes ?? {})) {
+    if (!isInstrumentSymbol(instrument)) {
+      throw new RangeError(
+        `instrument_max_position_sizes keys must be instrument symbols like BTC-USD (got ${JSON.stringify(instrument.slice(0, 40))}${instrument.length > 40 ? "…" : ""})`,
+      );
+    }
     check(`instrument_max_position_sizes[${instrument}]`, value);
     if (value === 0) delete overrides[instrument];
     else overrides[instrument] = value;
+  }
+  if (Object.keys(overrides).length > MAX_INSTRUMENT_OVERRIDES) {
+    throw new RangeError(
+      `instrument_max_position_sizes may hold at most ${MAX_INSTRUMENT_OVERRIDES} overrides`,
+    );
   }
   return {
     maxPositionSize: change.maxPositionSize ?? limits.maxPositionSize,

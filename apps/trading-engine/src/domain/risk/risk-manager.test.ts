@@ -212,4 +212,23 @@ describe("RiskManager", () => {
     });
     expect(changed.instrumentMaxPositionSizes).toEqual({ "SOL-USD": 5 });
   });
+
+  it("keys overrides by instrument symbols only, and drops other stored keys on restore", () => {
+    const risk = new RiskManager(limits);
+    for (const key of ["'; DROP TABLE orders; --", "K".repeat(100_000), "btc-usd", ""]) {
+      expect(() => risk.setLimits({ instrumentMaxPositionSizes: { [key]: 1 } })).toThrow(
+        /instrument_max_position_sizes keys must be instrument symbols/,
+      );
+    }
+    const many = Object.fromEntries(
+      Array.from({ length: 1_000 }, (_, i) => [`A${String(i).padStart(4, "0")}-USD`, 1]),
+    );
+    expect(() => risk.setLimits({ instrumentMaxPositionSizes: many })).toThrow(/at most 1000/);
+    expect(risk.limits).toEqual(limits);
+    risk.restore(
+      { ...limits, instrumentMaxPositionSizes: { "'; DROP TABLE orders; --": 1, "SOL-USD": 4 } },
+      risk.breaker,
+    );
+    expect(risk.limits.instrumentMaxPositionSizes).toEqual({ "SOL-USD": 4 });
+  });
 });

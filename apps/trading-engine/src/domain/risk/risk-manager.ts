@@ -1,4 +1,5 @@
 import type { OrderSide } from "../orders/order.js";
+import { isInstrumentSymbol } from "../shared/instrument-symbol.js";
 import { breaksPositionLimit, exposureAdded, type InstrumentBook } from "./exposure-ledger.js";
 import {
   changeRiskLimits,
@@ -123,13 +124,23 @@ export class RiskManager {
 
   /**
    * Takes back stored limits and breaker state (a restart). A limit the stored state does not
-   * have (stored before the limit existed) keeps its current value, the setting's.
+   * have (stored before the limit existed) keeps its current value, the setting's; overrides
+   * keyed by something other than an instrument symbol (accepted before keys were checked) are
+   * dropped.
    */
   restore(limits: Partial<RiskLimits>, breaker: CircuitBreakerState): void {
     const stored = Object.fromEntries(
       Object.entries(limits).filter(([, value]) => value !== undefined),
     ) as Partial<RiskLimits>;
-    this.#limits = changeRiskLimits({ ...this.#limits, ...stored }, {});
+    const overrides = Object.fromEntries(
+      Object.entries(stored.instrumentMaxPositionSizes ?? {}).filter(([key]) =>
+        isInstrumentSymbol(key),
+      ),
+    );
+    this.#limits = changeRiskLimits(
+      { ...this.#limits, ...stored, instrumentMaxPositionSizes: {} },
+      { instrumentMaxPositionSizes: overrides },
+    );
     this.#breaker = breaker;
   }
 

@@ -37,7 +37,8 @@ export type RiskLimits = Message<"trading.v1.RiskLimits"> & {
   maxPositionSize?: number | undefined;
 
   /**
-   * Per-instrument overrides of `max_position_size`, keyed by instrument.
+   * Per-instrument overrides of `max_position_size`, keyed by instrument: a symbol the market
+   * data feed has (e.g. "BTC-USD"), at most 1000 overrides.
    *
    * @generated from field: map<string, double> instrument_max_position_sizes = 2;
    */
@@ -591,7 +592,8 @@ export const RiskService: GenService<{
    * entries of `instrument_max_position_sizes` add or replace per-instrument overrides, and an
    * entry with value 0 removes the override. New limits apply to the next order; existing
    * positions over a lowered limit are not closed. Errors: INVALID_ARGUMENT (a negative
-   * limit, `max_drawdown` above 1, `max_gross_leverage` above 1000; nothing is changed).
+   * limit, `max_drawdown` above 1, `max_gross_leverage` above 1000, an override key that is not
+   * a symbol of the market data feed; nothing is changed).
    *
    * @generated from rpc trading.v1.RiskService.SetRiskLimits
    */
@@ -617,7 +619,9 @@ export const RiskService: GenService<{
    * instrument's last quote only while it is at most MARKET_DATA_STALE_MS old; otherwise they
    * are returned ACCEPTED with nothing filled, and fill on the first fresh quote (at its price
    * and time) or expire after ORDER_TIMEOUT_SECONDS; CancelOrder calls such a close off.
-   * Errors: NOT_FOUND (unknown strategy id).
+   * Errors: INVALID_ARGUMENT (an instrument that is not a symbol like "BTC-USD"), NOT_FOUND
+   * (unknown strategy id, an instrument neither the engine nor the market data feed knows),
+   * UNAVAILABLE (the instrument cannot be checked: market data down).
    *
    * @generated from rpc trading.v1.RiskService.ForcePositionClose
    */

@@ -1890,7 +1890,8 @@ export const TradingService: GenService<{
    * the market data feed does not have), ALREADY_EXISTS (`strategy_id` taken),
    * FAILED_PRECONDITION (the circuit breaker is engaged, or the cooldown
    * STRATEGY_COOLDOWN_SECONDS after the last stop or failure (ERROR) of a strategy on one of
-   * the instruments has not elapsed).
+   * the instruments has not elapsed). JSON requests with a field or enum name this schema does
+   * not have are refused with INVALID_ARGUMENT, as are those of every other method.
    *
    * @generated from rpc trading.v1.TradingService.StartStrategy
    */

@@ -1,0 +1,259 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { InMemoryMetrics } from "@tse/metrics-port";
+import { RiskService } from "@tse/proto/trading/v1/risk_pb";
+import type { StrategyStatus, StrategyType } from "@tse/proto/trading/v1/trading_pb";
+import { TradingService } from "@tse/proto/trading/v1/trading_pb";
+import { afterEach, describe, expect, it } from "vitest";
+import { RiskDesk } from "../../application/risk-desk.js";
+import { type InstrumentCatalog, strategyOf, TradingDesk } from "../../application/trading-desk.js";
+import { TradingEngine } from "../../domain/engine/trading-engine.js";
+import { PaperVenue } from "../../domain/execution/paper-venue.js";
+import { Portfolio } from "../../domain/portfolio/portfolio.js";
+import { RiskManager } from "../../domain/risk/risk-manager.js";
+import { registerRiskV1 } from "./risk-v1-service.js";
+import { registerTradingV1 } from "./trading-v1-service.js";
+
+const T0 = Date.UTC(2026, 10, 23);
+const RULES = {
+  rulesOf: () => ({ tickSize: 0.01, lotSize: 0.00001, minQuantity: 0.00001, maxQuantity: 0 }),
+};
+const FEED = new Set(["BTC-USD", "ETH-USD", "SOL-USD"]);
+
+/** The simulator's catalog, up or down. */
+function catalog(state: { up: boolean }): InstrumentCatalog {
+  return {
+    has: async (instrument) => {
+      if (!state.up) throw new ConnectError("market data is unavailable", Code.Unavailable);
+      return FEED.has(instrument);
+    },
+  };
+}
+
+function setup() {
+  let ids = 0;
+  const newId = () => `00000000-0000-4000-8000-${String(++ids).padStart(12, "0")}`;
+  const feed = { up: true };
+  let desk: TradingDesk | undefined;
+  const engine = new TradingEngine(
+    {
+      venue: new PaperVenue({ takerFeeBps: 10, makerFeeBps: 2, slippageBps: 0 }, newId, RULES),
+      risk: new RiskManager({
+        maxPositionSize: 5,
+        instrumentMaxPositionSizes: {},
+        maxTotalNotional: 0,
+        maxOrdersPerSecond: 0,
+        maxDrawdown: 0,
+      }),
+      instrumentRules: RULES,
+      portfolio: new Portfolio(1_000_000),
+      createStrategy: strategyOf,
+      newId,
+      onChanges: (changes) => desk?.handleChanges(changes),
+    },
+    { orderTimeoutMs: 60_000, cooldownMs: 0, maxQuoteAgeMs: 5_000 },
+  );
+  desk = new TradingDesk(
+    {
+      engine,
+      history: { record: () => undefined, orders: async () => [], order: async () => undefined },
+      catalog: catalog(feed),
+      metrics: new InMemoryMetrics(),
+      now: () => T0,
+      newId,
+      elapsedMs: () => 0,
+    },
+    { maxStreams: 2, maxStreamBacklog: 100 },
+  );
+  const tradingDesk = desk;
+  const routes = (router: Parameters<Parameters<typeof createRouterTransport>[0]>[0]) => {
+    registerTradingV1(router, tradingDesk, () => T0);
+    registerRiskV1(
+      router,
+      new RiskDesk({ engine, catalog: catalog(feed), now: () => T0 }),
+      () => T0,
+    );
+  };
+  const transport = createRouterTransport(routes);
+  return {
+    trading: createClient(TradingService, transport),
+    risk: createClient(RiskService, transport),
+    engine,
+    feed,
+    routes,
+    quote: (instrument: string) =>
+      tradingDesk.onQuote({
+        instrument,
+        bid: 99,
+        ask: 101,
+        bidSize: 10,
+        askSize: 10,
+        last: 100,
+        timestamp: T0,
+      }),
+  };
+}
+
+async function codeOf(call: Promise<unknown>): Promise<Code | undefined> {
+  try {
+    await call;
+    return undefined;
+  } catch (error) {
+    return ConnectError.from(error).code;
+  }
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((done) => s.close(done))));
+});
+
+/** Serves the services over HTTP; returns a function posting a raw Connect JSON body. */
+async function serveJson(routes: ReturnType<typeof setup>["routes"]) {
+  const server = createServer(connectNodeAdapter({ routes }));
+  servers.push(server);
+  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
+  const { port } = server.address() as AddressInfo;
+  return async (method: string, body: string) => {
+    const response = await fetch(`http://127.0.0.1:${port}/trading.v1.${method}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+}
+
+describe("SetRiskLimits refuses override keys that are no instrument (issue 19 item 13)", () => {
+  it("answers InvalidArgument for a malformed, oversized or unknown key and changes nothing", async () => {
+    const { risk } = setup();
+    for (const key of ["'; DROP TABLE orders; --", "K".repeat(100_000), "btc-usd", "DOGE-USD"]) {
+      expect(
+        await codeOf(risk.setRiskLimits({ limits: { instrumentMaxPositionSizes: { [key]: 1 } } })),
+      ).toBe(Code.InvalidArgument);
+    }
+    expect(
+      await codeOf(
+        risk.setRiskLimits({
+          limits: { maxPositionSize: 7, instrumentMaxPositionSizes: { "BTC-USD": 3, bad: 1 } },
+        }),
+      ),
+    ).toBe(Code.InvalidArgument);
+    const status = await risk.getRiskStatus({});
+    expect(status.limits?.instrumentMaxPositionSizes).toEqual({});
+    expect(status.limits?.maxPositionSize).toBe(5);
+    const { limits } = await risk.setRiskLimits({
+      limits: { instrumentMaxPositionSizes: { "SOL-USD": 3 } },
+    });
+    expect(limits?.instrumentMaxPositionSizes).toEqual({ "SOL-USD": 3 });
+  });
+
+  it("accepts an instrument the engine trades while the feed is down, and no unverifiable one", async () => {
+    const { risk, feed, quote } = setup();
+    quote("BTC-USD");
+    feed.up = false;
+    const set = (key: string) =>
+      codeOf(risk.setRiskLimits({ limits: { instrumentMaxPositionSizes: { [key]: 2 } } }));
+    expect(await set("BTC-USD")).toBeUndefined();
+    expect(await set("ETH-USD")).toBe(Code.Unavailable);
+    expect((await risk.getRiskStatus({})).limits?.instrumentMaxPositionSizes).toEqual({
+      "BTC-USD": 2,
+    });
+  });
+});
+
+describe("instrument fields of the RPCs are checked (issue 19 item 13)", () => {
+  it("refuses a force close of a misspelt or unknown instrument instead of closing nothing", async () => {
+    const { risk, feed, quote } = setup();
+    expect(await codeOf(risk.forcePositionClose({ instrument: "btc-usd" }))).toBe(
+      Code.InvalidArgument,
+    );
+    expect(await codeOf(risk.forcePositionClose({ instrument: "BTC-USDT" }))).toBe(Code.NotFound);
+    expect((await risk.forcePositionClose({ instrument: "BTC-USD" })).orders).toEqual([]);
+    quote("ETH-USD");
+    feed.up = false;
+    expect((await risk.forcePositionClose({ instrument: "ETH-USD" })).orders).toEqual([]);
+    expect(await codeOf(risk.forcePositionClose({ instrument: "SOL-USD" }))).toBe(Code.Unavailable);
+  });
+
+  it("refuses malformed instrument filters of the reads", async () => {
+    const { trading } = setup();
+    expect(await codeOf(trading.getPositions({ instrument: "btc-usd" }))).toBe(
+      Code.InvalidArgument,
+    );
+    expect(await codeOf(trading.listOrders({ instrument: "btc-usd" }))).toBe(Code.InvalidArgument);
+    expect(
+      await codeOf(
+        trading
+          .streamOrderUpdates({ instruments: ["BTC-USD", "x"] })
+          [Symbol.asyncIterator]()
+          .next(),
+      ),
+    ).toBe(Code.InvalidArgument);
+  });
+
+  it("refuses unknown enum values in the ListStrategies filter", async () => {
+    const { trading } = setup();
+    expect(await codeOf(trading.listStrategies({ statuses: [99 as StrategyStatus] }))).toBe(
+      Code.InvalidArgument,
+    );
+    expect(await codeOf(trading.listStrategies({ type: 99 as StrategyType }))).toBe(
+      Code.InvalidArgument,
+    );
+  });
+});
+
+describe("Connect JSON requests are parsed strictly (issue 19 item 13)", () => {
+  it("refuses unknown fields in StartStrategy instead of falling back to defaults", async () => {
+    const { routes, engine } = setup();
+    const post = await serveJson(routes);
+    const request = (parameters: object, extra: object = {}) =>
+      JSON.stringify({
+        strategyId: "mm",
+        type: "STRATEGY_TYPE_MARKET_MAKING",
+        instruments: ["BTC-USD"],
+        marketMaking: { orderQuantity: 1, ...parameters },
+        ...extra,
+      });
+    const misspelt = await post("TradingService/StartStrategy", request({ spreadBsp: 50 }));
+    expect(misspelt.status).toBe(400);
+    expect(misspelt.body).toMatchObject({ code: "invalid_argument" });
+    expect(String(misspelt.body.message)).toMatch(/spreadBsp/);
+    const unknownTop = await post(
+      "TradingService/StartStrategy",
+      request({}, { limit: { maxLoss: 10 } }),
+    );
+    expect(unknownTop.status).toBe(400);
+    expect(engine.strategies()).toEqual([]);
+    const valid = await post("TradingService/StartStrategy", request({ spreadBps: 50 }));
+    expect(valid.status).toBe(200);
+    expect(engine.strategy("mm").parameters).toMatchObject({ spreadBps: 50 });
+  });
+
+  it("refuses unknown enum names in the ListStrategies filter and unknown risk limit fields", async () => {
+    const { routes, engine } = setup();
+    const post = await serveJson(routes);
+    for (const body of [
+      { statuses: ["STRATEGY_STATUS_BOGUS"] },
+      { statuses: ["STRATEGY_STATUS_ACTIVE", "ACTIVE!"] },
+      { type: "STRATEGY_TYPE_BOGUS" },
+    ]) {
+      const answer = await post("TradingService/ListStrategies", JSON.stringify(body));
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ code: "invalid_argument" });
+    }
+    const listed = await post(
+      "TradingService/ListStrategies",
+      JSON.stringify({ statuses: ["STRATEGY_STATUS_ACTIVE"] }),
+    );
+    expect(listed).toMatchObject({ status: 200, body: {} });
+    const limits = await post(
+      "RiskService/SetRiskLimits",
+      JSON.stringify({ limits: { maxTotalNotionall: 5 } }),
+    );
+    expect(limits.status).toBe(400);
+    expect(engine.riskLimits.maxTotalNotional).toBe(0);
+  });
+});

@@ -95,6 +95,7 @@ const limits = {
   maxPositionSize: 1_000,
   instrumentMaxPositionSizes: {},
   maxTotalNotional: 1e12,
+  maxGrossLeverage: 1_000,
   maxOrdersPerSecond: 0,
   maxDrawdown: 0,
 };

@@ -9,7 +9,12 @@ import type { MarkedPosition, Portfolio, PortfolioValuation } from "../portfolio
 import type { PositionSnapshot } from "../portfolio/position.js";
 import { ExposureLedger } from "../risk/exposure-ledger.js";
 import { positionLimitOf, type RiskLimits, type RiskLimitsChange } from "../risk/risk-limits.js";
-import type { CircuitBreakerState, RiskManager, RiskRejection } from "../risk/risk-manager.js";
+import type {
+  CircuitBreakerState,
+  RiskManager,
+  RiskRejection,
+  StrategyExposure,
+} from "../risk/risk-manager.js";
 import { round8 } from "../shared/decimal.js";
 import { type MarketQuote, midOf } from "../shared/market-quote.js";
 import type { OrderIntent, StrategyType, TradingStrategy } from "../strategies/trading-strategy.js";
@@ -745,14 +750,19 @@ export class TradingEngine {
     const { risk, venue } = this.#ports;
     const price = intent.limitPrice ?? this.#markOf(instrument);
     const checked = this.#ports.timeRiskCheck?.();
-    const ledger = this.#ledger();
+    // Valued only when a check asks: the books are a pass over every position and open order.
+    let valued: ExposureLedger | undefined;
+    const ledger = () => {
+      valued ??= this.#ledger();
+      return valued;
+    };
     const rejection = risk.check(
       { strategyId, instrument, side: intent.side, quantity: intent.quantity, price },
       {
         netPosition: (i) => this.#ports.portfolio.netPosition(i),
-        totalNotional: () => ledger.total(),
+        totalNotional: () => ledger().total(),
         openQuantity: (i, side) => this.#openQuantity((o) => o.instrument === i, side),
-        book: (s, i) => ledger.book(s, i),
+        book: (s, i) => ledger().book(s, i),
         portfolioValue: () => this.#ports.portfolio.totalValue(),
       },
       now,
@@ -942,8 +952,8 @@ export class TradingEngine {
     managed: ManagedStrategy,
     instrument: string,
     side: OrderSide,
-    ledger: ExposureLedger,
-  ) {
+    ledger: () => ExposureLedger,
+  ): StrategyExposure {
     const id = managed.snapshot.id;
     const position = this.#ports.portfolio.position(id, instrument);
     const open = this.#openOrders((o) => o.strategyId === id);
@@ -956,7 +966,9 @@ export class TradingEngine {
         (o) => o.strategyId === id && o.instrument === instrument,
         side,
       ),
-      notional: ledger.strategyTotal(id),
+      get notional() {
+        return ledger().strategyTotal(id);
+      },
       openOrders: open.length,
     };
   }

@@ -241,31 +241,35 @@ export class RiskManager {
         };
       }
     }
-    const notional = order.quantity * order.price;
-    // What the order adds to its book's worst-case exposure: 0 when it only reduces it.
-    const added = exposureAdded(
-      exposure.book(order.strategyId, order.instrument),
-      order.side,
-      notional,
-    );
+    // What the order adds to its book's worst-case exposure (0 when it only reduces it),
+    // valued once and only for a limit that needs it.
+    let addedValue: number | undefined;
+    const added = () => {
+      addedValue ??= exposureAdded(
+        exposure.book(order.strategyId, order.instrument),
+        order.side,
+        order.quantity * order.price,
+      );
+      return addedValue;
+    };
     const maxNotional = this.#limits.maxTotalNotional;
-    if (maxNotional > 0 && !bypassBreaker && added > 1e-8) {
+    if (maxNotional > 0 && !bypassBreaker && added() > 1e-8) {
       const total = exposure.totalNotional();
-      if (total + added > maxNotional + 1e-6) {
+      if (total + added() > maxNotional + 1e-6) {
         return {
           limit: "max_total_notional",
-          reason: `max total notional exceeded: ${round(total)} + ${round(added)} > ${maxNotional}`,
+          reason: `max total notional exceeded: ${round(total)} + ${round(added())} > ${maxNotional}`,
         };
       }
     }
     const maxLeverage = this.#limits.maxGrossLeverage;
-    if (maxLeverage > 0 && !bypassBreaker && added > 1e-8) {
+    if (maxLeverage > 0 && !bypassBreaker && added() > 1e-8) {
       const total = exposure.totalNotional();
       const value = exposure.portfolioValue();
-      if (total + added > maxLeverage * value + 1e-6) {
+      if (total + added() > maxLeverage * value + 1e-6) {
         return {
           limit: "max_gross_leverage",
-          reason: `gross leverage exceeded: ${round(total)} + ${round(added)} > ${maxLeverage} × portfolio value ${round(value)}`,
+          reason: `gross leverage exceeded: ${round(total)} + ${round(added())} > ${maxLeverage} × portfolio value ${round(value)}`,
         };
       }
     }
@@ -294,12 +298,12 @@ export class RiskManager {
       }
       if (
         strategy.maxNotional > 0 &&
-        added > 1e-8 &&
-        strategy.notional + added > strategy.maxNotional + 1e-6
+        added() > 1e-8 &&
+        strategy.notional + added() > strategy.maxNotional + 1e-6
       ) {
         return {
           limit: "strategy_max_notional",
-          reason: `strategy max notional exceeded: ${round(strategy.notional)} + ${round(added)} > ${strategy.maxNotional}`,
+          reason: `strategy max notional exceeded: ${round(strategy.notional)} + ${round(added())} > ${strategy.maxNotional}`,
         };
       }
       if (strategy.maxOpenOrders > 0 && strategy.openOrders >= strategy.maxOpenOrders) {

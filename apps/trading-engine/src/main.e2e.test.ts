@@ -156,7 +156,7 @@ describeWithPostgresAndRedis(
       });
       expect(rejected.statusReason).toMatch(/max position size exceeded/);
 
-      await risk.setRiskLimits({ limits: { maxPositionSize: 10 } });
+      await risk.setRiskLimits({ limits: { maxPositionSize: 10, maxGrossLeverage: 0.5 } });
       const engaged = await risk.enableCircuitBreaker({ reason: "e2e" });
       expect(engaged.circuitBreaker?.state).toBe(CircuitBreakerState.ENGAGED);
       const count = async () =>
@@ -230,7 +230,7 @@ describeWithPostgresAndRedis(
         state: CircuitBreakerState.ENGAGED,
         reason: "e2e",
       });
-      expect(riskAfter.limits?.maxPositionSize).toBe(10);
+      expect(riskAfter.limits).toMatchObject({ maxPositionSize: 10, maxGrossLeverage: 0.5 });
       const { portfolio } = await trading.getPortfolio({});
       expect(portfolio?.realizedPnl).toBeCloseTo(
         before.positions.reduce((sum, p) => sum + p.realizedPnl, 0),

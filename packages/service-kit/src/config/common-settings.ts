@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import { z } from "zod";
 import { authSettings } from "../auth/auth-settings.js";
+import { DEFAULT_CONNECTION_LIMITS } from "../http/dual-protocol-server.js";
 import {
   enumSchema,
   integerSchema,
@@ -71,7 +72,8 @@ export interface DefaultPorts {
 
 /**
  * The settings every TSE service has (DESIGN §3, §4, §8, §9): identity, ports, logging, CORS,
- * access tokens, limits, shutdown and the metrics backend. A service adds its own settings next to these.
+ * access tokens, limits (request size, connection timeouts and cap), shutdown and the metrics
+ * backend. A service adds its own settings next to these.
  *
  * Identity values are validated by `@tse/instance-naming` after loading, because their rules
  * depend on each other (an override wins over a derived name).
@@ -155,6 +157,34 @@ export function commonSettings(defaults: {
       description: "Largest request body or RPC message accepted, in bytes.",
       default: String(4 * 1024 * 1024),
       schema: integerSchema(1024, 256 * 1024 * 1024),
+    }),
+    headersTimeoutMs: setting({
+      env: "HEADERS_TIMEOUT_MS",
+      description:
+        "An HTTP/1.1 client must send its first request head within this many milliseconds of connecting, else the connection is closed (both ports).",
+      default: String(DEFAULT_CONNECTION_LIMITS.headersTimeoutMs),
+      schema: integerSchema(100, 600_000),
+    }),
+    http2HandshakeTimeoutMs: setting({
+      env: "HTTP2_HANDSHAKE_TIMEOUT_MS",
+      description:
+        "An HTTP/2 client must send the connection preface and its SETTINGS within this many milliseconds of connecting, else the connection is closed (both ports).",
+      default: String(DEFAULT_CONNECTION_LIMITS.http2HandshakeTimeoutMs),
+      schema: integerSchema(100, 600_000),
+    }),
+    idleTimeoutMs: setting({
+      env: "IDLE_TIMEOUT_MS",
+      description:
+        "A connection with no request or stream in flight for this many milliseconds is closed; open streams are never cut by it (both ports).",
+      default: String(DEFAULT_CONNECTION_LIMITS.idleTimeoutMs),
+      schema: integerSchema(100, 3_600_000),
+    }),
+    maxClientConnections: setting({
+      env: "MAX_CLIENT_CONNECTIONS",
+      description:
+        "Client connections open at once on each port; one more is closed as soon as it is accepted.",
+      default: String(DEFAULT_CONNECTION_LIMITS.maxConnections),
+      schema: integerSchema(1, 1_000_000),
     }),
     readinessCacheMs: setting({
       env: "READINESS_CACHE_MS",

@@ -162,6 +162,12 @@ export async function startService<S extends SettingsSpec>(
     rpcAccess: composition.rpcAccess ?? [],
     accessPolicy,
     maxRequestBytes: common.maxRequestBytes,
+    connectionLimits: {
+      headersTimeoutMs: common.headersTimeoutMs,
+      http2HandshakeTimeoutMs: common.http2HandshakeTimeoutMs,
+      idleTimeoutMs: common.idleTimeoutMs,
+      maxConnections: common.maxClientConnections,
+    },
     shutdownController,
   });
   let ports: ListeningPorts;

@@ -17,7 +17,7 @@ import {
   ServingStatus,
 } from "../grpc-health/index.js";
 import { createCors } from "../http/cors.js";
-import { DualProtocolServer } from "../http/dual-protocol-server.js";
+import { type ConnectionLimits, DualProtocolServer } from "../http/dual-protocol-server.js";
 import { HttpError } from "../http/http-error.js";
 import type { NodeHandler, NodeRequest, NodeResponse } from "../http/node-http.js";
 import { type RestRoute, RestRouter, sendError, sendJson } from "../http/rest-router.js";
@@ -50,6 +50,8 @@ export interface ServiceServerOptions {
   readonly accessPolicy?: AccessPolicy;
   /** The largest RPC message or request body accepted. */
   readonly maxRequestBytes: number;
+  /** Timeouts and cap of client connections, on each port (defaults when absent). */
+  readonly connectionLimits?: ConnectionLimits;
   /**
    * Aborted by {@link ServiceServer.shutdown}; pass one in when work created before the server
    * (the composition of the service) must also stop on shutdown.
@@ -123,11 +125,13 @@ export class ServiceServer {
       shutdownSignal: this.shutdownController.signal,
     });
     const rest = new RestRouter([...commonRoutes(options), ...(options.rest ?? [])]);
-    this.httpServer = new DualProtocolServer(this.httpHandler(connectHandler, rest));
+    const limits =
+      options.connectionLimits === undefined ? {} : { limits: options.connectionLimits };
+    this.httpServer = new DualProtocolServer(this.httpHandler(connectHandler, rest), limits);
     this.grpcServer = new DualProtocolServer((req, res) => {
       if (this.procedures.has(pathOf(req))) connectHandler(req, res);
       else sendError(req, res, HttpError.notFound(`no RPC at ${pathOf(req)}`));
-    });
+    }, limits);
   }
 
   /** Aborted when shutdown begins; long-running work (SSE, streams, timers) ends on it. */

@@ -25,6 +25,7 @@ describeServiceProcess({
     [{ REDIS_URL: "http://localhost:6379" }, "REDIS_URL"],
     [{ MAX_CONNECTIONS: "0" }, "MAX_CONNECTIONS"],
     [{ REDIS_COMMAND_TIMEOUT_MS: "10" }, "REDIS_COMMAND_TIMEOUT_MS"],
+    [{ DEPENDENCY_CHECK_TIMEOUT_MS: "50" }, "DEPENDENCY_CHECK_TIMEOUT_MS"],
     [{ SYMBOLS: "BTC-USD,bitcoin" }, "SYMBOLS"],
     [{ SYMBOLS: " , " }, "SYMBOLS"],
     [{ SIMULATOR_CONFIG: "/nonexistent/simulator.yaml" }, "SIMULATOR_CONFIG"],

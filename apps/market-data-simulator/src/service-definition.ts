@@ -1,11 +1,16 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { createMarketDataAdapter, type ServiceRegistration } from "@tse/market-data-adapter";
+import {
+  createMarketDataAdapter,
+  DependencyCheckError,
+  type ServiceRegistration,
+} from "@tse/market-data-adapter";
 import {
   ConfigError,
   type FailureLogSink,
   RepeatedFailureLog,
   type ServiceDefinition,
+  StartupError,
 } from "@tse/service-kit";
 import { loadSymbolUniverse } from "./adapters/config/simulator-config-file.js";
 import { registerLegacyMarketData } from "./adapters/connect/legacy-market-data-service.js";
@@ -65,10 +70,14 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
       redisUrl: config.redisUrl,
       postgres: { maxConnections: config.maxConnections },
       redis: { commandTimeoutMs: config.redisCommandTimeoutMs },
+      dependencyCheckTimeoutMs: config.dependencyCheckTimeoutMs,
       metrics,
       log: (level, message, fields) => logger[level](fields, message),
     });
-    await adapter.connect(shutdownSignal);
+    // Checks Postgres and Redis before it migrates or writes anything.
+    await adapter.connect(shutdownSignal).catch((error: unknown) => {
+      throw startupErrorOf(error);
+    });
     const retired = await seedSymbols(adapter.symbols, universe);
     if (retired.length > 0) logger.info({ retired }, "symbols no longer simulated marked inactive");
 
@@ -267,4 +276,11 @@ function checkFeedPace(speed: number, tickIntervalMs: number): void {
     "SIMULATION_SPEED",
     `invalid configuration: SIMULATION_SPEED × TICK_INTERVAL_MS must be at most ${FEED_STEP_LIMITS.maxSimulatedMsPerTick} (${FEED_STEP_LIMITS.maxStepsPerTick} steps of ${FEED_STEP_LIMITS.maxStepMs} simulated ms per tick); got ${speed} × ${tickIntervalMs} = ${perTick}`,
   );
+}
+
+/** A dependency that failed its start-up check as a one-line start-up error naming its setting. */
+function startupErrorOf(error: unknown): unknown {
+  if (!(error instanceof DependencyCheckError)) return error;
+  const variable = error.dependency === "Redis" ? "REDIS_URL" : "POSTGRES_URL";
+  return new StartupError(`${variable}: ${error.message}`, { cause: error });
 }

@@ -21,6 +21,7 @@ describeServiceProcess({
     [{ POSTGRES_URL: "mysql://localhost/x" }, "POSTGRES_URL"],
     [{ MAX_CONNECTIONS: "201" }, "MAX_CONNECTIONS"],
     [{ REDIS_URL: "localhost:6379" }, "REDIS_URL"],
+    [{ DEPENDENCY_CHECK_TIMEOUT_MS: "50" }, "DEPENDENCY_CHECK_TIMEOUT_MS"],
     [{ MARKET_DATA_URL: "ftp://simulator" }, "MARKET_DATA_URL"],
     [{ MARKET_DATA_INSTANCE: "Sim 1" }, "MARKET_DATA_INSTANCE"],
     [{ MARKET_DATA_AUTH_TOKEN: "not a token" }, "MARKET_DATA_AUTH_TOKEN"],

@@ -4,13 +4,20 @@ import { hostname } from "node:os";
 import { performance } from "node:perf_hooks";
 import { fromJson } from "@bufbuild/protobuf";
 import {
+  checkRedis,
   createRedisConnection,
+  DependencyCheckError,
   type RedisConnection,
   RedisServiceRegistry,
   type ServiceRegistration,
 } from "@tse/market-data-adapter";
 import { StartStrategyRequestSchema } from "@tse/proto/trading/v1/trading_pb";
-import { ConfigError, RepeatedFailureLog, type ServiceDefinition } from "@tse/service-kit";
+import {
+  ConfigError,
+  RepeatedFailureLog,
+  type ServiceDefinition,
+  StartupError,
+} from "@tse/service-kit";
 import { createTradingDataAdapter, type EngineStateRecord } from "@tse/trading-data-adapter";
 import { registerRiskV1 } from "./adapters/connect/risk-v1-service.js";
 import { engineRpcAccess } from "./adapters/connect/rpc-access.js";
@@ -70,20 +77,30 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
       postgres: { maxConnections: config.maxConnections },
       metrics,
       log: (level, message, fields) => logger[level](fields, message),
+      dependencyCheckTimeoutMs: config.dependencyCheckTimeoutMs,
+    });
+    const redisUrl = config.redisUrl;
+    const redis =
+      redisUrl === undefined
+        ? undefined
+        : createRedisConnection({
+            url: redisUrl,
+            namespace: identity,
+            startupTimeoutMs: config.dependencyCheckTimeoutMs,
+            onError: (error) => logger.warn({ error: error.message }, "redis connection error"),
+          });
+    // Every dependency answers before anything is migrated or written.
+    await Promise.all([
+      adapter.checkDependencies(shutdownSignal),
+      redis === undefined || redisUrl === undefined
+        ? undefined
+        : checkRedis(redis, { url: redisUrl, signal: shutdownSignal }),
+    ]).catch((error: unknown) => {
+      throw startupErrorOf(error);
     });
     await adapter.connect(shutdownSignal);
-
-    let redis: RedisConnection | undefined;
-    let registry: RedisServiceRegistry | undefined;
-    if (config.redisUrl !== undefined) {
-      redis = createRedisConnection({
-        url: config.redisUrl,
-        namespace: identity,
-        onError: (error) => logger.warn({ err: error }, "redis connection error"),
-      });
-      await redis.connect(shutdownSignal);
-      registry = new RedisServiceRegistry({ connection: redis });
-    }
+    const registry =
+      redis === undefined ? undefined : new RedisServiceRegistry({ connection: redis });
     const endpoint = async (): Promise<string> => {
       if (config.marketDataUrl !== undefined) return config.marketDataUrl;
       if (registry === undefined) return "http://localhost:50051";
@@ -312,6 +329,13 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
 function restoredRisk(records: readonly EngineStateRecord[]): { risk?: RiskState } {
   const risk = fromRiskStateRecords(records);
   return risk === undefined ? {} : { risk };
+}
+
+/** A dependency that failed its start-up check as a one-line start-up error naming its setting. */
+function startupErrorOf(error: unknown): unknown {
+  if (!(error instanceof DependencyCheckError)) return error;
+  const variable = error.dependency === "Redis" ? "REDIS_URL" : "POSTGRES_URL";
+  return new StartupError(`${variable}: ${error.message}`, { cause: error });
 }
 
 /** `BOOT_STRATEGIES` as start requests; a ConfigError naming it when it is not valid. */

@@ -28,6 +28,13 @@ export const engineSettings = {
     schema: urlSchema(["redis:", "rediss:"]),
     secret: true,
   }),
+  dependencyCheckTimeoutMs: setting({
+    env: "DEPENDENCY_CHECK_TIMEOUT_MS",
+    description:
+      "at start-up, how long to wait for Postgres and Redis to answer before giving up (one line, exit 2), ms",
+    default: "10000",
+    schema: integerSchema(100, 600_000),
+  }),
   marketDataUrl: setting({
     env: "MARKET_DATA_URL",
     description:

@@ -8,6 +8,15 @@
  * for services that compose their own.
  */
 
+// Start-up checks of the dependencies.
+export {
+  type CheckPostgresOptions,
+  checkPostgres,
+  checkRedis,
+  DEFAULT_DEPENDENCY_CHECK_TIMEOUT_MS,
+  describeServer,
+} from "./check-dependencies.js";
+export { DependencyCheckError } from "./dependency-check-error.js";
 export {
   type AdapterLog,
   type AdapterProbe,

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { sampleCandle } from "./contract/candle-repository.contract.js";
 import { samplePriceFeed } from "./contract/price-feed-repository.contract.js";
 import { sampleQuote } from "./contract/quote-store.contract.js";
+import { DependencyCheckError } from "./dependency-check-error.js";
 import { createMarketDataAdapter, type MarketDataAdapter } from "./market-data-adapter.js";
 import { openTestPool } from "./testing/postgres-test-schema.js";
 import { startTcpProxy, type TcpProxy } from "./testing/tcp-proxy.js";
@@ -233,18 +234,22 @@ describeWithPostgresAndRedis("createMarketDataAdapter on Postgres and Redis", ()
     expect(row?.n).toBe(2);
   });
 
-  it("names the unreachable server without its password when connect() fails", async () => {
+  it("names the unreachable server and the cause without its password when connect() fails", async () => {
     const a = create({
       prefix: "adapter-unreachable",
       postgresUrl: "postgres://app:s3cret@127.0.0.1:1/nowhere",
       redisUrl: "",
       postgres: { connectTimeoutSeconds: 1 },
+      dependencyCheckTimeoutMs: 500,
     });
     const failure = await a.connect().then(
       () => undefined,
       (error: unknown) => error as Error,
     );
-    expect(failure?.message).toMatch(/^Postgres at 127\.0\.0\.1:1\/nowhere is not usable/);
+    expect(failure).toBeInstanceOf(DependencyCheckError);
+    expect(failure?.message).toMatch(
+      /^Postgres at 127\.0\.0\.1:1\/nowhere is unreachable: .*ECONNREFUSED.*\(gave up after 500 ms\)$/,
+    );
     expect(failure?.message).not.toContain("s3cret");
   });
 });

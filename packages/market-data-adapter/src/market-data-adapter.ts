@@ -1,6 +1,12 @@
 import type { NamespaceSource } from "@tse/instance-naming";
 import { type MetricsPort, NoopMetrics } from "@tse/metrics-port";
 import postgres from "postgres";
+import {
+  checkPostgres,
+  checkRedis,
+  DEFAULT_DEPENDENCY_CHECK_TIMEOUT_MS,
+  describeServer,
+} from "./check-dependencies.js";
 import { MemoryCacheStore } from "./memory/memory-cache-store.js";
 import { MemoryCandleRepository } from "./memory/memory-candle-repository.js";
 import { MemoryPriceFeedRepository } from "./memory/memory-price-feed-repository.js";
@@ -73,6 +79,11 @@ export interface MarketDataAdapterConfig {
   readonly metrics?: MetricsPort;
   /** Where outages and drops are reported (default: nowhere). */
   readonly log?: AdapterLog;
+  /**
+   * How long {@link MarketDataAdapter.connect} waits for Postgres and for Redis (unless
+   * `redis.startupTimeoutMs` says otherwise), ms (default 10 000).
+   */
+  readonly dependencyCheckTimeoutMs?: number;
 }
 
 /** Which implementation backs each half of the adapter. */
@@ -133,10 +144,12 @@ export interface MarketDataAdapter {
   readonly writes: BufferedWrites;
 
   /**
-   * Opens the stores: migrates the instance schema (under the advisory lock; creating the
-   * schema when missing) and waits for Redis. Rejects with a `MigrationError` when the role may
-   * not create what it needs, or an error naming the unreachable server (the password never
-   * appears). Starts the write-behind loop.
+   * Opens the stores. First checks every configured dependency — Postgres answers a query,
+   * Redis accepts the connection and its credentials — within `dependencyCheckTimeoutMs`, and
+   * rejects with a `DependencyCheckError` naming the server and the cause (never the password)
+   * before anything is written. Then migrates the instance schema (under the advisory lock;
+   * creating the schema when missing), rejecting with a `MigrationError` when the role may not
+   * create what it needs, and starts the write-behind loop.
    */
   connect(signal?: AbortSignal): Promise<void>;
 
@@ -192,6 +205,7 @@ export function createMarketDataAdapter(config: MarketDataAdapterConfig): Market
     redisUrl === undefined
       ? undefined
       : createRedisConnection({
+          startupTimeoutMs: config.dependencyCheckTimeoutMs ?? DEFAULT_DEPENDENCY_CHECK_TIMEOUT_MS,
           ...config.redis,
           url: redisUrl,
           namespace,
@@ -272,6 +286,20 @@ export function createMarketDataAdapter(config: MarketDataAdapterConfig): Market
     writes,
 
     async connect(signal) {
+      await Promise.all([
+        sql === undefined || postgresUrl === undefined
+          ? undefined
+          : checkPostgres(sql, {
+              url: postgresUrl,
+              signal,
+              ...(config.dependencyCheckTimeoutMs === undefined
+                ? {}
+                : { timeoutMs: config.dependencyCheckTimeoutMs }),
+            }),
+        connection === undefined || redisUrl === undefined
+          ? undefined
+          : checkRedis(connection, { url: redisUrl, signal }),
+      ]);
       if (sql !== undefined && postgresUrl !== undefined) {
         try {
           await migrate(sql, { schema, component: config.component ?? "market-data-simulator" });
@@ -279,16 +307,6 @@ export function createMarketDataAdapter(config: MarketDataAdapterConfig): Market
           if (error instanceof MigrationError) throw error;
           throw new Error(
             `Postgres at ${describeServer(postgresUrl)} is not usable: ${messageOf(error)}`,
-            { cause: error },
-          );
-        }
-      }
-      if (connection !== undefined && redisUrl !== undefined) {
-        try {
-          await connection.connect(signal);
-        } catch (error) {
-          throw new Error(
-            `Redis at ${describeServer(redisUrl)} is not reachable: ${messageOf(error)}`,
             { cause: error },
           );
         }
@@ -348,16 +366,6 @@ function openPool(url: string, options: PostgresPoolOptions): postgres.Sql {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
-}
-
-/** `host:port/database` of a server URL: enough to find it, never its credentials. */
-function describeServer(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.host}${parsed.pathname === "/" ? "" : parsed.pathname}`;
-  } catch {
-    return "(unparseable URL)";
-  }
 }
 
 function messageOf(error: unknown): string {

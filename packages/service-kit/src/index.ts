@@ -49,7 +49,11 @@ export {
   type CorsOptions,
   createCors,
 } from "./http/cors.js";
-export { DualProtocolServer } from "./http/dual-protocol-server.js";
+export {
+  type ConnectionLimits,
+  DEFAULT_CONNECTION_LIMITS,
+  DualProtocolServer,
+} from "./http/dual-protocol-server.js";
 export { HttpError } from "./http/http-error.js";
 export type { NodeHandler, NodeRequest, NodeResponse } from "./http/node-http.js";
 export {
@@ -102,4 +106,5 @@ export {
   ServiceServer,
   type ServiceServerOptions,
 } from "./server/service-server.js";
+export { StartupError } from "./server/startup-error.js";
 export { type WebPage, webKitAssets, webPageRoutes } from "./web/web-kit-assets.js";

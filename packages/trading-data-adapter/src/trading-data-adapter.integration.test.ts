@@ -1,4 +1,5 @@
 import { qualifiedName, quoteIdentifier, resolveServiceIdentity } from "@tse/instance-naming";
+import { DependencyCheckError } from "@tse/market-data-adapter";
 import {
   describeWithPostgres,
   openTestPool,
@@ -236,10 +237,13 @@ describeWithPostgres("createTradingDataAdapter on Postgres", () => {
       identity: identity("trading-engine-down"),
       postgresUrl: "postgres://engine:s3cret@127.0.0.1:1/tradingdb",
       postgres: { connectTimeoutSeconds: 1 },
+      dependencyCheckTimeoutMs: 500,
     });
     const error = await adapter.connect().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toContain("Postgres at 127.0.0.1:1/tradingdb is not usable");
+    expect(error).toBeInstanceOf(DependencyCheckError);
+    expect((error as Error).message).toContain(
+      "Postgres at 127.0.0.1:1/tradingdb is unreachable: connect ECONNREFUSED",
+    );
     expect((error as Error).message).not.toContain("s3cret");
     expect((await adapter.health()).postgres.ok).toBe(false);
   });

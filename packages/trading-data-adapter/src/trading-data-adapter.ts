@@ -2,7 +2,9 @@ import type { ServiceIdentity } from "@tse/instance-naming";
 import {
   type AdapterLog,
   type AdapterProbe,
+  checkPostgres,
   type DependencyHealth,
+  describeServer,
   MigrationError,
   type PostgresPoolOptions,
   postgresHealthCheck,
@@ -36,6 +38,8 @@ export interface TradingDataAdapterConfig {
   readonly metrics: MetricsPort;
   /** Where outages are reported (default: nowhere). */
   readonly log?: AdapterLog;
+  /** How long {@link TradingDataAdapter.checkDependencies} waits for Postgres, ms (default 10 000). */
+  readonly dependencyCheckTimeoutMs?: number;
 }
 
 /** What {@link TradingDataAdapter.health} reports. */
@@ -67,11 +71,19 @@ export interface TradingDataAdapter {
   readonly writes: TradingWrites;
 
   /**
-   * Migrates the instance schema (creating it when missing, under the advisory lock, so two
-   * instances connecting together do not race) and starts the write-behind writer. Rejects with
-   * a `MigrationError` when the role may not create what it needs, or an error naming the
-   * unreachable server (`host:port/database`, never the password). `signal` aborted before or
-   * during the migration rejects with its reason (a migration already running completes).
+   * Checks that Postgres answers a query with these credentials (see `checkPostgres`: retried
+   * while unreachable for up to `dependencyCheckTimeoutMs`, final at once when the server
+   * refuses), writing nothing; rejects with a `DependencyCheckError` naming the server
+   * (`host:port/database`, never the password) and the cause. Resolves at once in memory.
+   */
+  checkDependencies(signal?: AbortSignal): Promise<void>;
+
+  /**
+   * {@link checkDependencies} first; then migrates the instance schema (creating it when
+   * missing, under the advisory lock, so two instances connecting together do not race) and
+   * starts the write-behind writer. Rejects with a `MigrationError` when the role may not
+   * create what it needs. `signal` aborted before or during the migration rejects with its
+   * reason (a migration already running completes).
    */
   connect(signal?: AbortSignal): Promise<void>;
 
@@ -139,13 +151,27 @@ export function createTradingDataAdapter(config: TradingDataAdapterConfig): Trad
     return { ok: true, detail: "ok" };
   }
 
+  async function checkDependencies(signal?: AbortSignal): Promise<void> {
+    if (sql === undefined || postgresUrl === undefined) return;
+    await checkPostgres(sql, {
+      url: postgresUrl,
+      signal,
+      ...(config.dependencyCheckTimeoutMs === undefined
+        ? {}
+        : { timeoutMs: config.dependencyCheckTimeoutMs }),
+    });
+  }
+
   return {
     backend: sql === undefined ? "memory" : "postgres",
     store,
     writes,
 
+    checkDependencies,
+
     async connect(signal) {
       signal?.throwIfAborted();
+      await checkDependencies(signal);
       if (sql !== undefined && postgresUrl !== undefined) {
         const migration = migrateTradingSchema(sql, {
           schema,
@@ -232,16 +258,6 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
-}
-
-/** `host:port/database` of a server URL: enough to find it, never its credentials. */
-function describeServer(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.host}${parsed.pathname === "/" ? "" : parsed.pathname}`;
-  } catch {
-    return "(unparseable URL)";
-  }
 }
 
 function messageOf(error: unknown): string {

@@ -72,12 +72,17 @@ export interface RedisConnection {
   readonly client: RedisClient;
   /** The deadline of each command / pipeline, ms. */
   readonly commandTimeoutMs: number;
+  /** How long {@link connect} waits for the first ready connection, ms. */
+  readonly startupTimeoutMs: number;
   /** Whether the client is connected and past its handshake right now. */
   readonly isReady: boolean;
   /**
    * Starts the client (once; later calls just wait) and resolves when it is ready. Rejects with a
-   * {@link RedisUnavailableError} after `startupTimeoutMs` or when `signal` aborts; the client
-   * keeps reconnecting in the background then, so the service can start not-ready and recover.
+   * {@link RedisUnavailableError} after `startupTimeoutMs` (its message carries the last
+   * connection error, e.g. `ECONNREFUSED`) or when `signal` aborts; the client keeps
+   * reconnecting in the background then, so the service can start not-ready and recover.
+   * Rejects at once, with the server's reply as its `cause`, when Redis refuses the handshake
+   * (`WRONGPASS`, `NOAUTH`, ...): waiting cannot fix credentials.
    */
   connect(signal?: AbortSignal): Promise<void>;
   /**
@@ -185,17 +190,24 @@ interface Settings {
 class NodeRedisConnection implements RedisConnection {
   readonly client: RedisClient;
   readonly commandTimeoutMs: number;
+  readonly startupTimeoutMs: number;
   readonly #settings: Settings;
   #started = false;
   #closed = false;
+  /** The last error the client reported, for a start-up timeout's message. */
+  #lastError: Error | undefined;
+  /** Resolves (only) when the server refuses the handshake: the start-up cannot succeed. */
+  #refusal: Promise<ErrorReply> | undefined;
 
   constructor(client: RedisClient, settings: Settings) {
     this.client = client;
     this.commandTimeoutMs = settings.commandTimeoutMs;
+    this.startupTimeoutMs = settings.startupTimeoutMs;
     this.#settings = settings;
     // Listeners go on before connect(): an `error` event without a listener would throw.
     client.on("error", (error: unknown) => {
-      settings.onError(error instanceof Error ? error : new Error(String(error)));
+      this.#lastError = error instanceof Error ? error : new Error(String(error));
+      settings.onError(this.#lastError);
     });
     client.on("ready", () => settings.onStateChange("ready"));
     client.on("reconnecting", () => settings.onStateChange("reconnecting"));
@@ -211,12 +223,20 @@ class NodeRedisConnection implements RedisConnection {
     if (!this.#started) {
       this.#started = true;
       this.#settings.onStateChange("connecting");
-      // node-redis retries inside connect() until ready; a failure here only means we closed it.
-      this.client.connect().catch(() => {});
+      // node-redis retries inside connect() until ready, except when the server answers the
+      // handshake with an error (WRONGPASS, NOAUTH): that rejection is final.
+      this.#refusal = new Promise((refused) => {
+        this.client.connect().catch((error: unknown) => {
+          if (error instanceof ErrorReply) refused(error);
+        });
+      });
     }
     if (this.client.isReady) return;
     await new Promise<void>((resolve, reject) => {
+      let settled = false;
       const finish = (error?: Error) => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         this.client.off("ready", onReady);
         signal?.removeEventListener("abort", onAbort);
@@ -224,19 +244,27 @@ class NodeRedisConnection implements RedisConnection {
         else reject(error);
       };
       const onReady = () => finish();
+      const onRefused = (reply: ErrorReply) =>
+        finish(
+          new RedisUnavailableError("connect", `the server refused it: ${reply.message}`, {
+            cause: reply,
+          }),
+        );
       const onAbort = () =>
         finish(new RedisUnavailableError("connect", "aborted", { cause: signal?.reason }));
-      const timer = setTimeout(
-        () =>
-          finish(
-            new RedisUnavailableError(
-              "connect",
-              `not ready after ${this.#settings.startupTimeoutMs} ms (still retrying in the background)`,
-            ),
+      const timer = setTimeout(() => {
+        const last =
+          this.#lastError === undefined ? "" : `; last error: ${describeError(this.#lastError)}`;
+        finish(
+          new RedisUnavailableError(
+            "connect",
+            `not ready after ${this.#settings.startupTimeoutMs} ms${last} (still retrying in the background)`,
+            ...(this.#lastError === undefined ? [] : [{ cause: this.#lastError }]),
           ),
-        this.#settings.startupTimeoutMs,
-      );
+        );
+      }, this.#settings.startupTimeoutMs);
       this.client.on("ready", onReady);
+      void this.#refusal?.then(onRefused);
       if (signal?.aborted) onAbort();
       else signal?.addEventListener("abort", onAbort, { once: true });
     });

@@ -6,6 +6,11 @@
  */
 
 export {
+  type DependencyFailureCase,
+  type DependencyFailures,
+  dependencyFailures,
+} from "./dependency-failures.js";
+export {
   type AclUser,
   aclUserLike,
   bootstrapInstanceRoles,

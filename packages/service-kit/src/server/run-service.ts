@@ -26,6 +26,7 @@ import { Readiness, type ReadinessCheck } from "../readiness/readiness.js";
 import { checkBindable } from "./check-bindable.js";
 import { createServiceMetrics } from "./service-metrics.js";
 import { type ListeningPorts, ServiceServer } from "./service-server.js";
+import { StartupError } from "./startup-error.js";
 
 /** What a service is, before it is configured. */
 export interface ServiceDefinition<S extends SettingsSpec> {
@@ -101,7 +102,8 @@ export interface StartOptions extends ConfigSources {
  * Returns `"help"` (after nothing was started) when `--help` was asked for. Throws
  * {@link ConfigError} for invalid configuration before anything is started or written — a
  * `HOST` that is not an address of this machine and a port that cannot be listened on
- * included (checked by binding them briefly).
+ * included (checked by binding them briefly) — and passes on a {@link StartupError} the
+ * composition throws (a dependency that cannot be used).
  */
 export async function startService<S extends SettingsSpec>(
   definition: ServiceDefinition<S>,
@@ -230,8 +232,9 @@ export async function startService<S extends SettingsSpec>(
 
 /**
  * The `main` of a service process: {@link startService}, `--help` printing, one-line start-up
- * errors (exit code 2), and graceful shutdown on SIGTERM/SIGINT (exit 0 when clean, 1 when the
- * deadline cut connections; a second signal exits at once).
+ * errors without a stack trace for a {@link ConfigError} or a {@link StartupError} (exit code
+ * 2), and graceful shutdown on SIGTERM/SIGINT (exit 0 when clean, 1 when the deadline cut
+ * connections; a second signal exits at once).
  */
 export async function runServiceMain<S extends SettingsSpec>(
   definition: ServiceDefinition<S>,
@@ -259,7 +262,7 @@ export async function runServiceMain<S extends SettingsSpec>(
   try {
     started = await startService(definition);
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof StartupError) {
       process.stderr.write(`${definition.serviceName}: ${error.message}\n`);
       process.exit(2);
     }

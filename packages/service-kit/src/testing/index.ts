@@ -23,6 +23,11 @@ export {
   type WatchedPage,
 } from "./browser-page.js";
 export {
+  type DependencyFailureExpectation,
+  type DependencyFailureTarget,
+  describeDependencyFailures,
+} from "./dependency-failure-suite.js";
+export {
   describeHostileRequests,
   HOSTILE_REQUESTS_ENV,
   type HostileRequestsMethod,

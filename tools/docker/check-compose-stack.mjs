@@ -1,10 +1,14 @@
 // Proves the compose stack's pieces without a Docker engine, on this machine's servers:
 // 1. docker/docker-compose.yml parses (`docker-compose config`, Debian's package).
 // 2. The Postgres bootstrap runs twice cleanly in a scratch database, and each role owns its
-//    schema and nothing else (it cannot create in `public`, create schemas, or touch another
-//    instance's schema).
+//    schema and nothing else (it cannot create in `public`, create schemas, create temporary
+//    tables, touch another instance's schema, or connect to the `postgres` database). The
+//    bootstrap revokes CONNECT and TEMPORARY from PUBLIC on `postgres` and `template1` of the
+//    server it runs on (superusers are not affected).
 // 3. docker/redis/users.acl loads in a private redis-server: the default user is off, and each
-//    user is refused PING, KEYS, CONFIG, FLUSHALL and keys outside its namespace and discovery keys.
+//    user is refused PING, KEYS, SCAN, RANDOMKEY, CONFIG, FLUSHALL and keys outside its own; an
+//    instance added as the README says (market-data-sim-binance-eu, whose namespace extends
+//    binance's) and binance cannot read each other's keys.
 // 4. The built services run as the compose file runs them — simulator `market-data-sim-binance`
 //    and engine `trading-engine-lh`, each with its own role and ACL user — and do their work: the
 //    simulator publishes quotes and registers, the engine discovers it, becomes ready and trades
@@ -109,8 +113,20 @@ check(
   await refused(binanceSql.unsafe("create table trading_engine_lh.probe (x int)")),
   "market_data_sim_binance cannot touch trading_engine_lh",
 );
+check(
+  await refused(binanceSql.unsafe("create temporary table probe (x int)")),
+  "market_data_sim_binance cannot create temporary tables",
+);
 await binanceSql.unsafe("drop table market_data_sim_binance.probe");
 await binanceSql.end();
+const maintenance = new URL(dbUrl("market_data_sim_binance"));
+maintenance.pathname = "/postgres";
+const intruder = postgres(maintenance.toString(), { max: 1, onnotice: () => {} });
+check(
+  await refused(intruder.unsafe("select 1")),
+  "market_data_sim_binance cannot connect to the postgres database",
+);
+await intruder.end();
 
 // 3. Redis ACL in a private server.
 const redisPort = await freePort();
@@ -177,21 +193,76 @@ const anonymous = execFileSync(
 check(/NOAUTH|NOPERM|WRONGPASS/.test(anonymous), `the default user is off (${anonymous.trim()})`);
 for (const [user, { namespace, registry }] of Object.entries(users)) {
   const client = await connectAs(redisUrl(user, `${user}-dev`));
-  await client.set(`${namespace}probe`, "1");
+  await client.set(`${namespace}quote:PROBE-USD`, "1");
   await client.set(registry, "{}", { PX: 1_000 });
   check(
-    (await client.get(`${namespace}probe`)) === "1",
+    (await client.get(`${namespace}quote:PROBE-USD`)) === "1",
     `${user} reads and writes its namespace and discovery key`,
   );
-  for (const command of [["PING"], ["KEYS", "*"], ["CONFIG", "GET", "maxmemory"], ["FLUSHALL"]]) {
+  for (const command of [
+    ["PING"],
+    ["KEYS", "*"],
+    ["SCAN", "0"],
+    ["RANDOMKEY"],
+    ["CONFIG", "GET", "maxmemory"],
+    ["FLUSHALL"],
+  ]) {
     check(await refused(client.sendCommand(command)), `${user} is refused ${command[0]}`);
   }
   const foreign =
     user === "trading-engine-lh" ? "market:data:sim:binance:quote:BTC-USD" : "trading:engine:lh:x";
   check(await refused(client.get(foreign)), `${user} is refused ${foreign}`);
-  await client.del(`${namespace}probe`);
+  await client.del(`${namespace}quote:PROBE-USD`);
   await client.disconnect();
 }
+// An instance added as the README describes: binance's line with its names replaced.
+const binanceLine = readFileSync("docker/redis/users.acl", "utf8")
+  .split("\n")
+  .find((line) => line.startsWith("user market-data-sim-binance "));
+const euRules = binanceLine
+  .split(" ")
+  .slice(2)
+  .map((rule) =>
+    rule.startsWith(">")
+      ? ">binance-eu-check"
+      : rule
+          .replace("~market:data:sim:binance:", "~market:data:sim:binance:eu:")
+          .replace("market-data-sim-binance", "market-data-sim-binance-eu"),
+  );
+execFileSync(
+  "redis-cli",
+  [
+    "-p",
+    String(redisPort),
+    "--user",
+    "admin",
+    "--pass",
+    "admin-dev",
+    "--no-auth-warning",
+    "ACL",
+    "SETUSER",
+    "market-data-sim-binance-eu",
+    ...euRules,
+  ],
+  { encoding: "utf8" },
+);
+const eu = await connectAs(redisUrl("market-data-sim-binance-eu", "binance-eu-check"));
+const binance = await connectAs(redisUrl("market-data-sim-binance", "market-data-sim-binance-dev"));
+await eu.set("market:data:sim:binance:eu:quote:BTC-USD", "eu");
+check(
+  await refused(binance.get("market:data:sim:binance:eu:quote:BTC-USD")),
+  "market-data-sim-binance cannot read market-data-sim-binance-eu's quotes",
+);
+check(
+  await refused(binance.set("market:data:sim:binance:eu:quote:BTC-USD", "x")),
+  "market-data-sim-binance cannot overwrite market-data-sim-binance-eu's quotes",
+);
+check(
+  await refused(eu.get("market:data:sim:binance:quote:BTC-USD")),
+  "market-data-sim-binance-eu cannot read market-data-sim-binance's quotes",
+);
+await eu.disconnect();
+await binance.disconnect();
 
 // 4. The services as compose runs them.
 const AUTH_TOKENS_FILE = resolve("docker/secrets/auth-tokens");

@@ -74,8 +74,8 @@ function expectNoSecret(where: string, text: string): void {
  * Least privilege (DESIGN §3, §6), the way the compose stack deploys: a private Postgres that
  * checks passwords, bootstrapped with docker/postgres/init/01-instances.sql for a simulator and
  * an engine instance (each role owns only its schema), and a private Redis with each
- * instance's user from docker/redis/users.acl (its namespace and discovery key; no KEYS, PING,
- * CONFIG, FLUSHALL). Both real processes run with those credentials: they serve, write, find
+ * instance's user from docker/redis/users.acl (its key families and discovery key; no KEYS,
+ * SCAN, RANDOMKEY, PING, CONFIG, FLUSHALL). Both real processes run with those credentials: they serve, write, find
  * each other, never try anything the ACL refuses, and no password ever shows in their logs,
  * start-up errors, /metrics, health or readiness output.
  */
@@ -222,7 +222,7 @@ describeWithPrivatePostgres("least privilege and secrets (both services, private
       ).rejects.toThrow(/password authentication failed/);
     });
 
-    it("each Redis user is confined to its keys and refused KEYS, PING, CONFIG and FLUSHALL", async () => {
+    it("each Redis user is confined to its keys and refused KEYS, SCAN, RANDOMKEY, PING, CONFIG and FLUSHALL", async () => {
       const root = await redisAs(redis.url);
       try {
         // Nothing the services did was refused by the ACL (every denial is logged).
@@ -252,6 +252,8 @@ describeWithPrivatePostgres("least privilege and secrets (both services, private
           try {
             for (const command of [
               ["KEYS", "*"],
+              ["SCAN", "0"],
+              ["RANDOMKEY"],
               ["PING"],
               ["CONFIG", "GET", "*"],
               ["FLUSHALL"],

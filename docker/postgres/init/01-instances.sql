@@ -1,8 +1,15 @@
 -- Per-instance schemas and least-privilege roles (DESIGN §3, §6). Idempotent: safe on a fresh
--- volume (the postgres image runs it once, from /docker-entrypoint-initdb.d) and when re-run by
--- hand (`psql -f`). Each role logs in, owns exactly its own schema, and may create nothing else:
--- no schema in the database, nothing in `public`. The passwords are development credentials that
--- match docker-compose.yml; production sets its own (ALTER ROLE … PASSWORD …).
+-- volume (the postgres image runs it once, from /docker-entrypoint-initdb.d, in the application
+-- database) and when re-run by hand (`psql -f`, connected to that database). Each role logs in
+-- to the application database only, owns exactly its own schema, and may create nothing else:
+-- no schema, nothing in `public`, no temporary table. The passwords are development credentials
+-- that match docker-compose.yml; production sets its own (ALTER ROLE … PASSWORD …).
+--
+-- PUBLIC (every role, present and future) gets CONNECT and TEMPORARY on every database by
+-- default; revoking them from one role changes nothing while PUBLIC keeps them. So they are
+-- revoked from PUBLIC here — on the application database and on the `postgres` and `template1`
+-- maintenance databases — and CONNECT is granted back to the instance roles on the application
+-- database alone. (Superusers are not affected: they bypass privilege checks.)
 --
 -- Adding an instance: its SERVICE_INSTANCE_NAME `market-data-sim-kraken` derives the schema and
 -- role `market_data_sim_kraken` (dashes to underscores); add one line to the list below.
@@ -12,7 +19,14 @@ REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 DO $bootstrap$
 DECLARE
   instance record;
+  database name;
 BEGIN
+  FOR database IN
+    SELECT datname FROM pg_database
+    WHERE datname IN (current_database(), 'postgres', 'template1')
+  LOOP
+    EXECUTE format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', database);
+  END LOOP;
   FOR instance IN
     SELECT * FROM (VALUES
       ('market_data_sim_binance', 'market_data_sim_binance_dev'),
@@ -29,7 +43,7 @@ BEGIN
     EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I', instance.name, instance.name);
     EXECUTE format('ALTER SCHEMA %I OWNER TO %I', instance.name, instance.name);
     EXECUTE format('REVOKE ALL ON SCHEMA %I FROM PUBLIC', instance.name);
-    EXECUTE format('REVOKE CREATE, TEMPORARY ON DATABASE %I FROM %I', current_database(), instance.name);
+    EXECUTE format('REVOKE ALL ON DATABASE %I FROM %I', current_database(), instance.name);
     EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), instance.name);
     EXECUTE format('ALTER ROLE %I SET search_path = %I', instance.name, instance.name);
   END LOOP;

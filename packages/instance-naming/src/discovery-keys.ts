@@ -5,6 +5,13 @@ import { DISCOVERY_PREFIX } from "./reserved-names.js";
 export const DISCOVERY_SERVICES_PREFIX = `${DISCOVERY_PREFIX}services:`;
 
 /**
+ * The index of the shared registry: a sorted set whose members are `<service>:<instanceLabel>`
+ * of every registered instance, so discovery finds the entries without `SCAN` (which would show
+ * every instance's key names, and which the ecosystem's ACL users may not run).
+ */
+export const DISCOVERY_INDEX_KEY = `${DISCOVERY_PREFIX}instances`;
+
+/**
  * The shared discovery key of one instance: `registry:services:<serviceName>:<instanceLabel>`
  * (DESIGN §6), e.g. `registry:services:market-data-simulator:market-data-sim-001`.
  *

@@ -10,6 +10,7 @@
  * rejection of a key or identifier built at run time is a `RangeError`.
  */
 
+export { aclKeyPatterns } from "./acl-key-patterns.js";
 export {
   DEFAULT_NAMESPACES,
   deriveRedisNamespace,
@@ -17,11 +18,13 @@ export {
   SINGLE_INSTANCE_SCHEMA,
 } from "./derive-names.js";
 export {
+  DISCOVERY_INDEX_KEY,
   DISCOVERY_SERVICES_PREFIX,
   discoveryKey,
   discoveryKeyOf,
   discoveryPattern,
 } from "./discovery-keys.js";
+export { INSTANCE_KEYS, KEY_FAMILIES } from "./instance-keys.js";
 export {
   assertInstanceName,
   INSTANCE_NAME_PATTERN,
@@ -41,6 +44,7 @@ export {
   DISCOVERY_PREFIX,
   reservedNamespaceReason,
   reservedSchemaReason,
+  reservedSegmentReason,
 } from "./reserved-names.js";
 export {
   type ConstantLabels,

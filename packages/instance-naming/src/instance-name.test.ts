@@ -18,6 +18,10 @@ describe("validateInstanceName", () => {
     "information-schema-x",
     "registryx",
     "my-registry",
+    "market-data-sim-binance-eu",
+    "quotes",
+    "x-quoter-y",
+    "precache",
     "a".repeat(63),
   ])("accepts %j", (name) => {
     expect(validateInstanceName(name)).toEqual({ ok: true });
@@ -49,6 +53,10 @@ describe("validateInstanceName", () => {
     ["a:b", /^must contain only lower-case letters/],
     ["a*", /^must contain only lower-case letters/],
     ["a.b", /^must contain only lower-case letters/],
+    ["market-data-sim-binance-quote", /^must not have the segment "quote" is a Redis key family/],
+    ["prices", /^must not have the segment "prices"/],
+    ["cache-eu", /^must not have the segment "cache"/],
+    ["a-prices-b", /^must not have the segment "prices"/],
   ])("rejects %j with its reason", (name, reason) => {
     const result = validateInstanceName(name);
     expect(result.ok).toBe(false);

@@ -1,5 +1,9 @@
 import { InvalidIdentityError } from "./invalid-identity-error.js";
-import { reservedNamespaceReason, reservedSchemaReason } from "./reserved-names.js";
+import {
+  reservedNamespaceReason,
+  reservedSchemaReason,
+  reservedSegmentReason,
+} from "./reserved-names.js";
 
 /** The longest instance (or service) name: its schema must fit a 63-byte Postgres identifier. */
 export const MAX_INSTANCE_NAME_LENGTH = 63;
@@ -20,11 +24,12 @@ export type NameValidation =
  *   has at most 63 characters, its schema (the name with `-` → `_`) is not reserved by Postgres
  *   (`pg_*`, `information_schema`), and its namespace (the name with `-` → `:`, plus `:`) does
  *   not lie under the shared discovery prefix `registry:` (so `registry` and `registry-*` are
- *   rejected).
+ *   rejected), and no `-` segment is a Redis key family (`quote`, `prices`, `cache`), so that no
+ *   instance's namespace reaches into another instance's keys (see `aclKeyPatterns`).
  * - Otherwise `{ ok: false, reason }`, where `reason` names the first broken rule, checked in
  *   this order: empty; longer than 63 characters; a character outside `[a-z0-9-]` (upper case,
  *   `_`, whitespace, quotes, non-ASCII); a leading or trailing `-`; a reserved schema; a reserved
- *   namespace.
+ *   namespace; a reserved segment.
  * - The empty string is rejected here: "no instance name" (a single instance) is a decision of
  *   the callers that allow it, such as `resolveServiceIdentity`.
  * - `reason` is phrased to follow a variable name: `SERVICE_INSTANCE_NAME ${reason}`.
@@ -58,6 +63,12 @@ export function validateInstanceName(name: string): NameValidation {
       ok: false,
       reason: `must not derive the reserved Redis namespace "${namespace}" (${reservedNamespace})`,
     };
+  }
+  for (const segment of name.split("-")) {
+    const reservedSegment = reservedSegmentReason(segment);
+    if (reservedSegment !== undefined) {
+      return { ok: false, reason: `must not have the segment ${reservedSegment}` };
+    }
   }
   return { ok: true };
 }

@@ -34,12 +34,19 @@ describe("validateSchemaName", () => {
 });
 
 describe("validateRedisNamespace", () => {
-  it.each(["md:legacy:", "Market:Data:", "a:", "a_b-c:", "x::", "registryx:", "my:registry:"])(
-    "accepts %j",
-    (namespace) => {
-      expect(validateRedisNamespace(namespace)).toEqual({ ok: true });
-    },
-  );
+  it.each([
+    "md:legacy:",
+    "Market:Data:",
+    "a:",
+    "a_b-c:",
+    "x::",
+    "registryx:",
+    "my:registry:",
+    "md:quotes:",
+    "quote-x:",
+  ])("accepts %j", (namespace) => {
+    expect(validateRedisNamespace(namespace)).toEqual({ ok: true });
+  });
 
   it.each([
     ["", /^must not be empty$/],
@@ -57,6 +64,9 @@ describe("validateRedisNamespace", () => {
     ["registry:", /^must not start with 'registry:'/],
     ["registry:services:", /^must not start with 'registry:' \(registry: is the shared discovery/],
     [`${"a".repeat(128)}:`, /^must be at most 128 characters \(has 129\)$/],
+    ["quote:", /^must not have the segment "quote" is a Redis key family/],
+    ["market:data:sim:binance:prices:", /^must not have the segment "prices"/],
+    ["a:cache:b:", /^must not have the segment "cache"/],
   ])("rejects %j", (namespace, reason) => {
     const result = validateRedisNamespace(namespace);
     expect(result.ok).toBe(false);

@@ -3,6 +3,7 @@ import {
   DISCOVERY_PREFIX,
   reservedNamespaceReason,
   reservedSchemaReason,
+  reservedSegmentReason,
 } from "./reserved-names.js";
 import { MAX_IDENTIFIER_BYTES } from "./sql-identifier.js";
 
@@ -50,7 +51,9 @@ export function validateSchemaName(schema: string): NameValidation {
  * - is 1 to 128 characters of `[A-Za-z0-9:_-]` only — in particular no glob character
  *   (`* ? [ ] \`) and no whitespace, so it can never widen a `SCAN MATCH` pattern;
  * - ends with `:` and does not start with `:`;
- * - does not start with `registry:`, the shared discovery prefix (it must not be claimable).
+ * - does not start with `registry:`, the shared discovery prefix (it must not be claimable);
+ * - has no `:` segment that is a Redis key family (`quote`, `prices`, `cache`; see
+ *   `aclKeyPatterns`).
  *
  * Rules are checked in that order; the `reason` of a rejection follows the variable name:
  * `REDIS_NAMESPACE ${reason}`.
@@ -74,6 +77,12 @@ export function validateRedisNamespace(namespace: string): NameValidation {
   const reserved = reservedNamespaceReason(namespace);
   if (reserved !== undefined) {
     return { ok: false, reason: `must not start with '${DISCOVERY_PREFIX}' (${reserved})` };
+  }
+  for (const segment of namespace.slice(0, -1).split(":")) {
+    const reservedSegment = reservedSegmentReason(segment);
+    if (reservedSegment !== undefined) {
+      return { ok: false, reason: `must not have the segment ${reservedSegment}` };
+    }
   }
   return { ok: true };
 }

@@ -18,7 +18,10 @@ const alphabetString = fc.string({
   maxLength: 70,
 });
 /** A tiny alphabet, so that near-collisions (`a-b` / `ab` / `a--b`) are frequent. */
-const tinyString = fc.string({ unit: fc.constantFrom("a", "b", "-", "p", "g"), maxLength: 8 });
+const tinyString = fc.string({
+  unit: fc.constantFrom("a", "b", "-", "p", "g", "quote", "cache"),
+  maxLength: 8,
+});
 /** Names built to match the pattern, up to the length limit. */
 const patternName = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/);
 /** Anything at all, including non-ASCII, whitespace, quotes and controls. */
@@ -43,7 +46,8 @@ function shouldAccept(name: string): boolean {
     !schema.startsWith("pg_") &&
     schema !== "information_schema" &&
     name !== "registry" &&
-    !name.startsWith("registry-")
+    !name.startsWith("registry-") &&
+    !name.split("-").some((segment) => ["quote", "prices", "cache"].includes(segment))
   );
 }
 

@@ -1,3 +1,5 @@
+import { KEY_FAMILIES } from "./instance-keys.js";
+
 /**
  * The prefix of the shared discovery registry (`registry:services:<service>:<instance>`,
  * DESIGN §6). It belongs to every service at once, so no instance namespace may lie under it.
@@ -27,5 +29,20 @@ export function reservedSchemaReason(schema: string): string | undefined {
 export function reservedNamespaceReason(namespace: string): string | undefined {
   return namespace.startsWith(DISCOVERY_PREFIX)
     ? `${DISCOVERY_PREFIX} is the shared discovery registry`
+    : undefined;
+}
+
+/**
+ * Why a name segment is reserved, or `undefined` when a name or namespace may contain it.
+ *
+ * Contract: reserved are the Redis key families (`quote`, `prices`, `cache`; see
+ * `KEY_FAMILIES`), compared exactly. An instance whose name (or namespace) has such a segment
+ * would have a namespace reaching into the keys of the instance named by the segments before it
+ * (`market-data-sim-binance-quote` → `market:data:sim:binance:quote:…`, which are
+ * `market-data-sim-binance`'s quotes).
+ */
+export function reservedSegmentReason(segment: string): string | undefined {
+  return KEY_FAMILIES.includes(segment)
+    ? `"${segment}" is a Redis key family of every instance (${KEY_FAMILIES.join(", ")})`
     : undefined;
 }

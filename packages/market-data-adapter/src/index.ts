@@ -142,8 +142,9 @@ export {
   type RedisServiceRegistryOptions,
 } from "./redis/redis-service-registry.js";
 export { RedisUnavailableError } from "./redis/redis-unavailable-error.js";
+export { scanKeys } from "./redis/scan-keys.js";
 // Ports.
-export type { CacheScanOptions, CacheSetOptions, CacheStore } from "./repositories/cache-store.js";
+export type { CacheSetOptions, CacheStore } from "./repositories/cache-store.js";
 export type { CandleQuery, CandleRepository } from "./repositories/candle-repository.js";
 export type {
   PriceFeedQuery,

@@ -1,8 +1,5 @@
-import { redisGlobMatcher } from "../redis/redis-glob.js";
 import {
-  assertScanPattern,
   assertTtlMs,
-  type CacheScanOptions,
   type CacheSetOptions,
   type CacheStore,
   cacheKeySegments,
@@ -23,7 +20,7 @@ interface Entry {
 /**
  * {@link CacheStore} in process memory, with the behaviour of the Redis implementation: same key
  * rules, TTLs measured on the injected clock (a key is gone once `now() >= expiresAt`, like
- * Redis), `scan` with Redis glob semantics. Each instance is its own namespace.
+ * Redis). Each instance is its own namespace.
  */
 export class MemoryCacheStore implements CacheStore {
   readonly #entries = new Map<string, Entry>();
@@ -67,15 +64,6 @@ export class MemoryCacheStore implements CacheStore {
     const entry = this.#live(key);
     if (entry === undefined) return undefined;
     return entry.expiresAt === undefined ? Number.POSITIVE_INFINITY : entry.expiresAt - this.#now();
-  }
-
-  async *scan(pattern = "*", _options: CacheScanOptions = {}): AsyncIterable<string> {
-    assertScanPattern(pattern);
-    const matches = redisGlobMatcher(pattern);
-    // Snapshot first: the caller may delete keys while iterating, as with SCAN.
-    for (const key of [...this.#entries.keys()]) {
-      if (this.#live(key) !== undefined && matches(key)) yield key;
-    }
   }
 
   /** The entry of `key` unless it expired (expired entries are dropped on sight). */

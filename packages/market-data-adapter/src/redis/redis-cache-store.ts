@@ -1,8 +1,6 @@
-import { escapeGlob, type NamespaceSource, redisKey } from "@tse/instance-naming";
+import { INSTANCE_KEYS, type NamespaceSource, redisKey } from "@tse/instance-naming";
 import {
-  assertScanPattern,
   assertTtlMs,
-  type CacheScanOptions,
   type CacheSetOptions,
   type CacheStore,
   cacheKeySegments,
@@ -17,9 +15,10 @@ export interface RedisCacheStoreOptions {
 }
 
 /**
- * {@link CacheStore} on Redis: `GET`, `SET [PX]`, `UNLINK`, `EXISTS`, `PEXPIRE`, `PTTL` and
- * `SCAN MATCH` — all within the ecosystem ACL (`+@read +@write +@keyspace -@dangerous`), never
- * `KEYS`. Outages surface as `RedisUnavailableError`s (see `RedisConnection.run`).
+ * {@link CacheStore} on Redis, every key at `<ns>cache:<key>` (the `cache` key family, which the
+ * instance's ACL user is granted by `aclKeyPatterns`): `GET`, `SET [PX]`, `UNLINK`, `EXISTS`,
+ * `PEXPIRE`, `PTTL` — never `SCAN` or `KEYS`. Outages surface as `RedisUnavailableError`s (see
+ * `RedisConnection.run`).
  */
 export class RedisCacheStore implements CacheStore {
   readonly #connection: RedisConnection;
@@ -76,47 +75,7 @@ export class RedisCacheStore implements CacheStore {
     return ms;
   }
 
-  async *scan(pattern = "*", options: CacheScanOptions = {}): AsyncIterable<string> {
-    assertScanPattern(pattern);
-    const match = `${escapeGlob(this.#namespace)}${pattern}`;
-    // SCAN may return a key more than once; the contract promises each key once.
-    const seen = new Set<string>();
-    for await (const key of scanKeys(
-      this.#connection,
-      match,
-      options.batchSize ?? 100,
-      "cache scan",
-    )) {
-      if (seen.has(key)) continue;
-      seen.add(key);
-      yield key.slice(this.#namespace.length);
-    }
-  }
-
   #key(key: string): string {
-    return redisKey(this.#namespace, ...cacheKeySegments(key));
+    return redisKey(this.#namespace, INSTANCE_KEYS.cache, ...cacheKeySegments(key));
   }
-}
-
-/**
- * Every key `SCAN MATCH match COUNT batchSize` yields, cursor by cursor, each round trip through
- * `connection.run` (so each has the connection's deadline). Keys may repeat (SCAN semantics).
- */
-export async function* scanKeys(
-  connection: RedisConnection,
-  match: string,
-  batchSize: number,
-  operation: string,
-): AsyncGenerator<string> {
-  if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
-    throw new RangeError(`the scan batch size must be an integer >= 1, got ${batchSize}`);
-  }
-  let cursor = "0";
-  do {
-    const reply = await connection.run(operation, (client) =>
-      client.scan(cursor, { MATCH: match, COUNT: batchSize }),
-    );
-    cursor = String(reply.cursor);
-    for (const key of reply.keys) yield String(key);
-  } while (cursor !== "0");
 }

@@ -1,4 +1,4 @@
-import { type NamespaceSource, redisKey } from "@tse/instance-naming";
+import { INSTANCE_KEYS, type NamespaceSource, redisKey } from "@tse/instance-naming";
 import { createClient, ErrorReply } from "redis";
 import { RedisUnavailableError } from "./redis-unavailable-error.js";
 
@@ -155,7 +155,7 @@ export function createRedisConnection(options: RedisConnectionOptions): RedisCon
     options.startupTimeoutMs,
     DEFAULT_STARTUP_TIMEOUT_MS,
   );
-  const healthKey = redisKey(options.namespace, "health");
+  const healthKey = redisKey(options.namespace, INSTANCE_KEYS.health);
   const random = options.random ?? Math.random;
   const reconnect = options.reconnect ?? {};
   const client: RedisClient = createClient({

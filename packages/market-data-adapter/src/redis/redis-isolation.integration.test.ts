@@ -1,5 +1,6 @@
 import { connect as connectTcp, createServer, type Server, type Socket } from "node:net";
 import {
+  DISCOVERY_INDEX_KEY,
   discoveryKey,
   resolveServiceIdentity,
   type ServiceIdentity,
@@ -7,11 +8,11 @@ import {
 } from "@tse/instance-naming";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sampleQuote } from "../contract/quote-store.contract.js";
+import { redisGlobMatcher } from "../testing/redis-glob.js";
 import { describeWithRedis, TEST_REDIS_URL, uniqueTestName } from "../testing/test-servers.js";
 import { deleteKeysMatching } from "./delete-keys-matching.js";
 import { RedisCacheStore } from "./redis-cache-store.js";
 import { createRedisConnection, type RedisConnection } from "./redis-connection.js";
-import { redisGlobMatcher } from "./redis-glob.js";
 import { RedisQuoteStore } from "./redis-quote-store.js";
 import { RedisServiceRegistry } from "./redis-service-registry.js";
 
@@ -57,9 +58,6 @@ describeWithRedis("Redis instance isolation, stream cap, registry TTL, health", 
 
     expect(await cacheB.get("shared-name")).toBeUndefined();
     expect(await cacheB.exists("shared-name")).toBe(false);
-    const keysB: string[] = [];
-    for await (const key of cacheB.scan()) keysB.push(key);
-    expect(keysB.filter((key) => key === "shared-name")).toEqual([]);
     expect(await quotesB.latestQuote("BTC-USD")).toBeUndefined();
     expect((await quotesA.latestQuotes()).map((q) => q.symbol)).toEqual(["BTC-USD"]);
     expect((await quotesB.latestQuotes()).map((q) => q.symbol)).toEqual(["ETH-USD"]);
@@ -71,7 +69,8 @@ describeWithRedis("Redis instance isolation, stream cap, registry TTL, health", 
     expect(await client.exists(`${a.redisNamespace}quote:BTC-USD`)).toBe(1);
     expect(await client.type(`${a.redisNamespace}prices:BTC-USD`)).toBe("stream");
     expect(await client.exists(`${b.redisNamespace}quote:ETH-USD`)).toBe(1);
-    expect(await client.get(`${a.redisNamespace}shared-name`)).toBe("from a");
+    expect(await client.get(`${a.redisNamespace}cache:shared-name`)).toBe("from a");
+    expect((await client.sMembers(`${a.redisNamespace}quote-index`)).sort()).toEqual(["BTC-USD"]);
     expect(a.redisNamespace).toMatch(/^market:data:sim:a:/);
   });
 
@@ -96,7 +95,7 @@ describeWithRedis("Redis instance isolation, stream cap, registry TTL, health", 
     const originalMulti = client.multi.bind(client);
     let pipelines = 0;
     let commands = 0;
-    // Count what the store sends: one multi() executed as a pipeline, 2 commands per quote.
+    // Count what the store sends: one multi() executed as a pipeline.
     client.multi = (() => {
       const multi = originalMulti();
       const execAsPipeline = multi.execAsPipeline.bind(multi);
@@ -116,7 +115,8 @@ describeWithRedis("Redis instance isolation, stream cap, registry TTL, health", 
       client.multi = originalMulti as typeof client.multi;
     }
     expect(pipelines).toBe(1);
-    expect(commands).toBe(6);
+    // SET and XADD per quote, one SADD of the batch's symbols to the quote index.
+    expect(commands).toBe(7);
   });
 
   it("writes registry entries with the requested TTL (PTTL) and refreshes it on heartbeat", async () => {
@@ -179,11 +179,17 @@ describeWithRedis("Redis instance isolation, stream cap, registry TTL, health", 
       }),
       { expiration: { type: "PX", value: 60_000 } },
     );
+    const members = [`${service}:broken`, `${service}:mismatch`];
+    await connection.client.zAdd(
+      DISCOVERY_INDEX_KEY,
+      members.map((value) => ({ score: Date.now() + 60_000, value })),
+    );
     try {
       expect(await registry.discover(service)).toEqual([]);
       expect(invalid.sort()).toEqual([bad, mismatched].sort());
     } finally {
       await connection.client.unlink([bad, mismatched]);
+      await connection.client.zRem(DISCOVERY_INDEX_KEY, members);
     }
   });
 

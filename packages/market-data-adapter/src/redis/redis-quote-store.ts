@@ -1,5 +1,4 @@
-import { escapeGlob, type NamespaceSource, redisKey } from "@tse/instance-naming";
-import { SYMBOL_PATTERN } from "../model/market-symbol.js";
+import { INSTANCE_KEYS, type NamespaceSource, redisKey } from "@tse/instance-naming";
 import {
   assertSymbol,
   parseQuoteJson,
@@ -17,7 +16,6 @@ import {
   type ReadStreamOptions,
   type StreamEntry,
 } from "../repositories/quote-store.js";
-import { scanKeys } from "./redis-cache-store.js";
 import type { RedisConnection } from "./redis-connection.js";
 
 /** Options of {@link RedisQuoteStore}. */
@@ -31,7 +29,9 @@ export interface RedisQuoteStoreOptions {
 
 /**
  * {@link QuoteStore} on Redis. Latest quote: `SET <ns>quote:<symbol> <json>`; stream:
- * `XADD <ns>prices:<symbol> MAXLEN ~ <maxLength> * <fields>`. A batch goes out as one pipeline
+ * `XADD <ns>prices:<symbol> MAXLEN ~ <maxLength> * <fields>`; the symbols that have a latest
+ * quote: the set `<ns>quote-index` (one `SADD` per batch), so {@link latestQuotes} needs no
+ * `SCAN` — which the ecosystem's ACL users may not run. A batch goes out as one pipeline
  * (`multi().execAsPipeline()`, no `MULTI`/`EXEC`: readers never need the batch atomically, and
  * a pipeline is cheaper), so publishing costs one round trip whatever the batch size. `~` lets
  * Redis trim whole stream nodes only, which is far cheaper than exact trimming; a stream then
@@ -41,10 +41,12 @@ export class RedisQuoteStore implements QuoteStore {
   readonly #connection: RedisConnection;
   readonly #namespace: string;
   readonly #maxLength: number;
+  readonly #indexKey: string;
 
   constructor(options: RedisQuoteStoreOptions) {
     this.#connection = options.connection;
     this.#namespace = redisKey(options.namespace, "x").slice(0, -1);
+    this.#indexKey = redisKey(this.#namespace, INSTANCE_KEYS.quoteIndex);
     this.#maxLength = options.maxLength ?? DEFAULT_STREAM_MAX_LENGTH;
     assertStreamMaxLength(this.#maxLength);
   }
@@ -61,6 +63,7 @@ export class RedisQuoteStore implements QuoteStore {
         pipeline.set(this.#quoteKey(quote.symbol), serializeQuote(quote));
         pipeline.xAdd(this.#streamKey(quote.symbol), "*", quoteToFields(quote), trim);
       }
+      pipeline.sAdd(this.#indexKey, [...new Set(quotes.map((quote) => quote.symbol))]);
       return pipeline.execAsPipeline();
     });
   }
@@ -72,23 +75,15 @@ export class RedisQuoteStore implements QuoteStore {
   }
 
   async latestQuotes(): Promise<Quote[]> {
-    const prefix = `${this.#namespace}quote:`;
-    const keys = new Set<string>();
-    for await (const key of scanKeys(
-      this.#connection,
-      `${escapeGlob(prefix)}*`,
-      200,
-      "latest quotes",
-    )) {
-      // Only `<ns>quote:<symbol>`: skip anything deeper that happens to share the prefix.
-      if (SYMBOL_PATTERN.test(key.slice(prefix.length))) keys.add(key);
-    }
-    if (keys.size === 0) return [];
-    const list = [...keys];
-    const values = await this.#connection.run("latest quotes", (client) => client.mGet(list));
+    const symbols = await this.#connection.run("latest quotes", (client) =>
+      client.sMembers(this.#indexKey),
+    );
+    if (symbols.length === 0) return [];
+    const keys = symbols.map((symbol) => this.#quoteKey(String(symbol)));
+    const values = await this.#connection.run("latest quotes", (client) => client.mGet(keys));
     const quotes: Quote[] = [];
     for (const json of values) {
-      // A key that expired or was deleted between SCAN and MGET reads as null.
+      // A quote key deleted behind the index's back reads as null.
       if (json !== null) quotes.push(parseQuoteJson(json));
     }
     return quotes.sort((a, b) => (a.symbol < b.symbol ? -1 : 1));
@@ -115,12 +110,12 @@ export class RedisQuoteStore implements QuoteStore {
 
   #quoteKey(symbol: string): string {
     assertSymbol(symbol);
-    return redisKey(this.#namespace, "quote", symbol);
+    return redisKey(this.#namespace, INSTANCE_KEYS.quote, symbol);
   }
 
   #streamKey(symbol: string): string {
     assertSymbol(symbol);
-    return redisKey(this.#namespace, "prices", symbol);
+    return redisKey(this.#namespace, INSTANCE_KEYS.prices, symbol);
   }
 }
 

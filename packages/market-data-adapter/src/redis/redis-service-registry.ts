@@ -1,9 +1,4 @@
-import {
-  DISCOVERY_SERVICES_PREFIX,
-  discoveryKey,
-  discoveryPattern,
-  escapeGlob,
-} from "@tse/instance-naming";
+import { DISCOVERY_INDEX_KEY, discoveryKey, validateInstanceName } from "@tse/instance-naming";
 import { ErrorReply } from "redis";
 import {
   parseServiceRegistration,
@@ -13,8 +8,13 @@ import {
 } from "../model/service-registration.js";
 import { assertTtlMs } from "../repositories/cache-store.js";
 import { compareRegistrations, type ServiceRegistry } from "../repositories/service-registry.js";
-import { scanKeys } from "./redis-cache-store.js";
 import type { RedisConnection } from "./redis-connection.js";
+
+/**
+ * An index member whose entry expired this long ago (by the wall clock of the writer that
+ * added it) is dropped by the next write: long enough for any clock skew between hosts.
+ */
+const INDEX_PRUNE_AFTER_MS = 3_600_000;
 
 /** Options of {@link RedisServiceRegistry}. */
 export interface RedisServiceRegistryOptions {
@@ -29,11 +29,15 @@ export interface RedisServiceRegistryOptions {
 }
 
 /**
- * {@link ServiceRegistry} on Redis, in the shared `registry:services:` keys of DESIGN §6.
- * Writes are one `SET key json PX ttl` (atomic value + TTL, and re-creating an expired entry);
- * discovery is `SCAN MATCH registry:services:<service>:*` plus concurrent `GET`s (one round
- * trip), each settling on its own, so a single unreadable entry (e.g. another service's key outside this ACL user's `~` patterns)
- * is skipped instead of failing the whole answer.
+ * {@link ServiceRegistry} on Redis, in the shared `registry:services:` keys of DESIGN §6, found
+ * through the index `registry:instances` (a sorted set of `<service>:<instance>` scored with
+ * the entry's expiry time) instead of `SCAN`, which the ecosystem's ACL users may not run.
+ * A write is one pipeline: `SET key json PX ttl` (atomic value + TTL, re-creating an expired
+ * entry), `ZADD` of the instance to the index, and the removal of index members whose entry
+ * expired more than an hour ago. Discovery reads the index and `GET`s the entries concurrently
+ * (one round trip), each settling on its own, so an entry that is gone (expired) or unreadable
+ * (another service's key outside this ACL user's `~` patterns) is skipped instead of failing
+ * the whole answer.
  */
 export class RedisServiceRegistry implements ServiceRegistry {
   readonly #connection: RedisConnection;
@@ -56,15 +60,28 @@ export class RedisServiceRegistry implements ServiceRegistry {
 
   async deregister(service: string, instance: string): Promise<boolean> {
     const key = discoveryKey(service, instance);
-    return (await this.#connection.run("deregister", (client) => client.unlink(key))) > 0;
+    const [removed] = await this.#connection.run("deregister", (client) =>
+      client
+        .multi()
+        .unlink(key)
+        .zRem(DISCOVERY_INDEX_KEY, `${service}:${instance}`)
+        .execAsPipeline(),
+    );
+    return Number(removed) > 0;
   }
 
   async discover(service: string): Promise<ServiceRegistration[]> {
-    return this.#read("discover", discoveryPattern(service));
+    const check = validateInstanceName(service);
+    if (!check.ok) {
+      throw new RangeError(
+        `discovery service name ${check.reason}, got ${JSON.stringify(service)}`,
+      );
+    }
+    return this.#read("discover", (member) => member.startsWith(`${service}:`));
   }
 
   async list(): Promise<ServiceRegistration[]> {
-    return this.#read("list services", `${escapeGlob(DISCOVERY_SERVICES_PREFIX)}*`);
+    return this.#read("list services", () => true);
   }
 
   async #write(
@@ -79,15 +96,42 @@ export class RedisServiceRegistry implements ServiceRegistry {
     });
     const key = discoveryKey(stored.service, stored.instance);
     const json = serializeServiceRegistration(stored);
+    // Index scores are wall-clock times (the injected clock only stamps last_heartbeat), so
+    // writers with test clocks cannot prune live members of others.
+    const now = Date.now();
     await this.#connection.run(operation, (client) =>
-      client.set(key, json, { expiration: { type: "PX", value: ttlMs } }),
+      client
+        .multi()
+        .set(key, json, { expiration: { type: "PX", value: ttlMs } })
+        .zAdd(DISCOVERY_INDEX_KEY, {
+          score: now + ttlMs,
+          value: `${stored.service}:${stored.instance}`,
+        })
+        .zRemRangeByScore(DISCOVERY_INDEX_KEY, "-inf", now - INDEX_PRUNE_AFTER_MS)
+        .execAsPipeline(),
     );
     return stored;
   }
 
-  async #read(operation: string, match: string): Promise<ServiceRegistration[]> {
+  async #read(
+    operation: string,
+    wanted: (member: string) => boolean,
+  ): Promise<ServiceRegistration[]> {
+    const members = await this.#connection.run(operation, (client) =>
+      client.zRange(DISCOVERY_INDEX_KEY, 0, -1),
+    );
     const keys = new Set<string>();
-    for await (const key of scanKeys(this.#connection, match, 200, operation)) keys.add(key);
+    for (const member of members.map(String).filter(wanted)) {
+      const separator = member.indexOf(":");
+      try {
+        keys.add(discoveryKey(member.slice(0, separator), member.slice(separator + 1)));
+      } catch (error) {
+        this.#onInvalidEntry(
+          DISCOVERY_INDEX_KEY,
+          `index member ${JSON.stringify(member)}: ${String((error as Error).message)}`,
+        );
+      }
+    }
     if (keys.size === 0) return [];
     const list = [...keys];
     // Concurrent GETs: node-redis writes commands issued in the same tick together, so this is
@@ -110,7 +154,7 @@ export class RedisServiceRegistry implements ServiceRegistry {
         this.#onInvalidEntry(key, String((reply.reason as Error).message));
         return;
       }
-      if (reply.value === null) return; // expired between SCAN and GET
+      if (reply.value === null) return; // expired; the index keeps it for a while
       try {
         const registration = parseServiceRegistration(String(reply.value));
         if (discoveryKey(registration.service, registration.instance) !== key) {

@@ -1,4 +1,5 @@
 import {
+  DISCOVERY_INDEX_KEY,
   DISCOVERY_SERVICES_PREFIX,
   escapeGlob,
   resolveServiceIdentity,
@@ -21,7 +22,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 /**
  * The three contract suites against the Redis at `url`, in a namespace of their own (an
  * instance `market-data-it-…`, so `market:data:it:…:`), every test in a sub-namespace of it, and
- * every key — namespace and registry entries — deleted afterwards.
+ * every key — namespace, registry entries and index members — deleted afterwards by the test
+ * Redis' own user (an ACL user may not `SCAN`).
  */
 function describeRedisContracts(label: string, url: () => string): void {
   const identity = resolveServiceIdentity({
@@ -32,10 +34,17 @@ function describeRedisContracts(label: string, url: () => string): void {
   const namespace = identity.redisNamespace;
   const servicePrefix = uniqueTestName("market-ct");
   let connection: RedisConnection;
+  let cleaner: RedisConnection;
   let test = 0;
   const subNamespace = () => {
     test += 1;
     return `${namespace}t${test}:`;
+  };
+  const dropRegistry = async (prefix: string) => {
+    await deleteKeysMatching(cleaner, `${escapeGlob(DISCOVERY_SERVICES_PREFIX + prefix)}*`);
+    const members = await cleaner.client.zRange(DISCOVERY_INDEX_KEY, 0, -1);
+    const ours = members.map(String).filter((member) => member.startsWith(prefix));
+    if (ours.length > 0) await cleaner.client.zRem(DISCOVERY_INDEX_KEY, ours);
   };
 
   describe(label, () => {
@@ -45,15 +54,17 @@ function describeRedisContracts(label: string, url: () => string): void {
         namespace: identity,
         onError: (error) => console.warn(`redis (${label}): ${error.message}`),
       });
-      await connection.connect();
+      cleaner = createRedisConnection({
+        url: TEST_REDIS_URL,
+        namespace: identity,
+        onError: () => undefined,
+      });
+      await Promise.all([connection.connect(), cleaner.connect()]);
     });
     afterAll(async () => {
-      await deleteKeysMatching(connection, scanPattern(namespace));
-      await deleteKeysMatching(
-        connection,
-        `${escapeGlob(DISCOVERY_SERVICES_PREFIX + servicePrefix)}*`,
-      );
-      await connection.close();
+      await deleteKeysMatching(cleaner, scanPattern(namespace));
+      await dropRegistry(servicePrefix);
+      await Promise.all([connection.close(), cleaner.close()]);
     });
 
     describeCacheStoreContract(`redis (${label})`, async () => {
@@ -62,7 +73,7 @@ function describeRedisContracts(label: string, url: () => string): void {
         store: new RedisCacheStore({ connection, namespace: ns }),
         sleep,
         cleanup: async () => {
-          await deleteKeysMatching(connection, scanPattern(ns));
+          await deleteKeysMatching(cleaner, scanPattern(ns));
         },
       };
     });
@@ -72,7 +83,7 @@ function describeRedisContracts(label: string, url: () => string): void {
       return {
         store: new RedisQuoteStore({ connection, namespace: ns, maxLength }),
         cleanup: async () => {
-          await deleteKeysMatching(connection, scanPattern(ns));
+          await deleteKeysMatching(cleaner, scanPattern(ns));
         },
       };
     });
@@ -84,12 +95,7 @@ function describeRedisContracts(label: string, url: () => string): void {
         registry: new RedisServiceRegistry({ connection, now }),
         servicePrefix: prefix,
         sleep,
-        cleanup: async () => {
-          await deleteKeysMatching(
-            connection,
-            `${escapeGlob(DISCOVERY_SERVICES_PREFIX + prefix)}*`,
-          );
-        },
+        cleanup: () => dropRegistry(prefix),
       };
     });
   });
@@ -101,7 +107,8 @@ describeWithRedis("Redis stores", () => {
 
 /**
  * Least privilege: the same suites as an ACL user limited like the ecosystem's adapter users
- * (`~market:* ~registry:services:market-* +@read +@write +@keyspace -@dangerous`, no `PING`).
+ * (`~market:* ~registry:services:market-* ~registry:instances +@read +@write +@keyspace
+ * -@dangerous -scan -randomkey`, no `PING`).
  */
 describeWithRedis("Redis stores as a least-privilege ACL user", () => {
   const user = uniqueTestName("tse-acl");
@@ -127,11 +134,14 @@ describeWithRedis("Redis stores as a least-privilege ACL user", () => {
       `>${password}`,
       "~market:*",
       "~registry:services:market-*",
+      `~${DISCOVERY_INDEX_KEY}`,
       "resetchannels",
       "+@read",
       "+@write",
       "+@keyspace",
       "-@dangerous",
+      "-scan",
+      "-randomkey",
     ]);
   });
   afterAll(async () => {
@@ -139,7 +149,7 @@ describeWithRedis("Redis stores as a least-privilege ACL user", () => {
     await admin.close();
   });
 
-  it("refuses PING, KEYS, INFO and CLIENT to that user, so the suites below cannot have used them", async () => {
+  it("refuses PING, KEYS, SCAN, RANDOMKEY, INFO and CLIENT to that user, so the suites below cannot have used them", async () => {
     const probe = createClient({ url: userUrl(), disableClientInfo: true });
     probe.on("error", () => {});
     await probe.connect();
@@ -147,6 +157,8 @@ describeWithRedis("Redis stores as a least-privilege ACL user", () => {
       for (const command of [
         ["PING"],
         ["KEYS", "market:*"],
+        ["SCAN", "0"],
+        ["RANDOMKEY"],
         ["INFO"],
         ["CLIENT", "SETNAME", "x"],
       ]) {
@@ -163,6 +175,10 @@ describeWithRedis("Redis stores as a least-privilege ACL user", () => {
     const foreign = `registry:services:trading-system-engine:${user}`;
     const mine = `registry:services:market-${user}`.slice(0, 80);
     await admin.set(foreign, "{}", { expiration: { type: "PX", value: 60_000 } });
+    await admin.zAdd(DISCOVERY_INDEX_KEY, {
+      score: Date.now() + 60_000,
+      value: `trading-system-engine:${user}`,
+    });
     const connection = createRedisConnection({
       url: userUrl(),
       namespace: "market:data:acl:",
@@ -198,6 +214,7 @@ describeWithRedis("Redis stores as a least-privilege ACL user", () => {
       expect((await connection.health()).ok).toBe(true);
     } finally {
       await admin.unlink([foreign, mine]);
+      await admin.zRem(DISCOVERY_INDEX_KEY, `trading-system-engine:${user}`);
       await connection.close();
     }
   });

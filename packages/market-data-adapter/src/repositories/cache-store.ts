@@ -4,19 +4,15 @@ export interface CacheSetOptions {
   readonly ttlMs?: number;
 }
 
-/** Options of {@link CacheStore.scan}. */
-export interface CacheScanOptions {
-  /** How many keys to ask Redis for per `SCAN` round trip (a hint, default 100). */
-  readonly batchSize?: number;
-}
-
 /**
  * A generic string cache under the instance's Redis namespace (DESIGN §6).
  *
- * Keys are relative to the namespace: `set("symbols:all", …)` writes `<ns>symbols:all`. A key is
- * one or more `:`-separated segments, each non-empty, without whitespace, control or glob
- * characters (`* ? [ ] \`); a bad key throws a `RangeError` before any I/O. Values are strings
- * (callers serialise). Expired keys are invisible to every method. Implementations: Redis
+ * Keys are relative to the cache of the namespace: `set("symbols:all", …)` writes
+ * `<ns>cache:symbols:all`. A key is one or more `:`-separated segments, each non-empty, without
+ * whitespace, control or glob characters (`* ? [ ] \`); a bad key throws a `RangeError` before
+ * any I/O. Values are strings (callers serialise). Expired keys are invisible to every method.
+ * There is no listing of keys: that needs `SCAN`, which shows every instance's key names and is
+ * therefore not granted to the ecosystem's ACL users. Implementations: Redis
  * (`RedisCacheStore`) and in memory (`MemoryCacheStore`), held to one contract suite.
  */
 export interface CacheStore {
@@ -38,15 +34,6 @@ export interface CacheStore {
    * `Number.POSITIVE_INFINITY` when it never expires.
    */
   ttl(key: string): Promise<number | undefined>;
-  /**
-   * Every key matching `pattern`, relative to the namespace, each exactly once, in no
-   * particular order. `pattern` is a Redis glob (`*`, `?`, `[…]`, `\` escapes) relative to the
-   * namespace — the namespace itself is matched literally (its glob characters escaped), so a
-   * pattern can never reach outside it. Default `*`. Keys created or deleted during the
-   * iteration may or may not be returned (SCAN semantics). Note: a namespace that is a prefix of
-   * another (`market:data:` vs `market:data:sim:001:`) also sees that one's keys.
-   */
-  scan(pattern?: string, options?: CacheScanOptions): AsyncIterable<string>;
 }
 
 /**
@@ -72,14 +59,5 @@ export function cacheKeySegments(key: string): string[] {
 export function assertTtlMs(ttlMs: number): void {
   if (!Number.isSafeInteger(ttlMs) || ttlMs < 1) {
     throw new RangeError(`a TTL must be an integer number of milliseconds >= 1, got ${ttlMs}`);
-  }
-}
-
-/** Throws a `RangeError` unless `pattern` is a non-empty glob without whitespace. */
-export function assertScanPattern(pattern: string): void {
-  if (typeof pattern !== "string" || pattern.length === 0 || /[\s\p{Cc}]/u.test(pattern)) {
-    throw new RangeError(
-      `a scan pattern must be non-empty without whitespace, got ${JSON.stringify(pattern)}`,
-    );
   }
 }

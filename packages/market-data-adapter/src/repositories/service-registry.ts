@@ -6,8 +6,9 @@ import type { ServiceRegistration } from "../model/service-registration.js";
  * with a TTL (3 × the health check interval) that heartbeats refresh. Not under any instance
  * namespace — every service of the ecosystem reads and writes it.
  *
- * Implementations: Redis (`RedisServiceRegistry`, discovery by `SCAN MATCH`, never `KEYS`) and
- * in memory (`MemoryServiceRegistry`); both take an injected clock for `last_heartbeat`.
+ * Implementations: Redis (`RedisServiceRegistry`, discovery through the index
+ * `registry:instances`, never `SCAN` or `KEYS`) and in memory (`MemoryServiceRegistry`); both
+ * take an injected clock for `last_heartbeat`.
  */
 export interface ServiceRegistry {
   /**

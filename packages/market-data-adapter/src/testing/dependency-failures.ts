@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { deriveRedisNamespace, deriveSchema, discoveryKey, escapeGlob } from "@tse/instance-naming";
-import { scanKeys } from "../redis/redis-cache-store.js";
 import { createRedisConnection, type RedisConnection } from "../redis/redis-connection.js";
+import { scanKeys } from "../redis/scan-keys.js";
 import { openTestPool } from "./postgres-test-schema.js";
 import { TEST_POSTGRES_URL, TEST_REDIS_URL, uniqueTestName } from "./test-servers.js";
 

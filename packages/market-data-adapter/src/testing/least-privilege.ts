@@ -66,9 +66,10 @@ export interface AclUser {
 
 /**
  * The rules `docker/redis/users.acl` gives compose instance `template` (e.g.
- * `market-data-sim-binance`), applied to `instance` with `namespace` and `password`: the same
- * key patterns (its namespace, its own discovery key, read access to the simulators' ones for
- * an engine) and command categories (`-@all +@read +@write +@keyspace -@dangerous`).
+ * `market-data-sim-binance`), applied to `instance` with `namespace` and `password` — what the
+ * README's "adding an instance" asks for: the same key patterns (its key families under its
+ * namespace, its own discovery key, the registry index, read access to the simulators' entries
+ * for an engine) and commands (`-@all +@read +@write +@keyspace -@dangerous -scan -randomkey`).
  */
 export function aclUserLike(
   template: string,

@@ -1,6 +1,6 @@
 import { deriveRedisNamespace, deriveSchema, escapeGlob } from "@tse/instance-naming";
-import { scanKeys } from "../redis/redis-cache-store.js";
 import { createRedisConnection } from "../redis/redis-connection.js";
+import { scanKeys } from "../redis/scan-keys.js";
 import { openTestPool } from "./postgres-test-schema.js";
 import { TEST_POSTGRES_URL, TEST_REDIS_URL, uniqueTestName } from "./test-servers.js";
 

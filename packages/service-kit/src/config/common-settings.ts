@@ -93,7 +93,7 @@ export function commonSettings(defaults: {
     instanceName: setting({
       env: "SERVICE_INSTANCE_NAME",
       description:
-        "Instance name (lower-case letters, digits, inner '-', ≤ 63); empty = single instance. Derives the Postgres schema and Redis namespace.",
+        "Instance name (lower-case letters, digits, inner '-', ≤ 63; no segment quote, prices or cache); empty = single instance. Derives the Postgres schema and Redis namespace.",
       default: "",
       schema: stringSchema,
     }),
@@ -116,7 +116,8 @@ export function commonSettings(defaults: {
     }),
     redisNamespace: setting({
       env: "REDIS_NAMESPACE",
-      description: "Redis key namespace override, ending with ':' (default: derived).",
+      description:
+        "Redis key namespace override, ending with ':', no segment quote, prices or cache (default: derived).",
       schema: stringSchema,
     }),
     host: setting({

@@ -43,7 +43,8 @@ export interface ServiceProcessExpectations {
 /**
  * Instance names and overrides that must never reach Postgres or Redis: SQL and identifier
  * quoting, reserved schemas, path and glob characters, namespace separators and the discovery
- * prefix, over-long names and non-ASCII (the full rules are unit-tested in instance-naming).
+ * prefix, a Redis key family as a segment (a namespace reaching into another instance's keys),
+ * over-long names and non-ASCII (the full rules are unit-tested in instance-naming).
  */
 export const HOSTILE_IDENTITY_SETTINGS: readonly (readonly [Record<string, string>, string])[] = [
   [{ SERVICE_INSTANCE_NAME: 'x"; drop schema public cascade; --' }, "SERVICE_INSTANCE_NAME"],
@@ -52,6 +53,7 @@ export const HOSTILE_IDENTITY_SETTINGS: readonly (readonly [Record<string, strin
   [{ SERVICE_INSTANCE_NAME: "*" }, "SERVICE_INSTANCE_NAME"],
   [{ SERVICE_INSTANCE_NAME: "sim:a" }, "SERVICE_INSTANCE_NAME"],
   [{ SERVICE_INSTANCE_NAME: "pg-toast" }, "SERVICE_INSTANCE_NAME"],
+  [{ SERVICE_INSTANCE_NAME: "market-data-sim-binance-quote" }, "SERVICE_INSTANCE_NAME"],
   [{ SERVICE_INSTANCE_NAME: "a".repeat(64) }, "SERVICE_INSTANCE_NAME"],
   [{ SERVICE_INSTANCE_NAME: "börse-1" }, "SERVICE_INSTANCE_NAME"],
   [{ SCHEMA_NAME: 'public"; drop table candles; --' }, "SCHEMA_NAME"],
@@ -59,6 +61,7 @@ export const HOSTILE_IDENTITY_SETTINGS: readonly (readonly [Record<string, strin
   [{ REDIS_NAMESPACE: "*" }, "REDIS_NAMESPACE"],
   [{ REDIS_NAMESPACE: "registry:services:" }, "REDIS_NAMESPACE"],
   [{ REDIS_NAMESPACE: "../" }, "REDIS_NAMESPACE"],
+  [{ REDIS_NAMESPACE: "market:data:sim:binance:prices:" }, "REDIS_NAMESPACE"],
 ];
 
 /** Invalid settings every service's suite refuses (a sample of the kit's rules). */

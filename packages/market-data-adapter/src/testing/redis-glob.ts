@@ -3,8 +3,8 @@
  * `SCAN MATCH` / `KEYS` (Redis' `stringmatchlen`): `*` any run of characters (also empty), `?`
  * one character, `[abc]`, `[a-z]` (a reversed range is swapped), `[^…]` negated classes, and `\x`
  * the literal `x` (inside classes too). A `[` without its `]` takes the rest of the pattern as
- * the class. Matching is case-sensitive and whole-string. The in-memory stores use it so that
- * their `scan` agrees with Redis.
+ * the class. Matching is case-sensitive and whole-string. Tests use it to check which keys a
+ * Redis ACL key pattern grants (ACL patterns are the same globs).
  */
 export function redisGlobMatcher(pattern: string): (text: string) => boolean {
   const regex = new RegExp(`^${globToRegexSource(pattern)}$`, "su");

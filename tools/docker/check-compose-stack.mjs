@@ -1,10 +1,12 @@
 // Proves the compose stack's pieces without a Docker engine, on this machine's servers:
 // 1. docker/docker-compose.yml parses (`docker-compose config`, Debian's package).
-// 2. The Postgres bootstrap runs twice cleanly in a scratch database, and each role owns its
+// 2. The Postgres bootstrap runs twice cleanly in a scratch database of a private cluster
+//    (initdb, so its roles and its cluster-wide REVOKEs never touch a shared server), and each role owns its
 //    schema and nothing else (it cannot create in `public`, create schemas, create temporary
 //    tables, touch another instance's schema, or connect to the `postgres` database). The
 //    bootstrap revokes CONNECT and TEMPORARY from PUBLIC on `postgres` and `template1` of the
-//    server it runs on (superusers are not affected).
+//    server it runs on (superusers are not affected): TEST_POSTGRES_URL points it at a server of
+//    your choosing instead of the private cluster.
 // 3. docker/redis/users.acl loads in a private redis-server: the default user is off, and each
 //    user is refused PING, KEYS, SCAN, RANDOMKEY, CONFIG, FLUSHALL and keys outside its own; an
 //    instance added as the README says (market-data-sim-binance-eu, whose namespace extends
@@ -15,7 +17,8 @@
 //    its boot strategy, each writing its own schema. Both read their bearer tokens from
 //    docker/secrets/auth-tokens (AUTH_TOKENS_FILE, as the compose secret mounts it): a write
 //    without the token is refused (401), with it accepted; reads stay open.
-// Usage (repository root, apps built): node tools/docker/check-compose-stack.mjs
+// Usage (repository root, apps built):
+//   node --conditions=@tse/source --import tsx tools/docker/check-compose-stack.mjs
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -23,7 +26,13 @@ import { resolve } from "node:path";
 import postgres from "postgres";
 import { createClient } from "redis";
 
-const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const privatePostgres =
+  process.env.TEST_POSTGRES_URL === undefined
+    ? await import("@tse/market-data-adapter/testing").then((testing) =>
+        testing.startPrivatePostgres(),
+      )
+    : undefined;
+const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? privatePostgres.url;
 const database = `tse_compose_check_${process.pid}`;
 const failures = [];
 const check = (ok, message) => {
@@ -383,6 +392,7 @@ for (const [name, service] of [
 redisServer.kill("SIGTERM");
 await admin.unsafe(`drop database ${database} with (force)`);
 await admin.end();
+await privatePostgres?.close();
 console.log(
   failures.length === 0
     ? "compose stack checks passed"

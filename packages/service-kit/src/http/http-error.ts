@@ -1,6 +1,6 @@
 /**
  * An error a REST handler throws to answer with a 4xx/5xx status and the JSON body
- * `{error: {code, message}}`. `code` is a stable machine-readable word (`invalid_argument`,
+ * `{error: {code, message}}`. `code` is a stable machine-readable word (`invalid_parameter`,
  * `not_found`, ...); `message` is for people.
  */
 export class HttpError extends Error {
@@ -14,9 +14,9 @@ export class HttpError extends Error {
     super(message);
   }
 
-  /** 400 `invalid_argument`. */
+  /** 400 `invalid_parameter`: a malformed or out-of-range request parameter. */
   static badRequest(message: string): HttpError {
-    return new HttpError(400, "invalid_argument", message);
+    return new HttpError(400, "invalid_parameter", message);
   }
 
   /** 404 `not_found`. */

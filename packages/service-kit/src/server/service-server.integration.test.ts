@@ -259,7 +259,7 @@ describe("HTTP endpoints", () => {
     const bad = await fetch(`${base}/api/v1/bad`);
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({
-      error: { code: "invalid_argument", message: "limit must be ≤ 1000" },
+      error: { code: "invalid_parameter", message: "limit must be ≤ 1000" },
     });
     const missing = await fetch(`${base}/api/v1/nope`);
     expect(missing.status).toBe(404);

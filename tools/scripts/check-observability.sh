@@ -37,6 +37,7 @@ EVENT_ONLY=(
   market_data_persistence_rows_dropped_total # the write-behind buffer overflowed (Postgres down)
   market_data_persistence_write_errors_total # a batch write failed (Postgres down)
   trading_persistence_commit_errors_total    # a commit failed (Postgres down)
+  market_data_tick_errors_total              # a simulation step threw (a bug)
 )
 
 work=$(mktemp -d)

@@ -175,7 +175,10 @@ const MEMORY_SAVE_INTERVAL_MS = 1_000;
  * Contract:
  * - Every order is checked by risk; a refused order is stored REJECTED with the limit's reason.
  * - The circuit breaker (manual or drawdown) cancels every open order and stops new ones until
- *   released; force-close orders pass it, as they only reduce risk.
+ *   released.
+ * - An operator's close (`forceClose`, `stopStrategy` with close) is reduce-only — it cancels
+ *   the owner's working orders on the position and never sells or buys more than the position —
+ *   and passes every pre-trade limit, the breaker included: a kill switch always flattens.
  * - A strategy that throws, or loses its `maxLoss`, goes to ERROR and its orders are cancelled;
  *   like a stop, that starts the cooldown on its instruments.
  * - While the feed is stale, active strategies are PAUSED (reason "market data is stale") and
@@ -543,7 +546,7 @@ export class TradingEngine {
   }
 
   /**
-   * Closes matching non-flat positions with market orders past the breaker, pausing their
+   * Closes matching non-flat positions with market orders past every risk limit, pausing their
    * strategies first; returns the orders placed.
    */
   forceClose(
@@ -709,7 +712,7 @@ export class TradingEngine {
 
   /**
    * Places an order of a strategy, or (without `managed`) a closing order for `closing.owner`'s
-   * position, which passes the breaker; on the instrument's grid, or not at all (`undefined`,
+   * position, which passes every limit; on the instrument's grid, or not at all (`undefined`,
    * see the class contract).
    */
   #place(

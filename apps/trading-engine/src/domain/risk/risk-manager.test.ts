@@ -73,6 +73,22 @@ describe("RiskManager", () => {
     expect(risk.check(order("sell", 30), exposure(14), T0)?.limit).toBe("max_position_size");
   });
 
+  it("lets an operator's closing order through every limit, uncounted", () => {
+    const risk = new RiskManager({ ...limits, maxTotalNotional: 1, maxGrossLeverage: 0.001 });
+    for (const at of [0, 1, 2]) risk.recordOrder(T0 + at);
+    risk.engage("manual", "kill", T0);
+    // The strategy's sell of 10 closes its long, but moves the net position from 0 (another
+    // strategy holds the short) to −10 with sells of 5 working: past the limit of 10.
+    const close = order("sell", 10);
+    const books = exposure(0, { sell: 5 }, 5_000, { positionValue: 1_000 });
+    const own = { ...strategyLimits, maxPosition: 1, maxNotional: 1, openOrders: 2 };
+    expect(risk.check(close, books, T0 + 3, own)?.limit).toBe("circuit_breaker");
+    risk.disengage(0, T0 + 3);
+    expect(risk.check(close, books, T0 + 3, own)?.limit).toBe("max_position_size");
+    expect(risk.check(close, books, T0 + 3, own, true)).toBeUndefined();
+    expect(risk.rejectedCount).toBe(2);
+  });
+
   it("refuses at the total notional limit, except for orders that reduce the position", () => {
     const risk = new RiskManager(limits);
     expect(risk.check(order("buy", 1, 1_000), exposure(0, {}, 999_000), T0)).toBeUndefined();

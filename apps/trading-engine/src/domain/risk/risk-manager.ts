@@ -89,9 +89,9 @@ const ORDER_RATE_WINDOW_MS = 1_000;
  * exactly on a limit and refused past it. Open orders count as if they filled: the position
  * limits judge the position once every open order on the order's side filled, and notional is
  * the worst-case exposure of each book (see `worstCaseExposure`). An order that only reduces
- * what a limit measures — after the open orders on its side — is never refused by it, so
- * closing is always possible; one that reduces and then reverses a position is judged by the
- * part past flat.
+ * what a limit measures — after the open orders on its side — is never refused by it; one that
+ * reduces and then reverses a position is judged by the part past flat. An operator's closing
+ * order (the kill switch) passes every check, see {@link RiskManager.check}.
  */
 export class RiskManager {
   #limits: RiskLimits;
@@ -152,17 +152,23 @@ export class RiskManager {
 
   /**
    * The first limit `order` would break, or `undefined` when it may go. A refusal is counted.
-   * `bypassBreaker` is for closing orders (force-close), which only reduce risk: they pass the
-   * breaker, the notional and leverage limits and the order rate.
+   *
+   * `closing` marks an operator's closing order (ForcePositionClose, StopStrategy with close):
+   * it closes its strategy's own position, reduce-only and never more than the position (the
+   * caller's guarantee). Such an order passes every limit — the breaker, the position limits
+   * (the engine's net position moves when another strategy holds the opposite side, or a limit
+   * was lowered below what is held), notional, leverage, the order rate and the strategy's own
+   * limits — because a kill switch must always flatten.
    */
   check(
     order: ProposedOrder,
     exposure: ExposureView,
     now: number,
     strategy?: StrategyExposure,
-    bypassBreaker = false,
+    closing = false,
   ): RiskRejection | undefined {
-    const rejection = this.#firstBreach(order, exposure, now, strategy, bypassBreaker);
+    if (closing) return undefined;
+    const rejection = this.#firstBreach(order, exposure, now, strategy);
     if (rejection !== undefined) this.#rejected += 1;
     return rejection;
   }
@@ -220,9 +226,8 @@ export class RiskManager {
     exposure: ExposureView,
     now: number,
     strategy: StrategyExposure | undefined,
-    bypassBreaker: boolean,
   ): RiskRejection | undefined {
-    if (this.#breaker.engaged && !bypassBreaker) {
+    if (this.#breaker.engaged) {
       return {
         limit: "circuit_breaker",
         reason: `circuit breaker engaged: ${this.#breaker.reason}`,
@@ -253,7 +258,7 @@ export class RiskManager {
       return addedValue;
     };
     const maxNotional = this.#limits.maxTotalNotional;
-    if (maxNotional > 0 && !bypassBreaker && added() > 1e-8) {
+    if (maxNotional > 0 && added() > 1e-8) {
       const total = exposure.totalNotional();
       if (total + added() > maxNotional + 1e-6) {
         return {
@@ -263,7 +268,7 @@ export class RiskManager {
       }
     }
     const maxLeverage = this.#limits.maxGrossLeverage;
-    if (maxLeverage > 0 && !bypassBreaker && added() > 1e-8) {
+    if (maxLeverage > 0 && added() > 1e-8) {
       const total = exposure.totalNotional();
       const value = exposure.portfolioValue();
       if (total + added() > maxLeverage * value + 1e-6) {
@@ -274,7 +279,7 @@ export class RiskManager {
       }
     }
     const maxRate = this.#limits.maxOrdersPerSecond;
-    if (maxRate > 0 && !bypassBreaker && this.ordersLastSecond(now) >= maxRate) {
+    if (maxRate > 0 && this.ordersLastSecond(now) >= maxRate) {
       return {
         limit: "max_orders_per_second",
         reason: `order rate exceeded: ${maxRate} orders in the last second`,

@@ -613,9 +613,11 @@ export const RiskService: GenService<{
     output: typeof GetRiskStatusResponseSchema;
   },
   /**
-   * Closes positions with market orders, bypassing the strategies and the circuit breaker
-   * (closing orders only reduce risk). Strategies owning a closed position are PAUSED first so
-   * that they do not reopen it. Nothing fills on stale data: the orders trade on the
+   * Closes positions with market orders, bypassing the strategies, the circuit breaker and
+   * every pre-trade limit (position, notional, gross leverage, order rate, the strategy's own):
+   * a close is reduce-only, never more than the strategy's position, and must always flatten —
+   * even when another strategy holds the opposite position or a limit was lowered below what is
+   * held. Strategies owning a closed position are PAUSED first so that they do not reopen it. Nothing fills on stale data: the orders trade on the
    * instrument's last quote only while it is at most MARKET_DATA_STALE_MS old; otherwise they
    * are returned ACCEPTED with nothing filled, and fill on the first fresh quote (at its price
    * and time) or expire after ORDER_TIMEOUT_SECONDS; CancelOrder calls such a close off.

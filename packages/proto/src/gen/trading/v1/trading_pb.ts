@@ -514,7 +514,8 @@ export type StopStrategyRequest = Message<"trading.v1.StopStrategyRequest"> & {
   strategyId: string;
 
   /**
-   * Whether to close the strategy's positions with market orders as well.
+   * Whether to close the strategy's positions with market orders as well; like
+   * ForcePositionClose, these pass every pre-trade limit and the circuit breaker.
    *
    * @generated from field: bool close_positions = 2;
    */

@@ -10,6 +10,7 @@ import {
   type OrderFilter,
   type TradingEngine,
 } from "../domain/engine/trading-engine.js";
+import type { InstrumentRulesSource } from "../domain/orders/instrument-rules.js";
 import type { OrderSnapshot, OrderStatus } from "../domain/orders/order.js";
 import type { MarkedPosition } from "../domain/portfolio/portfolio.js";
 import type { PositionSnapshot } from "../domain/portfolio/position.js";
@@ -25,7 +26,7 @@ import {
   MeanReversionStrategy,
 } from "../domain/strategies/mean-reversion.js";
 import type { StrategyType, TradingStrategy } from "../domain/strategies/trading-strategy.js";
-import { checkInstrumentSymbol } from "./instrument-checks.js";
+import { checkInstrumentSymbol, checkOrderSizes } from "./instrument-checks.js";
 import { newestOrders } from "./order-listing.js";
 import { UpdateStreamHub } from "./update-stream-hub.js";
 
@@ -59,6 +60,10 @@ export interface TradingHistory {
 
 /** Which instruments the market data feed has. */
 export interface InstrumentCatalog {
+  /**
+   * Whether the feed has `instrument`, asking it when the known list is old or lacks it;
+   * rejects with a `ConnectError` (Unavailable) when it cannot be asked.
+   */
   has(instrument: string): Promise<boolean>;
 }
 
@@ -66,7 +71,11 @@ export interface InstrumentCatalog {
 export interface TradingDeskPorts {
   readonly engine: TradingEngine;
   readonly history: TradingHistory;
-  readonly catalog: InstrumentCatalog;
+  /**
+   * The feed's instruments and their order grids: right after `has` confirmed an instrument,
+   * `rulesOf` answers from the same list.
+   */
+  readonly catalog: InstrumentCatalog & InstrumentRulesSource;
   readonly metrics: MetricsPort;
   /** Wall-clock ms. */
   readonly now: () => number;
@@ -241,8 +250,9 @@ export class TradingDesk {
 
   /**
    * Validates a start request and starts the strategy. `checkInstruments` (default true) asks
-   * the catalog that the feed has each instrument; boot strategies skip it, as the simulator
-   * may not be up yet.
+   * the catalog that the feed has each instrument (`not_found` otherwise) and that the
+   * strategy's order sizes can be traded on it (see `checkOrderSizes`); boot strategies skip
+   * it, as the simulator may not be up yet.
    */
   async startStrategy(
     request: StartStrategyRequest,
@@ -284,13 +294,15 @@ export class TradingDesk {
       }
       throw error;
     }
+    const { catalog } = this.#ports;
     for (const instrument of options.checkInstruments === false ? [] : instruments) {
-      if (!(await this.#ports.catalog.has(instrument))) {
+      if (!(await catalog.has(instrument))) {
         throw new EngineRequestError(
           "not_found",
           `the market data feed has no instrument ${instrument}`,
         );
       }
+      checkOrderSizes(strategy, instrument, catalog.rulesOf(instrument));
     }
     return this.#ports.engine.startStrategy(
       { id, name, type: request.type, instruments, strategy, limits },

@@ -4,31 +4,44 @@ import { Code, ConnectError, createClient, createRouterTransport } from "@connec
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { InMemoryMetrics } from "@tse/metrics-port";
 import { RiskService } from "@tse/proto/trading/v1/risk_pb";
-import type { StrategyStatus, StrategyType } from "@tse/proto/trading/v1/trading_pb";
-import { TradingService } from "@tse/proto/trading/v1/trading_pb";
+import {
+  type StrategyStatus,
+  StrategyType,
+  TradingService,
+} from "@tse/proto/trading/v1/trading_pb";
 import { afterEach, describe, expect, it } from "vitest";
 import { RiskDesk } from "../../application/risk-desk.js";
 import { type InstrumentCatalog, strategyOf, TradingDesk } from "../../application/trading-desk.js";
 import { TradingEngine } from "../../domain/engine/trading-engine.js";
 import { PaperVenue } from "../../domain/execution/paper-venue.js";
+import type {
+  InstrumentRules,
+  InstrumentRulesSource,
+} from "../../domain/orders/instrument-rules.js";
 import { Portfolio } from "../../domain/portfolio/portfolio.js";
 import { RiskManager } from "../../domain/risk/risk-manager.js";
 import { registerRiskV1 } from "./risk-v1-service.js";
 import { registerTradingV1 } from "./trading-v1-service.js";
 
 const T0 = Date.UTC(2026, 10, 23);
-const RULES = {
-  rulesOf: () => ({ tickSize: 0.01, lotSize: 0.00001, minQuantity: 0.00001, maxQuantity: 0 }),
-};
-const FEED = new Set(["BTC-USD", "ETH-USD", "SOL-USD"]);
+/** The simulator's symbols and their order grids (as its ListSymbols gives them). */
+const FEED = new Map<string, InstrumentRules | undefined>([
+  ["BTC-USD", { tickSize: 0.01, lotSize: 0.00001, minQuantity: 0.00001, maxQuantity: 250 }],
+  ["ETH-USD", { tickSize: 0.01, lotSize: 0.0001, minQuantity: 0.0001, maxQuantity: 3_000 }],
+  ["SOL-USD", { tickSize: 0.01, lotSize: 0.01, minQuantity: 0.01, maxQuantity: 5_000 }],
+  // Listed with rules the engine cannot use (a tick of 0).
+  ["XRP-USD", undefined],
+]);
+const RULES = { rulesOf: (instrument: string) => FEED.get(instrument) };
 
 /** The simulator's catalog, up or down. */
-function catalog(state: { up: boolean }): InstrumentCatalog {
+function catalog(state: { up: boolean }): InstrumentCatalog & InstrumentRulesSource {
   return {
     has: async (instrument) => {
       if (!state.up) throw new ConnectError("market data is unavailable", Code.Unavailable);
       return FEED.has(instrument);
     },
+    rulesOf: RULES.rulesOf,
   };
 }
 
@@ -255,5 +268,82 @@ describe("Connect JSON requests are parsed strictly (issue 19 item 13)", () => {
     );
     expect(limits.status).toBe(400);
     expect(engine.riskLimits.maxTotalNotional).toBe(0);
+  });
+});
+
+describe("StartStrategy refuses an order size the instrument cannot trade", () => {
+  const start = (
+    trading: ReturnType<typeof setup>["trading"],
+    instruments: string[],
+    parameters:
+      | { case: "marketMaking"; value: { orderQuantity: number } }
+      | { case: "meanReversion"; value: { orderQuantity: number } },
+  ) =>
+    trading.startStrategy({
+      strategyId: "s",
+      type:
+        parameters.case === "marketMaking"
+          ? StrategyType.MARKET_MAKING
+          : StrategyType.MEAN_REVERSION,
+      instruments,
+      parameters,
+    });
+  const refusal = async (call: Promise<unknown>) => {
+    const error = await call.then(
+      () => undefined,
+      (e: unknown) => ConnectError.from(e),
+    );
+    return { code: error?.code, message: error?.rawMessage ?? "" };
+  };
+
+  it("answers InvalidArgument naming the field and the rule for a size below the minimum or above the maximum", async () => {
+    const { trading, engine } = setup();
+    const tooSmall = await refusal(
+      start(trading, ["BTC-USD"], { case: "marketMaking", value: { orderQuantity: 0.000001 } }),
+    );
+    expect(tooSmall).toEqual({
+      code: Code.InvalidArgument,
+      message:
+        "market_making.order_quantity 0.000001 cannot be traded on BTC-USD: below the minimum order size 0.00001",
+    });
+    const tooLarge = await refusal(
+      start(trading, ["BTC-USD"], { case: "marketMaking", value: { orderQuantity: 300 } }),
+    );
+    expect(tooLarge.code).toBe(Code.InvalidArgument);
+    expect(tooLarge.message).toMatch(/market_making\.order_quantity 300 .* maximum order size 250/);
+    // Mean reversion's size too, and on every instrument of the strategy: 0.015 SOL is one lot
+    // of 0.01 (traded as 0.01), 0.005 is none.
+    const meanReversion = await refusal(
+      start(trading, ["BTC-USD", "SOL-USD"], {
+        case: "meanReversion",
+        value: { orderQuantity: 0.005 },
+      }),
+    );
+    expect(meanReversion.code).toBe(Code.InvalidArgument);
+    expect(meanReversion.message).toMatch(
+      /mean_reversion\.order_quantity 0\.005 cannot be traded on SOL-USD: below the minimum order size 0\.01/,
+    );
+    expect(engine.strategies()).toEqual([]);
+    const { strategy } = await start(trading, ["BTC-USD", "SOL-USD"], {
+      case: "meanReversion",
+      value: { orderQuantity: 0.015 },
+    });
+    expect(strategy?.id).toBe("s");
+  });
+
+  it("answers Unavailable while the rules cannot be learnt, FailedPrecondition when the feed has none usable", async () => {
+    const { trading, feed, engine } = setup();
+    feed.up = false;
+    const down = await refusal(
+      start(trading, ["BTC-USD"], { case: "marketMaking", value: { orderQuantity: 1 } }),
+    );
+    expect(down.code).toBe(Code.Unavailable);
+    feed.up = true;
+    const unusable = await refusal(
+      start(trading, ["XRP-USD"], { case: "marketMaking", value: { orderQuantity: 1 } }),
+    );
+    expect(unusable.code).toBe(Code.FailedPrecondition);
+    expect(unusable.message).toMatch(/no usable trading rules .* XRP-USD/);
+    expect(engine.strategies()).toEqual([]);
   });
 });

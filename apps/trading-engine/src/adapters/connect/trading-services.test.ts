@@ -53,7 +53,10 @@ function setup() {
     {
       engine,
       history: { record: () => undefined, orders: async () => [], order: async () => undefined },
-      catalog: { has: async (instrument) => instrument === "BTC-USD" || instrument === "ETH-USD" },
+      catalog: {
+        has: async (instrument) => instrument === "BTC-USD" || instrument === "ETH-USD",
+        rulesOf: RULES.rulesOf,
+      },
       metrics,
       now: () => now,
       newId,

@@ -38,7 +38,7 @@ function setup() {
     {
       engine,
       history: { record: () => undefined, orders: async () => [], order: async () => undefined },
-      catalog: { has: async () => true },
+      catalog: { has: async () => true, rulesOf: RULES.rulesOf },
       metrics: new InMemoryMetrics(),
       now: () => T0,
       newId,

@@ -81,7 +81,7 @@ describeWithPostgres("order listings while the write-behind queue is held back",
         history: new StoreTradingHistory(adapter, (error) => {
           throw error;
         }),
-        catalog: { has: async () => true },
+        catalog: { has: async () => true, rulesOf: RULES.rulesOf },
         metrics: new InMemoryMetrics(),
         now: () => now,
         newId: randomUUID,

@@ -192,4 +192,25 @@ describeWithChromium("trading engine web page in chromium", () => {
     expect(await page.locator("#strategy-error").isHidden()).toBe(true);
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it("refuses an order size BTC-USD cannot trade, saying which rule, and starts nothing", async () => {
+    const { page, errors } = desktop;
+    const form = page.locator("#strategy-form");
+    await form.locator('select[name="type"]').selectOption("market_making");
+    await form.locator('input[name="instrument"]').fill("BTC-USD");
+    await form.locator('input[name="name"]').fill("mm dust");
+    await form.locator('input[name="orderQuantity"]').fill("0.000001");
+    await form.locator('button[type="submit"]').click();
+    const error = page.locator("#strategy-error");
+    await error.waitFor({ state: "visible" });
+    expect(await error.textContent()).toBe(
+      "market_making.order_quantity 0.000001 cannot be traded on BTC-USD: below the minimum order size 0.00001",
+    );
+    const strategies = (await (await fetch(`${base}/api/v1/strategies`)).json()) as {
+      strategies: { name: string }[];
+    };
+    expect(strategies.strategies.map((s) => s.name)).toEqual(["mm web"]);
+    // The browser reports the refused request (HTTP 400) on its console; nothing else.
+    expect(errors.filter((e) => !/status of 400/.test(e))).toEqual([]);
+  }, 60_000);
 });

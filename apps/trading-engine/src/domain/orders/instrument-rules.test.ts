@@ -6,6 +6,7 @@ import {
   type InstrumentRules,
   MAX_CLOSING_ORDERS,
   toGrid,
+  untradableQuantity,
   usableRules,
 } from "./instrument-rules.js";
 
@@ -127,6 +128,31 @@ describe("instrument rules", () => {
           );
       }),
       { numRuns: 2_000, seed: 12 },
+    );
+  });
+
+  it("says why an order size can never be sent: below the minimum, less than a lot, above the maximum", () => {
+    expect(untradableQuantity(0.00005, ETH)).toBe("below the minimum order size 0.0001");
+    expect(untradableQuantity(3_000.5, ETH)).toBe("above the maximum order size 3000");
+    expect(untradableQuantity(0.005, { ...ETH, lotSize: 0.01, minQuantity: 0 })).toBe(
+      "less than one lot of 0.01",
+    );
+    expect(untradableQuantity(0.019, { ...ETH, lotSize: 0.01, minQuantity: 0.015 })).toBe(
+      "rounds down to 0.01 in lots of 0.01, below the minimum order size 0.015",
+    );
+    // Between lots, it is sent as the lots it holds.
+    expect(untradableQuantity(0.00015, ETH)).toBeUndefined();
+    expect(untradableQuantity(3_000, ETH)).toBeUndefined();
+  });
+
+  it("calls a size tradable exactly when an order of it is sent uncapped (property)", () => {
+    fc.assert(
+      fc.property(rules, fc.double({ min: 1e-9, max: 1e6, noNaN: true }), (r, quantity) => {
+        const sent = conformTerms({ side: "buy", quantity }, r);
+        const uncapped = r.maxQuantity === 0 || quantity <= r.maxQuantity;
+        expect(untradableQuantity(quantity, r) === undefined).toBe(sent !== undefined && uncapped);
+      }),
+      { numRuns: 2_000, seed: 19 },
     );
   });
 

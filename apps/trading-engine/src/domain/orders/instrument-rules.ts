@@ -107,6 +107,24 @@ export function conformTerms<T extends OrderTerms>(
   return limitPrice > 0 ? { ...terms, quantity, limitPrice } : undefined;
 }
 
+/**
+ * Why an order of `quantity` can never be sent under `rules`, or `undefined` when it can: it
+ * is below the minimum, rounds down to less than the minimum (or to nothing) on the lot, or is
+ * above the maximum. A quantity between lots that rounds down to a tradable one can be sent
+ * (as the rounded quantity, see {@link conformTerms}).
+ */
+export function untradableQuantity(quantity: number, rules: InstrumentRules): string | undefined {
+  if (quantity < rules.minQuantity) return `below the minimum order size ${rules.minQuantity}`;
+  if (rules.maxQuantity > 0 && quantity > rules.maxQuantity)
+    return `above the maximum order size ${rules.maxQuantity}`;
+  const rounded = toGrid(quantity, rules.lotSize, "down");
+  if (!(rounded > 0)) return `less than one lot of ${rules.lotSize}`;
+  if (rounded < rules.minQuantity) {
+    return `rounds down to ${rounded} in lots of ${rules.lotSize}, below the minimum order size ${rules.minQuantity}`;
+  }
+  return undefined;
+}
+
 /** The most orders one close is split into; what they cannot hold needs another close. */
 export const MAX_CLOSING_ORDERS = 100;
 

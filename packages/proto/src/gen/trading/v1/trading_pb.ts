@@ -46,7 +46,8 @@ export type MarketMakingParameters = Message<"trading.v1.MarketMakingParameters"
   spreadBps: number;
 
   /**
-   * The quantity of each quote, in base units (> 0). Required.
+   * The quantity of each quote, in base units (> 0), one every instrument can trade (within
+   * its minimum and maximum order size; rounded down to its lot). Required.
    *
    * @generated from field: double order_quantity = 2;
    */
@@ -139,7 +140,8 @@ export type MeanReversionParameters = Message<"trading.v1.MeanReversionParameter
   exitZScore: number;
 
   /**
-   * The quantity of each entry order, in base units (> 0). Required.
+   * The quantity of each entry order, in base units (> 0), one every instrument can trade
+   * (within its minimum and maximum order size; rounded down to its lot). Required.
    *
    * @generated from field: double order_quantity = 5;
    */
@@ -1887,11 +1889,14 @@ export const BatchKindSchema: GenEnum<BatchKind> = /*@__PURE__*/
 export const TradingService: GenService<{
   /**
    * Creates a strategy and starts it. Errors: INVALID_ARGUMENT (unspecified type, parameters of
-   * another type, no instruments, parameters or limits out of range), NOT_FOUND (an instrument
-   * the market data feed does not have), ALREADY_EXISTS (`strategy_id` taken),
-   * FAILED_PRECONDITION (the circuit breaker is engaged, or the cooldown
-   * STRATEGY_COOLDOWN_SECONDS after the last stop or failure (ERROR) of a strategy on one of
-   * the instruments has not elapsed). JSON requests with a field or enum name this schema does
+   * another type, no instruments, parameters or limits out of range, an `order_quantity` one of
+   * the instruments cannot trade: below its minimum order size or above its maximum, as the
+   * market data feed's ListSymbols gives them), NOT_FOUND (an instrument the market data feed
+   * does not have), ALREADY_EXISTS (`strategy_id` taken), FAILED_PRECONDITION (the circuit
+   * breaker is engaged, the cooldown STRATEGY_COOLDOWN_SECONDS after the last stop or failure
+   * (ERROR) of a strategy on one of the instruments has not elapsed, or the feed lists an
+   * instrument without usable trading rules), UNAVAILABLE (the market data feed cannot be
+   * asked for the instruments and their rules). JSON requests with a field or enum name this schema does
    * not have are refused with INVALID_ARGUMENT, as are those of every other method.
    *
    * @generated from rpc trading.v1.TradingService.StartStrategy

@@ -203,6 +203,20 @@ describeWithPostgresAndRedis("trading engine while the simulator restarts", () =
     });
     expect(stored.clients).toBe(stored.n);
 
+    // The outage is logged as state changes, not once per reconnection attempt (issue 19 item
+    // 19): a line when the stream starts failing, with the error, and one once quotes have
+    // flowed again for a while; a summary with the count would come once a minute between.
+    await until(async () =>
+      running.output().includes('"msg":"market data stream recovered"') ? true : undefined,
+    );
+    expect(await reconnects()).toBeGreaterThanOrEqual(3);
+    const outageLines = running
+      .output()
+      .split("\n")
+      .filter((line) => /"msg":"(market data stream|instrument rules)/.test(line))
+      .map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(outageLines).toEqual(["market data stream failing", "market data stream recovered"]);
+
     expect(running.child.exitCode).toBeNull();
     expect(running.output()).not.toContain("unhandled promise rejection");
     expect(running.output()).toContain('"state":"stale"');

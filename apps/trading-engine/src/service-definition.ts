@@ -23,6 +23,7 @@ import { registerRiskV1 } from "./adapters/connect/risk-v1-service.js";
 import { engineRpcAccess } from "./adapters/connect/rpc-access.js";
 import { registerTradingV1, toDeskStartRequest } from "./adapters/connect/trading-v1-service.js";
 import { tradingRestRoutes } from "./adapters/http/trading-rest-routes.js";
+import { MarketDataFeedLog } from "./adapters/market-data/market-data-feed-log.js";
 import { SimulatorCatalog, simulatorSymbols } from "./adapters/market-data/simulator-catalog.js";
 import { SimulatorPriceFeed } from "./adapters/market-data/simulator-price-feed.js";
 import { StoreTradingHistory } from "./adapters/persistence/store-trading-history.js";
@@ -117,10 +118,15 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
       return `http://${chosen.host}:${chosen.grpcPort}`;
     };
 
+    // While the simulator is away, a line when a failure starts, a summary a minute, one on
+    // recovery — not one per reconnection attempt or background load.
+    const feedLog = new MarketDataFeedLog({
+      log: (level, message, fields) => logger[level](fields, message),
+    });
     // The simulator's symbols: the instruments a strategy may trade and their order grid.
     const catalog = new SimulatorCatalog(simulatorSymbols(endpoint, config.marketDataAuthToken), {
-      onReloadError: (error) =>
-        logger.warn({ err: error }, "instrument rules could not be loaded from the simulator"),
+      onReloadError: (error) => feedLog.rulesLoadFailed(error),
+      onLoaded: () => feedLog.rulesLoaded(),
     });
     let desk: TradingDesk | undefined;
     const portfolio = new Portfolio(config.initialCapital);
@@ -219,7 +225,10 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
         backoff: { initialMs: 200, maxMs: 5_000 },
       },
       {
-        onQuote: (quote) => tradingDesk.onQuote(quote),
+        onQuote: (quote) => {
+          feedLog.quoteReceived();
+          tradingDesk.onQuote(quote);
+        },
         onState: (state, detail) => {
           logger.info({ state, detail }, "market data feed");
           metrics.setGauge("trading_market_data_stale", state === "live" ? 0 : 1);
@@ -229,9 +238,9 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
             engine.setFeedStale(false, Date.now());
           }
         },
-        onDisconnect: (error, retryInMs) => {
+        onDisconnect: (error) => {
           metrics.incCounter("trading_market_data_reconnects_total");
-          logger.warn({ err: error, retryInMs }, "market data stream lost; reconnecting");
+          feedLog.streamFailed(error);
         },
       },
     );

@@ -22,16 +22,24 @@ function fakeSimulator(symbols: SymbolMessage[]) {
   let now = 0;
   let calls = 0;
   let failing = false;
+  const events: string[] = [];
   const catalog = new SimulatorCatalog(
     async () => {
       calls += 1;
       if (failing) throw new Error("connection refused");
       return symbols;
     },
-    { ttlMs: 30_000, minReloadIntervalMs: 2_000, now: () => now },
+    {
+      ttlMs: 30_000,
+      minReloadIntervalMs: 2_000,
+      now: () => now,
+      onReloadError: (error) => events.push(`failed: ${(error as Error).message}`),
+      onLoaded: () => events.push("loaded"),
+    },
   );
   return {
     catalog,
+    events,
     calls: () => calls,
     fail: (value: boolean) => {
       failing = value;
@@ -85,5 +93,21 @@ describe("SimulatorCatalog", () => {
     expect(sim.catalog.rulesOf("ETH-USD")).toMatchObject({ lotSize: 0.0001 });
     const refused = await sim.catalog.has("ETH-USD").catch((error: unknown) => error);
     expect(ConnectError.from(refused).code).toBe(Code.Unavailable);
+  });
+
+  it("tells of each successful load and each failed background load", async () => {
+    const sim = fakeSimulator([ETH]);
+    expect(await sim.catalog.has("ETH-USD")).toBe(true);
+    sim.fail(true);
+    sim.advance(60_000);
+    sim.catalog.reload();
+    await settle();
+    await sim.catalog.has("ETH-USD").catch(() => undefined);
+    sim.fail(false);
+    sim.advance(2_000);
+    sim.catalog.reload();
+    await settle();
+    // The failed load for has() is its caller's to report (Unavailable), not a reload error.
+    expect(sim.events).toEqual(["loaded", "failed: connection refused", "loaded"]);
   });
 });

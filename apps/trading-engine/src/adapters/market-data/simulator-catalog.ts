@@ -51,6 +51,8 @@ export interface SimulatorCatalogOptions {
   readonly minReloadIntervalMs?: number;
   /** Told about each failed background load. */
   readonly onReloadError?: (error: unknown) => void;
+  /** Told after each successful load, in the background or for `has`. */
+  readonly onLoaded?: () => void;
   /** The clock, ms (default `Date.now`). */
   readonly now?: () => number;
 }
@@ -72,6 +74,7 @@ export class SimulatorCatalog implements InstrumentCatalog, InstrumentRulesSourc
   readonly #ttlMs: number;
   readonly #minReloadIntervalMs: number;
   readonly #onReloadError: (error: unknown) => void;
+  readonly #onLoaded: () => void;
   readonly #now: () => number;
   #cache:
     | { readonly rules: ReadonlyMap<string, InstrumentRules | undefined>; readonly at: number }
@@ -84,6 +87,7 @@ export class SimulatorCatalog implements InstrumentCatalog, InstrumentRulesSourc
     this.#ttlMs = options.ttlMs ?? 30_000;
     this.#minReloadIntervalMs = options.minReloadIntervalMs ?? 2_000;
     this.#onReloadError = options.onReloadError ?? (() => undefined);
+    this.#onLoaded = options.onLoaded ?? (() => undefined);
     this.#now = options.now ?? Date.now;
   }
 
@@ -128,6 +132,7 @@ export class SimulatorCatalog implements InstrumentCatalog, InstrumentRulesSourc
           rules: new Map(symbols.map((s) => [s.symbol, rulesOfSymbol(s)])),
           at: this.#now(),
         };
+        this.#onLoaded();
       })
       .finally(() => {
         this.#loading = undefined;

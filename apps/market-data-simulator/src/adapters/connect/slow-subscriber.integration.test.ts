@@ -35,7 +35,11 @@ const P99_MARGIN_MS = 25;
 const P99_MARGIN_RATIO = 0.5;
 /** The stalled reader's HTTP/2 stream window: what the server may send it before it reads. */
 const STALLED_WINDOW_BYTES = 4_096;
-/** Resident memory may grow at most this much while a subscriber is stalled. */
+/**
+ * Resident memory may grow at most this much while a subscriber is stalled, in the median over
+ * the pairs: one phase's RSS moves by tens of MB either way as the heap is resized (seen: −13 MB
+ * and +47 MB under load), while a backlog that grew with the stall would grow in every pair.
+ */
 const MAX_STALL_RSS_GROWTH_BYTES = 32 * 1024 * 1024;
 
 /** The p-th percentile (0–100) of `values` (nearest rank). */
@@ -215,8 +219,8 @@ describe("market-data-simulator with a stalled subscriber (real process)", () =>
       expect(stall.seen.some((s, i) => i > 0 && s - (stall.seen[i - 1] as bigint) > 1n)).toBe(true);
       // Bounded: the backlog is what the transport buffers hold, not the length of the stall.
       expect(stall.bytes).toBeLessThan(64 * 1024);
-      expect(stall.rssGrowth).toBeLessThan(MAX_STALL_RSS_GROWTH_BYTES);
     }
+    expect(median(stalls.map((s) => s.rssGrowth))).toBeLessThan(MAX_STALL_RSS_GROWTH_BYTES);
   }, 120_000);
 
   it("answers ResourceExhausted (429 on REST) past MAX_SUBSCRIBERS and MAX_SYMBOLS_PER_STREAM", async () => {

@@ -22,6 +22,7 @@ export {
   VIEWPORTS,
   type WatchedPage,
 } from "./browser-page.js";
+export { codeOf } from "./connect-code.js";
 export {
   type DependencyFailureExpectation,
   type DependencyFailureTarget,

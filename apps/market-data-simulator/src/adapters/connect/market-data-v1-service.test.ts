@@ -1,5 +1,5 @@
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
+import { Code, createClient, createRouterTransport } from "@connectrpc/connect";
 import {
   BatchKind,
   Interval,
@@ -8,6 +8,7 @@ import {
   ScenarioType,
   TradeSide,
 } from "@tse/proto/marketdata/v1/market_data_pb";
+import { codeOf } from "@tse/service-kit/testing";
 import { describe, expect, it } from "vitest";
 import { CandleHistory } from "../../application/candle-history.js";
 import { SimulationService } from "../../application/generate-simulation.js";
@@ -50,15 +51,6 @@ function setup(limits = { maxSubscribers: 2, maxSymbolsPerSubscription: 2 }) {
     ]);
   };
   return { simulator, hub, client, tick, tickCandles };
-}
-
-async function codeOf(call: Promise<unknown>): Promise<Code | undefined> {
-  try {
-    await call;
-    return undefined;
-  } catch (error) {
-    return ConnectError.from(error).code;
-  }
 }
 
 describe("marketdata.v1 unary RPCs", () => {

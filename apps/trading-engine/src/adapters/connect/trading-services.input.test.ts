@@ -9,6 +9,7 @@ import {
   StrategyType,
   TradingService,
 } from "@tse/proto/trading/v1/trading_pb";
+import { codeOf } from "@tse/service-kit/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { RiskDesk } from "../../application/risk-desk.js";
 import { type InstrumentCatalog, strategyOf, TradingDesk } from "../../application/trading-desk.js";
@@ -107,15 +108,6 @@ function setup() {
         timestamp: T0,
       }),
   };
-}
-
-async function codeOf(call: Promise<unknown>): Promise<Code | undefined> {
-  try {
-    await call;
-    return undefined;
-  } catch (error) {
-    return ConnectError.from(error).code;
-  }
 }
 
 const servers: Server[] = [];

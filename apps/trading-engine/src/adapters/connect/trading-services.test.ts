@@ -1,4 +1,4 @@
-import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
+import { Code, createClient, createRouterTransport } from "@connectrpc/connect";
 import { InMemoryMetrics } from "@tse/metrics-port";
 import { CircuitBreakerState, RiskService } from "@tse/proto/trading/v1/risk_pb";
 import {
@@ -8,6 +8,7 @@ import {
   StrategyType,
   TradingService,
 } from "@tse/proto/trading/v1/trading_pb";
+import { codeOf } from "@tse/service-kit/testing";
 import { describe, expect, it } from "vitest";
 import { RiskDesk } from "../../application/risk-desk.js";
 import { strategyOf, TradingDesk } from "../../application/trading-desk.js";
@@ -98,15 +99,6 @@ async function nextOf<T>(iterator: AsyncIterator<T>): Promise<T> {
   const result = await iterator.next();
   if (result.done === true) throw new Error("the stream ended");
   return result.value;
-}
-
-async function codeOf(call: Promise<unknown>): Promise<Code | undefined> {
-  try {
-    await call;
-    return undefined;
-  } catch (error) {
-    return ConnectError.from(error).code;
-  }
 }
 
 const marketMaking = (orderQuantity = 1) => ({

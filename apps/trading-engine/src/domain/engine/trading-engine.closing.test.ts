@@ -1,86 +1,32 @@
 import { describe, expect, it } from "vitest";
-import { PaperVenue } from "../execution/paper-venue.js";
-import { Portfolio } from "../portfolio/portfolio.js";
-import { RiskManager } from "../risk/risk-manager.js";
-import type { MarketQuote } from "../shared/market-quote.js";
+import {
+  marketOrder as market,
+  quote as quoteOf,
+  scriptedStrategy,
+  startStrategy,
+  T0,
+  testEngine,
+} from "../../testing/engine-fixtures.js";
+import { FINE_SOL_RULES, uniformRules } from "../../testing/instrument-grids.js";
 import type { OrderIntent } from "../strategies/trading-strategy.js";
-import { resolveStrategyLimits } from "./strategy-lifecycle.js";
-import { TradingEngine } from "./trading-engine.js";
-
-const T0 = Date.UTC(2026, 10, 23);
-const RULES = {
-  rulesOf: () => ({ tickSize: 0.01, lotSize: 0.001, minQuantity: 0.001, maxQuantity: 10_000 }),
-};
+import type { TradingEngine } from "./trading-engine.js";
 
 /** An engine whose only SOL-USD limit is a per-instrument position limit of 10. */
-function setup() {
-  let ids = 0;
-  const portfolio = new Portfolio(1_000_000);
-  const engine = new TradingEngine(
-    {
-      venue: new PaperVenue(
-        { takerFeeBps: 10, makerFeeBps: 2, slippageBps: 0 },
-        () => `f-${++ids}`,
-      ),
-      risk: new RiskManager({
-        maxPositionSize: 0,
-        instrumentMaxPositionSizes: { "SOL-USD": 10 },
-        maxTotalNotional: 0,
-        maxOrdersPerSecond: 0,
-        maxDrawdown: 0,
-      }),
-      portfolio,
-      instrumentRules: RULES,
-      createStrategy: () => {
-        throw new Error("not restored here");
-      },
-      newId: () => `o-${++ids}`,
-      onChanges: () => undefined,
-    },
-    { orderTimeoutMs: 60_000, cooldownMs: 0, maxQuoteAgeMs: 5_000 },
-  );
-  return { engine, portfolio };
-}
+const setup = () =>
+  testEngine({
+    rules: uniformRules(FINE_SOL_RULES),
+    limits: { instrumentMaxPositionSizes: { "SOL-USD": 10 } },
+  });
 
-function quote(): MarketQuote {
-  return {
-    instrument: "SOL-USD",
-    bid: 99.99,
-    ask: 100.01,
-    bidSize: 100,
-    askSize: 100,
-    last: 100,
-    timestamp: 0,
-  };
-}
+const quote = () => quoteOf(99.99, 100.01, { instrument: "SOL-USD", size: 100, last: 100 });
 
 /** A strategy placing `script[n]` on its n-th quote; `tight`: own limits at its position of 10. */
-function scripted(engine: TradingEngine, id: string, script: OrderIntent[][], tight = false) {
-  let call = 0;
-  engine.startStrategy(
-    {
-      id,
-      name: id,
-      type: "market_making",
-      instruments: ["SOL-USD"],
-      strategy: {
-        type: "market_making",
-        parameters: {},
-        onQuote: () => ({ cancel: [], place: script[call++] ?? [] }),
-      },
-      limits: resolveStrategyLimits(
-        tight ? { maxPosition: 10, maxNotional: 1_001, maxOpenOrders: 1 } : {},
-      ),
-    },
-    T0,
-  );
-}
-
-const market = (side: "buy" | "sell", quantity: number): OrderIntent => ({
-  side,
-  type: "market",
-  quantity,
-});
+const scripted = (engine: TradingEngine, id: string, script: OrderIntent[][], tight = false) =>
+  startStrategy(engine, scriptedStrategy(script), {
+    id,
+    instrument: "SOL-USD",
+    limits: tight ? { maxPosition: 10, maxNotional: 1_001, maxOpenOrders: 1 } : {},
+  });
 
 /**
  * A long 10 and B short 10 SOL-USD: the net position is flat, and closing A alone moves it by

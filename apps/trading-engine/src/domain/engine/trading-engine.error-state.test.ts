@@ -1,83 +1,35 @@
 import { describe, expect, it } from "vitest";
-import { PaperVenue } from "../execution/paper-venue.js";
-import { Portfolio } from "../portfolio/portfolio.js";
-import { RiskManager } from "../risk/risk-manager.js";
-import type { MarketQuote } from "../shared/market-quote.js";
-import { resolveStrategyLimits } from "./strategy-lifecycle.js";
-import { EngineRequestError, TradingEngine } from "./trading-engine.js";
+import {
+  marketOrder,
+  quoteAround,
+  scriptedStrategy,
+  sequentialIds,
+  startStrategy,
+  T0,
+  testEngine,
+} from "../../testing/engine-fixtures.js";
+import { EngineRequestError, type TradingEngine } from "./trading-engine.js";
 
-const T0 = Date.UTC(2026, 10, 23);
 const COOLDOWN_MS = 30_000;
-const RULES = {
-  rulesOf: () => ({ tickSize: 0.01, lotSize: 0.00001, minQuantity: 0.00001, maxQuantity: 250 }),
-};
 
-function setup(prefix = "") {
-  let ids = 0;
-  const portfolio = new Portfolio(1_000_000);
-  const engine = new TradingEngine(
-    {
-      venue: new PaperVenue(
-        { takerFeeBps: 10, makerFeeBps: 2, slippageBps: 0 },
-        () => `${prefix}f-${++ids}`,
-      ),
-      risk: new RiskManager({
-        maxPositionSize: 100,
-        instrumentMaxPositionSizes: {},
-        maxTotalNotional: 0,
-        maxOrdersPerSecond: 0,
-        maxDrawdown: 0,
-      }),
-      portfolio,
-      instrumentRules: RULES,
-      createStrategy: () => ({
-        type: "market_making",
-        parameters: {},
-        onQuote: () => ({ cancel: [], place: [] }),
-      }),
-      newId: () => `${prefix}o-${++ids}`,
-      onChanges: () => undefined,
-    },
-    { orderTimeoutMs: 60_000, cooldownMs: COOLDOWN_MS, maxQuoteAgeMs: 5_000 },
-  );
-  return { engine, portfolio };
-}
+/** An engine with a position limit of 100 and the cooldown; restored strategies do nothing. */
+const setup = (series = 0) =>
+  testEngine({
+    limits: { maxPositionSize: 100 },
+    timing: { cooldownMs: COOLDOWN_MS },
+    ids: sequentialIds(series),
+    createStrategy: () => scriptedStrategy([]),
+  });
 
-function quote(mid: number): MarketQuote {
-  return {
-    instrument: "BTC-USD",
-    bid: mid - 1,
-    ask: mid + 1,
-    bidSize: 10,
-    askSize: 10,
-    last: mid,
-    timestamp: 0,
-  };
-}
+const quote = (mid: number) => quoteAround(mid, 1);
 
 /** A strategy that buys 1 BTC once, with a max loss of 50: it goes to ERROR on a fall. */
-function startBuyer(engine: TradingEngine, id: string, now: number) {
-  let bought = false;
-  return engine.startStrategy(
-    {
-      id,
-      name: id,
-      type: "market_making",
-      instruments: ["BTC-USD"],
-      strategy: {
-        type: "market_making",
-        parameters: {},
-        onQuote: () => {
-          if (bought) return { cancel: [], place: [] };
-          bought = true;
-          return { cancel: [], place: [{ side: "buy", type: "market", quantity: 1 }] };
-        },
-      },
-      limits: resolveStrategyLimits({ maxLoss: 50 }),
-    },
-    now,
-  );
-}
+const startBuyer = (engine: TradingEngine, id: string, at: number) =>
+  startStrategy(engine, scriptedStrategy([[marketOrder("buy", 1)]]), {
+    id,
+    at,
+    limits: { maxLoss: 50 },
+  });
 
 /** Trips the buyer's max loss: bought at 10 001, marked at 9 900. */
 function tripMaxLoss(engine: TradingEngine, id: string) {
@@ -131,7 +83,7 @@ describe("a strategy in ERROR (issue 19 items 9 and 10)", () => {
     const first = setup();
     tripMaxLoss(first.engine, "s");
     // The same state restored in a second engine, as after a restart.
-    const second = setup("restarted-");
+    const second = setup(1);
     second.engine.restore({
       strategies: first.engine.strategies(),
       openOrders: [],

@@ -1,87 +1,23 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PaperVenue } from "../execution/paper-venue.js";
+import { quote as quoteOf, startStrategy, T0, testEngine } from "../../testing/engine-fixtures.js";
+import { ETH_RULES as ETH, onGrid, uniformRules } from "../../testing/instrument-grids.js";
 import type { InstrumentRules } from "../orders/instrument-rules.js";
 import type { OrderSnapshot } from "../orders/order.js";
-import { Portfolio } from "../portfolio/portfolio.js";
-import { RiskManager } from "../risk/risk-manager.js";
-import type { MarketQuote } from "../shared/market-quote.js";
 import { MarketMakingStrategy } from "../strategies/market-making.js";
 import { MeanReversionStrategy } from "../strategies/mean-reversion.js";
-import type { StrategyType, TradingStrategy } from "../strategies/trading-strategy.js";
-import { resolveStrategyLimits } from "./strategy-lifecycle.js";
-import { type EngineChanges, TradingEngine } from "./trading-engine.js";
+import type { TradingStrategy } from "../strategies/trading-strategy.js";
+import type { TradingEngine } from "./trading-engine.js";
 
-const T0 = Date.UTC(2026, 10, 23);
-const ETH: InstrumentRules = {
-  tickSize: 0.01,
-  lotSize: 0.0001,
-  minQuantity: 0.0001,
-  maxQuantity: 3_000,
-};
+/** An engine trading on `rules` (`undefined`: never known) with slippage, and capital galore. */
+const engineWith = (rules: InstrumentRules | undefined) =>
+  testEngine({ rules: uniformRules(rules), costs: { slippageBps: 5 }, capital: 1e12 });
 
-/**
- * Whether `value` is a whole multiple of `step`, judged independently of the code under test:
- * in exact decimal arithmetic on the value's 8-decimal text, which must be the value itself.
- */
-function onGrid(value: number, step: number): boolean {
-  const units = (x: number) => BigInt(x.toFixed(8).replace(".", ""));
-  const onScale =
-    Math.abs(Number(value.toFixed(8)) - value) <= Math.abs(value) * 4 * Number.EPSILON;
-  return onScale && units(value) % units(step) === 0n;
-}
+const start = (engine: TradingEngine, strategy: TradingStrategy) =>
+  startStrategy(engine, strategy, { instrument: "ETH-USD" });
 
-function createStrategy(type: StrategyType, parameters: object): TradingStrategy {
-  return type === "market_making"
-    ? new MarketMakingStrategy(parameters)
-    : new MeanReversionStrategy(parameters);
-}
-
-function engineWith(rules: InstrumentRules | undefined) {
-  let ids = 0;
-  const changes: EngineChanges[] = [];
-  const engine = new TradingEngine(
-    {
-      venue: new PaperVenue(
-        { takerFeeBps: 10, makerFeeBps: 2, slippageBps: 5 },
-        () => `fill-${++ids}`,
-        { rulesOf: () => rules },
-      ),
-      risk: new RiskManager({
-        maxPositionSize: 0,
-        instrumentMaxPositionSizes: {},
-        maxTotalNotional: 0,
-        maxOrdersPerSecond: 0,
-        maxDrawdown: 0,
-      }),
-      portfolio: new Portfolio(1e12),
-      createStrategy,
-      instrumentRules: { rulesOf: () => rules },
-      newId: () => `order-${++ids}`,
-      onChanges: (c) => changes.push(c),
-    },
-    { orderTimeoutMs: 60_000, cooldownMs: 0, maxQuoteAgeMs: 5_000 },
-  );
-  return { engine, changes };
-}
-
-function start(engine: TradingEngine, strategy: TradingStrategy, at = T0) {
-  return engine.startStrategy(
-    {
-      id: "s",
-      name: "s",
-      type: strategy.type,
-      instruments: ["ETH-USD"],
-      strategy,
-      limits: resolveStrategyLimits({}),
-    },
-    at,
-  );
-}
-
-function quote(bid: number, ask: number, size = 5): MarketQuote {
-  return { instrument: "ETH-USD", bid, ask, bidSize: size, askSize: size, last: bid, timestamp: 0 };
-}
+const quote = (bid: number, ask: number, size = 5) =>
+  quoteOf(bid, ask, { instrument: "ETH-USD", size });
 
 /** Every order and fill the engine made is on the rules' grid, within their bounds. */
 function expectOnGrid(orders: readonly OrderSnapshot[], rules: InstrumentRules): void {

@@ -1,92 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { PaperVenue } from "../execution/paper-venue.js";
+import { quoteAround, startStrategy, T0, testEngine } from "../../testing/engine-fixtures.js";
 import type { OrderSnapshot } from "../orders/order.js";
-import { Portfolio } from "../portfolio/portfolio.js";
 import type { PositionSnapshot } from "../portfolio/position.js";
-import { RiskManager } from "../risk/risk-manager.js";
-import type { MarketQuote } from "../shared/market-quote.js";
-import { MarketMakingStrategy } from "../strategies/market-making.js";
 import { MeanReversionStrategy } from "../strategies/mean-reversion.js";
-import type { StrategyType, TradingStrategy } from "../strategies/trading-strategy.js";
-import { resolveStrategyLimits, type StrategySnapshot } from "./strategy-lifecycle.js";
-import { type EngineChanges, TradingEngine } from "./trading-engine.js";
-
-const T0 = Date.UTC(2026, 10, 23);
-const RULES = {
-  rulesOf: () => ({ tickSize: 0.01, lotSize: 0.0001, minQuantity: 0.0001, maxQuantity: 0 }),
-};
-
-function createStrategy(type: StrategyType, parameters: object): TradingStrategy {
-  return type === "market_making"
-    ? new MarketMakingStrategy(parameters)
-    : new MeanReversionStrategy(parameters);
-}
-
-function engine() {
-  let ids = 0;
-  const changes: EngineChanges[] = [];
-  const portfolio = new Portfolio(1_000_000);
-  const trading = new TradingEngine(
-    {
-      venue: new PaperVenue(
-        { takerFeeBps: 10, makerFeeBps: 2, slippageBps: 0 },
-        () => `fill-${++ids}`,
-        RULES,
-      ),
-      risk: new RiskManager({
-        maxPositionSize: 0,
-        instrumentMaxPositionSizes: {},
-        maxTotalNotional: 0,
-        maxOrdersPerSecond: 0,
-        maxDrawdown: 0,
-      }),
-      portfolio,
-      instrumentRules: RULES,
-      createStrategy,
-      newId: () => `order-${++ids}`,
-      onChanges: (c) => changes.push(c),
-    },
-    { orderTimeoutMs: 60_000, cooldownMs: 0, maxQuoteAgeMs: 5_000 },
-  );
-  return { engine: trading, changes, portfolio };
-}
+import type { StrategySnapshot } from "./strategy-lifecycle.js";
+import type { EngineChanges, TradingEngine } from "./trading-engine.js";
 
 /** One quote a second around 3 000 ETH: a wobble, then a spike up, a fall back, a dip. */
 const MIDS = [
   3_000, 3_001, 2_999, 3_000.5, 2_999.5, 3_001, 3_000, 2_999, 3_000, 3_001.5, 3_000.5, 2_999.5,
   3_012, 3_006, 3_000, 2_999, 2_988, 2_994, 3_000, 3_001, 2_999, 3_000,
 ];
-const quoteAt = (i: number): MarketQuote => {
-  const mid = MIDS[i] ?? 3_000;
-  return {
-    instrument: "ETH-USD",
-    bid: mid - 0.5,
-    ask: mid + 0.5,
-    bidSize: 10,
-    askSize: 10,
-    last: mid,
-    timestamp: 0,
-  };
-};
+const quoteAt = (i: number) => quoteAround(MIDS[i] ?? 3_000, 0.5, { instrument: "ETH-USD" });
 
-function startMeanReversion(target: TradingEngine) {
-  target.startStrategy(
-    {
-      id: "mr",
-      name: "mr",
-      type: "mean_reversion",
-      instruments: ["ETH-USD"],
-      strategy: new MeanReversionStrategy({
-        lookback: 10,
-        sampleIntervalMs: 1_000,
-        entryZScore: 1.5,
-        orderQuantity: 0.5,
-      }),
-      limits: resolveStrategyLimits({}),
-    },
-    T0,
+const startMeanReversion = (target: TradingEngine) =>
+  startStrategy(
+    target,
+    new MeanReversionStrategy({
+      lookback: 10,
+      sampleIntervalMs: 1_000,
+      entryZScore: 1.5,
+      orderQuantity: 0.5,
+    }),
+    { id: "mr", instrument: "ETH-USD" },
   );
-}
 
 /** What a decision looks like from outside, ids aside. */
 const decisions = (orders: readonly OrderSnapshot[]) =>
@@ -107,18 +44,11 @@ function stored(changes: readonly EngineChanges[]) {
 
 describe("TradingEngine restart of a mean-reversion strategy", () => {
   it("saves a strategy sampling on every quote at most once a second", () => {
-    const { engine: target, changes } = engine();
-    target.startStrategy(
-      {
-        id: "fast",
-        name: "fast",
-        type: "mean_reversion",
-        instruments: ["ETH-USD"],
-        strategy: new MeanReversionStrategy({ sampleIntervalMs: 1, orderQuantity: 0.5 }),
-        limits: resolveStrategyLimits({}),
-      },
-      T0,
-    );
+    const { engine: target, changes } = testEngine();
+    startStrategy(target, new MeanReversionStrategy({ sampleIntervalMs: 1, orderQuantity: 0.5 }), {
+      id: "fast",
+      instrument: "ETH-USD",
+    });
     for (let i = 0; i < 50; i++) target.onQuote(quoteAt(i % MIDS.length), T0 + i * 100);
     // Other changes of the strategy carry its last saved memory along: count the saves.
     const saves = [...new Set(changes.flatMap((c) => c.strategies).map((s) => s.state))].filter(
@@ -134,7 +64,7 @@ describe("TradingEngine restart of a mean-reversion strategy", () => {
 
   it("decides after a restart as the uninterrupted strategy does: its samples are kept", () => {
     const RESTART_AFTER = 11;
-    const uninterrupted = engine();
+    const uninterrupted = testEngine();
     startMeanReversion(uninterrupted.engine);
     for (let i = 0; i < MIDS.length; i++) uninterrupted.engine.onQuote(quoteAt(i), T0 + i * 1_000);
     const later = uninterrupted.engine
@@ -143,12 +73,12 @@ describe("TradingEngine restart of a mean-reversion strategy", () => {
     // The run trades after the restart point: an entry on the spike, a close on the way back.
     expect(later.length).toBeGreaterThanOrEqual(2);
 
-    const before = engine();
+    const before = testEngine();
     startMeanReversion(before.engine);
     for (let i = 0; i < RESTART_AFTER; i++) before.engine.onQuote(quoteAt(i), T0 + i * 1_000);
     const state = stored(before.changes);
 
-    const after = engine();
+    const after = testEngine();
     after.engine.restore({
       strategies: state.strategies,
       openOrders: [],

@@ -1,62 +1,23 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PaperVenue } from "../execution/paper-venue.js";
-import { Portfolio } from "../portfolio/portfolio.js";
+import {
+  quoteAround,
+  scriptedStrategy,
+  startStrategy,
+  T0,
+  testEngine,
+} from "../../testing/engine-fixtures.js";
+import { FINE_SOL_RULES, uniformRules } from "../../testing/instrument-grids.js";
 import type { RiskLimits } from "../risk/risk-limits.js";
-import { RiskManager } from "../risk/risk-manager.js";
-import type { MarketQuote } from "../shared/market-quote.js";
 import { MarketMakingStrategy } from "../strategies/market-making.js";
 import type { OrderIntent } from "../strategies/trading-strategy.js";
-import { resolveStrategyLimits } from "./strategy-lifecycle.js";
-import { type EngineChanges, TradingEngine } from "./trading-engine.js";
+import type { TradingEngine } from "./trading-engine.js";
 
-const T0 = Date.UTC(2026, 10, 23);
-/** SOL-USD's tick (as the simulator lists it), with a lot fine enough for these tests. */
-const RULES = {
-  rulesOf: () => ({ tickSize: 0.01, lotSize: 0.001, minQuantity: 0.001, maxQuantity: 10_000 }),
-};
+const setup = (limits: { maxPositionSize: number; maxTotalNotional: number }, capital = 1e6) =>
+  testEngine({ rules: uniformRules(FINE_SOL_RULES), limits, capital });
 
-function setup(limits: { maxPositionSize: number; maxTotalNotional: number }, capital = 1e6) {
-  let ids = 0;
-  const changes: EngineChanges[] = [];
-  const portfolio = new Portfolio(capital);
-  const engine = new TradingEngine(
-    {
-      venue: new PaperVenue(
-        { takerFeeBps: 10, makerFeeBps: 2, slippageBps: 0 },
-        () => `f-${++ids}`,
-      ),
-      risk: new RiskManager({
-        ...limits,
-        instrumentMaxPositionSizes: {},
-        maxOrdersPerSecond: 0,
-        maxDrawdown: 0,
-      }),
-      portfolio,
-      instrumentRules: RULES,
-      createStrategy: () => {
-        throw new Error("not restored here");
-      },
-      newId: () => `o-${++ids}`,
-      onChanges: (c) => changes.push(c),
-    },
-    { orderTimeoutMs: 60_000, cooldownMs: 0, maxQuoteAgeMs: 5_000 },
-  );
-  return { engine, portfolio, changes };
-}
-
-function quoteAt(mid: number, instrument: string, halfSpreadBps = 1, size = 100): MarketQuote {
-  const half = (mid * halfSpreadBps) / 10_000;
-  return {
-    instrument,
-    bid: mid - half,
-    ask: mid + half,
-    bidSize: size,
-    askSize: size,
-    last: mid,
-    timestamp: 0,
-  };
-}
+const quoteAt = (mid: number, instrument: string, halfSpreadBps = 1, size = 100) =>
+  quoteAround(mid, (mid * halfSpreadBps) / 10_000, { instrument, size });
 
 /**
  * The engine's worst-case gross exposure, recomputed here from what it reports (positions and
@@ -84,24 +45,8 @@ function worstCaseNotional(engine: TradingEngine): number {
   return total;
 }
 
-function scripted(engine: TradingEngine, id: string, script: OrderIntent[][], instrument: string) {
-  let call = 0;
-  engine.startStrategy(
-    {
-      id,
-      name: id,
-      type: "market_making",
-      instruments: [instrument],
-      strategy: {
-        type: "market_making",
-        parameters: {},
-        onQuote: () => ({ cancel: [], place: script[call++] ?? [] }),
-      },
-      limits: resolveStrategyLimits({}),
-    },
-    T0,
-  );
-}
+const scripted = (engine: TradingEngine, id: string, script: OrderIntent[][], instrument: string) =>
+  startStrategy(engine, scriptedStrategy(script), { id, instrument });
 
 /** Runs the market maker of issue 19 item 8 over a walk of mid steps (in 0.1 bps). */
 function runMarketMaker(
@@ -109,22 +54,16 @@ function runMarketMaker(
   steps: readonly number[],
 ) {
   const { engine, portfolio } = setup(limits);
-  engine.startStrategy(
-    {
-      id: "mm",
-      name: "mm",
-      type: "market_making",
-      instruments: ["SOL-USD"],
-      strategy: new MarketMakingStrategy({
-        orderQuantity: 20,
-        spreadBps: 1,
-        levels: 5,
-        levelSpacingBps: 0.3,
-        refreshIntervalMs: 4_000,
-      }),
-      limits: resolveStrategyLimits({}),
-    },
-    T0,
+  startStrategy(
+    engine,
+    new MarketMakingStrategy({
+      orderQuantity: 20,
+      spreadBps: 1,
+      levels: 5,
+      levelSpacingBps: 0.3,
+      refreshIntervalMs: 4_000,
+    }),
+    { id: "mm", instrument: "SOL-USD" },
   );
   let mid = 147;
   let maxNotional = 0;

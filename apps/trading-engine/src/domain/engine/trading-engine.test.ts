@@ -1,89 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { PaperVenue } from "../execution/paper-venue.js";
+import {
+  marketOrder,
+  quote,
+  scriptedStrategy,
+  sequentialIds,
+  startStrategy,
+  T0,
+  type TestEngineOptions,
+  testEngine,
+} from "../../testing/engine-fixtures.js";
 import type { OrderSnapshot } from "../orders/order.js";
-import { Portfolio } from "../portfolio/portfolio.js";
-import { RiskManager, type RiskRejection } from "../risk/risk-manager.js";
-import type { MarketQuote } from "../shared/market-quote.js";
 import { MarketMakingStrategy } from "../strategies/market-making.js";
-import { MeanReversionStrategy } from "../strategies/mean-reversion.js";
-import type { OrderIntent, StrategyType, TradingStrategy } from "../strategies/trading-strategy.js";
-import { resolveStrategyLimits } from "./strategy-lifecycle.js";
-import { type EngineChanges, EngineRequestError, TradingEngine } from "./trading-engine.js";
+import type { OrderIntent } from "../strategies/trading-strategy.js";
+import { EngineRequestError, type TradingEngine } from "./trading-engine.js";
 
-const T0 = Date.UTC(2026, 10, 23);
-/** BTC-USD's grid as the simulator lists it, for every instrument of these tests. */
-const RULES = {
-  rulesOf: () => ({ tickSize: 0.01, lotSize: 0.00001, minQuantity: 0.00001, maxQuantity: 250 }),
-};
+/** The engine of these tests: 100 000 of capital, a position limit of 100 unless `limits` says. */
+const setup = (options: TestEngineOptions = {}) =>
+  testEngine({ capital: 100_000, ...options, limits: { maxPositionSize: 100, ...options.limits } });
 
-function createStrategy(type: StrategyType, parameters: object): TradingStrategy {
-  return type === "market_making"
-    ? new MarketMakingStrategy(parameters)
-    : new MeanReversionStrategy(parameters);
-}
-
-function setup(
-  options: {
-    maxPositionSize?: number;
-    maxDrawdown?: number;
-    cooldownMs?: number;
-    idPrefix?: string;
-  } = {},
-) {
-  const prefix = options.idPrefix ?? "";
-  let ids = 0;
-  const changes: EngineChanges[] = [];
-  const rejections: RiskRejection[] = [];
-  const risk = new RiskManager({
-    maxPositionSize: options.maxPositionSize ?? 100,
-    instrumentMaxPositionSizes: {},
-    maxTotalNotional: 0,
-    maxOrdersPerSecond: 0,
-    maxDrawdown: options.maxDrawdown ?? 0,
-  });
-  const portfolio = new Portfolio(100_000);
-  const venue = new PaperVenue(
-    { takerFeeBps: 10, makerFeeBps: 2, slippageBps: 0 },
-    () => `fill-${++ids}`,
-    RULES,
+const marketMaker = (engine: TradingEngine, id = "mm-1", at = T0) =>
+  startStrategy(
+    engine,
+    new MarketMakingStrategy({ orderQuantity: 1, spreadBps: 20, refreshIntervalMs: 1_000 }),
+    { id, at },
   );
-  const engine = new TradingEngine(
-    {
-      venue,
-      risk,
-      portfolio,
-      instrumentRules: RULES,
-      createStrategy,
-      newId: () => `${prefix}order-${++ids}`,
-      onChanges: (c) => changes.push(c),
-      onRiskRejection: (r) => rejections.push(r),
-    },
-    { orderTimeoutMs: 60_000, cooldownMs: options.cooldownMs ?? 0, maxQuoteAgeMs: 5_000 },
-  );
-  return { engine, risk, portfolio, venue, changes, rejections };
-}
-
-function quote(bid: number, ask: number, instrument = "BTC-USD", size = 10): MarketQuote {
-  return { instrument, bid, ask, bidSize: size, askSize: size, last: bid, timestamp: 0 };
-}
-
-function marketMaker(engine: TradingEngine, id = "mm-1", now = T0) {
-  return engine.startStrategy(
-    {
-      id,
-      name: "mm",
-      type: "market_making",
-      instruments: ["BTC-USD"],
-      strategy: new MarketMakingStrategy({
-        orderQuantity: 1,
-        spreadBps: 20,
-        refreshIntervalMs: 1_000,
-      }),
-      limits: resolveStrategyLimits({}),
-    },
-    now,
-  );
-}
 
 const open = (orders: OrderSnapshot[]) => orders.filter((o) => o.status === "accepted");
 
@@ -131,7 +71,7 @@ describe("TradingEngine", () => {
   });
 
   it("rejects an order past a risk limit with the limit's reason, and stores the rejection", () => {
-    const { engine, rejections } = setup({ maxPositionSize: 0.5 });
+    const { engine, rejections } = setup({ limits: { maxPositionSize: 0.5 } });
     marketMaker(engine);
     engine.onQuote(quote(9_999, 10_001), T0);
     const rejected = engine.orders({ statuses: ["rejected"] });
@@ -160,27 +100,8 @@ describe("TradingEngine", () => {
   });
 
   it("engages the breaker on drawdown and refuses to release it while the drawdown lasts", () => {
-    const { engine, risk } = setup({ maxDrawdown: 0.05 });
-    let bought = false;
-    engine.startStrategy(
-      {
-        id: "buyer",
-        name: "buyer",
-        type: "market_making",
-        instruments: ["BTC-USD"],
-        strategy: {
-          type: "market_making",
-          parameters: {},
-          onQuote: () => {
-            if (bought) return { cancel: [], place: [] };
-            bought = true;
-            return { cancel: [], place: [{ side: "buy", type: "market", quantity: 9 }] };
-          },
-        },
-        limits: resolveStrategyLimits({}),
-      },
-      T0,
-    );
+    const { engine, risk } = setup({ limits: { maxDrawdown: 0.05 } });
+    startStrategy(engine, scriptedStrategy([[marketOrder("buy", 9)]]), { id: "buyer" });
     engine.onQuote(quote(10_000, 10_001), T0);
     engine.onQuote(quote(9_800, 9_801), T0 + 20);
     expect(engine.valuation(T0 + 20).drawdown).toBeLessThan(0.05);
@@ -221,7 +142,7 @@ describe("TradingEngine", () => {
   });
 
   it("stops a strategy closing its position, then enforces the cooldown on its instrument", () => {
-    const { engine, portfolio } = setup({ cooldownMs: 30_000 });
+    const { engine, portfolio } = setup({ timing: { cooldownMs: 30_000 } });
     marketMaker(engine);
     engine.onQuote(quote(9_999, 10_001), T0);
     engine.onQuote(quote(9_980, 9_985), T0 + 100);
@@ -260,27 +181,21 @@ describe("TradingEngine", () => {
   it("puts a failing strategy into ERROR and cancels its orders", () => {
     const { engine } = setup();
     let calls = 0;
-    engine.startStrategy(
+    startStrategy(
+      engine,
       {
-        id: "flaky",
-        name: "flaky",
         type: "market_making",
-        instruments: ["BTC-USD"],
-        strategy: {
-          type: "market_making",
-          parameters: {},
-          onQuote: () => {
-            calls += 1;
-            if (calls > 1) throw new Error("boom");
-            return {
-              cancel: [],
-              place: [{ side: "buy", type: "limit", quantity: 1, limitPrice: 9_000 }],
-            };
-          },
+        parameters: {},
+        onQuote: () => {
+          calls += 1;
+          if (calls > 1) throw new Error("boom");
+          return {
+            cancel: [],
+            place: [{ side: "buy", type: "limit", quantity: 1, limitPrice: 9_000 }],
+          };
         },
-        limits: resolveStrategyLimits({}),
       },
-      T0,
+      { id: "flaky" },
     );
     engine.onQuote(quote(9_999, 10_001), T0);
     engine.onQuote(quote(9_999, 10_001), T0 + 1);
@@ -318,7 +233,7 @@ describe("TradingEngine", () => {
     const openOrders = first.engine
       .orders()
       .filter((o) => o.status === "accepted" || o.status === "partially_filled");
-    const second = setup({ idPrefix: "restarted-" });
+    const second = setup({ ids: sequentialIds(1) });
     second.engine.restore({
       strategies: first.engine.strategies(),
       openOrders,
@@ -345,7 +260,7 @@ describe("TradingEngine", () => {
     const risk = first.changes.at(-1)?.risk;
     expect(risk?.breaker).toMatchObject({ engaged: true, trigger: "manual", reason: "incident" });
 
-    const second = setup({ idPrefix: "restarted-" });
+    const second = setup({ ids: sequentialIds(1) });
     second.engine.restore({
       strategies: [],
       openOrders: [],
@@ -360,27 +275,11 @@ describe("TradingEngine", () => {
     expect(second.changes.at(-1)?.risk?.breaker.engaged).toBe(false);
   });
 
-  function scripted(engine: TradingEngine, id: string, orders: OrderIntent[][], limits = {}) {
-    let call = 0;
-    return engine.startStrategy(
-      {
-        id,
-        name: id,
-        type: "market_making",
-        instruments: ["BTC-USD"],
-        strategy: {
-          type: "market_making",
-          parameters: {},
-          onQuote: () => ({ cancel: [], place: orders[call++] ?? [] }),
-        },
-        limits: resolveStrategyLimits(limits),
-      },
-      T0,
-    );
-  }
+  const scripted = (engine: TradingEngine, id: string, orders: OrderIntent[][], limits = {}) =>
+    startStrategy(engine, scriptedStrategy(orders), { id, limits });
 
   it("measures exposure without the order being checked: exactly at the limits is allowed", () => {
-    const { engine } = setup({ maxPositionSize: 1 });
+    const { engine } = setup({ limits: { maxPositionSize: 1 } });
     scripted(engine, "s", [[{ side: "buy", type: "limit", quantity: 1, limitPrice: 9_000 }]], {
       maxOpenOrders: 1,
     });
@@ -424,13 +323,13 @@ describe("TradingEngine", () => {
   });
 
   it("resumes after a restart the strategies the stale feed paused, and keeps the cooldown", () => {
-    const first = setup({ cooldownMs: 60_000 });
+    const first = setup({ timing: { cooldownMs: 60_000 } });
     marketMaker(first.engine, "a");
     marketMaker(first.engine, "b");
     first.engine.onQuote(quote(9_999, 10_001), T0);
     first.engine.setFeedStale(true, T0 + 1);
     first.engine.stopStrategy("b", false, T0 + 2);
-    const second = setup({ idPrefix: "restarted-", cooldownMs: 60_000 });
+    const second = setup({ ids: sequentialIds(1), timing: { cooldownMs: 60_000 } });
     second.engine.restore({ strategies: first.engine.strategies(), openOrders: [], positions: [] });
     second.engine.onQuote(quote(9_999, 10_001), T0 + 3);
     expect(second.engine.strategy("a").status).toBe("paused");

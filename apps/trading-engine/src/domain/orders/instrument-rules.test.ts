@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { ETH_RULES as ETH, onGrid } from "../../testing/instrument-grids.js";
 import {
   closingQuantities,
   conformTerms,
@@ -9,24 +10,6 @@ import {
   untradableQuantity,
   usableRules,
 } from "./instrument-rules.js";
-
-const ETH: InstrumentRules = {
-  tickSize: 0.01,
-  lotSize: 0.0001,
-  minQuantity: 0.0001,
-  maxQuantity: 3_000,
-};
-
-/**
- * Whether `value` is a whole multiple of `step`, judged independently of the code under test:
- * in exact decimal arithmetic on the value's 8-decimal text, which must be the value itself.
- */
-function onGrid(value: number, step: number): boolean {
-  const units = (x: number) => BigInt(x.toFixed(8).replace(".", ""));
-  const onScale =
-    Math.abs(Number(value.toFixed(8)) - value) <= Math.abs(value) * 4 * Number.EPSILON;
-  return onScale && units(value) % units(step) === 0n;
-}
 
 const rules = fc
   .record({

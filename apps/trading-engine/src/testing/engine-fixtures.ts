@@ -64,7 +64,7 @@ export interface TestEngineOptions {
 export interface TestEngine {
   readonly engine: TradingEngine;
   readonly portfolio: Portfolio;
-  readonly risk: RiskManager;
+  readonly riskManager: RiskManager;
   readonly venue: PaperVenue;
   /** Every change the engine handed on, in order. */
   readonly changes: EngineChanges[];
@@ -82,7 +82,7 @@ export function testEngine(options: TestEngineOptions = {}): TestEngine {
   const ids = options.ids ?? sequentialIds();
   const changes: EngineChanges[] = [];
   const rejections: RiskRejection[] = [];
-  const risk = new RiskManager({ ...NO_LIMITS, ...options.limits });
+  const riskManager = new RiskManager({ ...NO_LIMITS, ...options.limits });
   const portfolio = new Portfolio(options.capital ?? 1_000_000);
   const venue = new PaperVenue(
     { takerFeeBps: 10, makerFeeBps: 2, slippageBps: 0, ...options.costs },
@@ -92,7 +92,7 @@ export function testEngine(options: TestEngineOptions = {}): TestEngine {
   const engine = new TradingEngine(
     {
       venue,
-      risk,
+      risk: riskManager,
       portfolio,
       instrumentRules: rules,
       createStrategy: options.createStrategy ?? strategyOf,
@@ -108,7 +108,7 @@ export function testEngine(options: TestEngineOptions = {}): TestEngine {
     },
     { orderTimeoutMs: 60_000, cooldownMs: 0, maxQuoteAgeMs: 5_000, ...options.timing },
   );
-  return { engine, portfolio, risk, venue, changes, rejections };
+  return { engine, portfolio, riskManager, venue, changes, rejections };
 }
 
 /** What a quote built by {@link quote} or {@link quoteAround} may set; BTC-USD, 10 a side. */

@@ -1,101 +1,15 @@
 import { timestampMs } from "@bufbuild/protobuf/wkt";
-import { createClient, createRouterTransport } from "@connectrpc/connect";
-import { RiskService } from "@tse/proto/trading/v1/risk_pb";
 import { OrderStatus } from "@tse/proto/trading/v1/trading_pb";
 import { describe, expect, it } from "vitest";
-import { RiskDesk } from "../../application/risk-desk.js";
-import { strategyOf } from "../../application/trading-desk.js";
-import { resolveStrategyLimits } from "../../domain/engine/strategy-lifecycle.js";
-import { TradingEngine } from "../../domain/engine/trading-engine.js";
-import { PaperVenue } from "../../domain/execution/paper-venue.js";
-import { Portfolio } from "../../domain/portfolio/portfolio.js";
-import { RiskManager } from "../../domain/risk/risk-manager.js";
-import type { MarketQuote } from "../../domain/shared/market-quote.js";
-import { registerRiskV1 } from "./risk-v1-service.js";
-
-const T0 = Date.UTC(2026, 10, 23);
-const STALE_AFTER_MS = 5_000;
-const RULES = {
-  rulesOf: () => ({ tickSize: 0.01, lotSize: 0.00001, minQuantity: 0.00001, maxQuantity: 0 }),
-};
+import { testDesk } from "../../testing/desk-fixtures.js";
+import { marketOrder, scriptedStrategy, startStrategy, T0 } from "../../testing/engine-fixtures.js";
 
 /** An engine holding a 2 BTC position bought at T0, behind the risk service on a test clock. */
 function engineWithPosition() {
-  let ids = 0;
-  let now = T0;
-  const newId = () => `00000000-0000-4000-8000-${String(++ids).padStart(12, "0")}`;
-  const portfolio = new Portfolio(1_000_000);
-  const engine = new TradingEngine(
-    {
-      venue: new PaperVenue({ takerFeeBps: 10, makerFeeBps: 2, slippageBps: 0 }, newId, RULES),
-      instrumentRules: RULES,
-      risk: new RiskManager({
-        maxPositionSize: 5,
-        instrumentMaxPositionSizes: {},
-        maxTotalNotional: 0,
-        maxOrdersPerSecond: 0,
-        maxDrawdown: 0,
-      }),
-      portfolio,
-      createStrategy: strategyOf,
-      newId,
-      onChanges: () => undefined,
-    },
-    { orderTimeoutMs: 60_000, cooldownMs: 0, maxQuoteAgeMs: STALE_AFTER_MS },
-  );
-  let bought = false;
-  engine.startStrategy(
-    {
-      id: "buyer",
-      name: "buyer",
-      type: "market_making",
-      instruments: ["BTC-USD"],
-      strategy: {
-        type: "market_making",
-        parameters: {},
-        onQuote: () => {
-          if (bought) return { cancel: [], place: [] };
-          bought = true;
-          return { cancel: [], place: [{ side: "buy", type: "market", quantity: 2 }] };
-        },
-      },
-      limits: resolveStrategyLimits({}),
-    },
-    now,
-  );
-  const quote = (bid: number, ask: number): MarketQuote => ({
-    instrument: "BTC-USD",
-    bid,
-    ask,
-    bidSize: 10,
-    askSize: 10,
-    last: bid,
-    timestamp: now,
-  });
-  engine.onQuote(quote(9_999, 10_001), now);
-  const risk = createClient(
-    RiskService,
-    createRouterTransport((router) =>
-      registerRiskV1(
-        router,
-        new RiskDesk({ engine, catalog: { has: async () => true }, now: () => now }),
-        () => now,
-      ),
-    ),
-  );
-  return {
-    engine,
-    portfolio,
-    risk,
-    /** Lets time pass without a quote (the feed silent). */
-    wait: (ms: number) => {
-      now += ms;
-    },
-    tick: (bid: number, ask: number, advanceMs: number) => {
-      now += advanceMs;
-      engine.onQuote(quote(bid, ask), now);
-    },
-  };
+  const fixture = testDesk({ limits: { maxPositionSize: 5 } });
+  startStrategy(fixture.engine, scriptedStrategy([[marketOrder("buy", 2)]]), { id: "buyer" });
+  fixture.tick(9_999, 10_001, 0);
+  return fixture;
 }
 
 describe("trading.v1.RiskService ForcePositionClose on a stale feed", () => {

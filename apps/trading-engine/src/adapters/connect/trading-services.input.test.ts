@@ -1,112 +1,34 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import { InMemoryMetrics } from "@tse/metrics-port";
-import { RiskService } from "@tse/proto/trading/v1/risk_pb";
-import {
-  type StrategyStatus,
-  StrategyType,
-  TradingService,
-} from "@tse/proto/trading/v1/trading_pb";
+import { type StrategyStatus, StrategyType } from "@tse/proto/trading/v1/trading_pb";
 import { codeOf } from "@tse/service-kit/testing";
 import { afterEach, describe, expect, it } from "vitest";
-import { RiskDesk } from "../../application/risk-desk.js";
-import { type InstrumentCatalog, strategyOf, TradingDesk } from "../../application/trading-desk.js";
-import { TradingEngine } from "../../domain/engine/trading-engine.js";
-import { PaperVenue } from "../../domain/execution/paper-venue.js";
-import type {
-  InstrumentRules,
-  InstrumentRulesSource,
-} from "../../domain/orders/instrument-rules.js";
-import { Portfolio } from "../../domain/portfolio/portfolio.js";
-import { RiskManager } from "../../domain/risk/risk-manager.js";
-import { registerRiskV1 } from "./risk-v1-service.js";
-import { registerTradingV1 } from "./trading-v1-service.js";
+import { testDesk } from "../../testing/desk-fixtures.js";
+import { catalogOf, SIMULATOR_SYMBOLS } from "../../testing/instrument-grids.js";
 
-const T0 = Date.UTC(2026, 10, 23);
-/** The simulator's symbols and their order grids (as its ListSymbols gives them). */
-const FEED = new Map<string, InstrumentRules | undefined>([
-  ["BTC-USD", { tickSize: 0.01, lotSize: 0.00001, minQuantity: 0.00001, maxQuantity: 250 }],
-  ["ETH-USD", { tickSize: 0.01, lotSize: 0.0001, minQuantity: 0.0001, maxQuantity: 3_000 }],
-  ["SOL-USD", { tickSize: 0.01, lotSize: 0.01, minQuantity: 0.01, maxQuantity: 5_000 }],
-  // Listed with rules the engine cannot use (a tick of 0).
-  ["XRP-USD", undefined],
-]);
-const RULES = { rulesOf: (instrument: string) => FEED.get(instrument) };
+/** The simulator's symbols, and one listed with rules the engine cannot use (a tick of 0). */
+const FEED = catalogOf(new Map([...SIMULATOR_SYMBOLS, ["XRP-USD", undefined]]));
 
-/** The simulator's catalog, up or down. */
-function catalog(state: { up: boolean }): InstrumentCatalog & InstrumentRulesSource {
-  return {
-    has: async (instrument) => {
-      if (!state.up) throw new ConnectError("market data is unavailable", Code.Unavailable);
-      return FEED.has(instrument);
-    },
-    rulesOf: RULES.rulesOf,
-  };
-}
-
+/** The desks on the simulator's catalog, which `feed.up = false` takes down. */
 function setup() {
-  let ids = 0;
-  const newId = () => `00000000-0000-4000-8000-${String(++ids).padStart(12, "0")}`;
   const feed = { up: true };
-  let desk: TradingDesk | undefined;
-  const engine = new TradingEngine(
-    {
-      venue: new PaperVenue({ takerFeeBps: 10, makerFeeBps: 2, slippageBps: 0 }, newId, RULES),
-      risk: new RiskManager({
-        maxPositionSize: 5,
-        instrumentMaxPositionSizes: {},
-        maxTotalNotional: 0,
-        maxOrdersPerSecond: 0,
-        maxDrawdown: 0,
-      }),
-      instrumentRules: RULES,
-      portfolio: new Portfolio(1_000_000),
-      createStrategy: strategyOf,
-      newId,
-      onChanges: (changes) => desk?.handleChanges(changes),
+  const fixture = testDesk({
+    limits: { maxPositionSize: 5 },
+    catalog: {
+      has: async (instrument) => {
+        if (!feed.up) throw new ConnectError("market data is unavailable", Code.Unavailable);
+        return FEED.has(instrument);
+      },
+      rulesOf: FEED.rulesOf,
     },
-    { orderTimeoutMs: 60_000, cooldownMs: 0, maxQuoteAgeMs: 5_000 },
-  );
-  desk = new TradingDesk(
-    {
-      engine,
-      history: { record: () => undefined, orders: async () => [], order: async () => undefined },
-      catalog: catalog(feed),
-      metrics: new InMemoryMetrics(),
-      now: () => T0,
-      newId,
-      elapsedMs: () => 0,
-    },
-    { maxStreams: 2, maxStreamBacklog: 100 },
-  );
-  const tradingDesk = desk;
-  const routes = (router: Parameters<Parameters<typeof createRouterTransport>[0]>[0]) => {
-    registerTradingV1(router, tradingDesk, () => T0);
-    registerRiskV1(
-      router,
-      new RiskDesk({ engine, catalog: catalog(feed), now: () => T0 }),
-      () => T0,
-    );
-  };
-  const transport = createRouterTransport(routes);
+  });
   return {
-    trading: createClient(TradingService, transport),
-    risk: createClient(RiskService, transport),
-    engine,
+    ...fixture,
     feed,
-    routes,
-    quote: (instrument: string) =>
-      tradingDesk.onQuote({
-        instrument,
-        bid: 99,
-        ask: 101,
-        bidSize: 10,
-        askSize: 10,
-        last: 100,
-        timestamp: T0,
-      }),
+    /** A quote of `instrument` around 100, at the desk's time (which stays T0). */
+    quote: (instrument: string) => fixture.tick(99, 101, 0, { instrument, last: 100 }),
   };
 }
 

@@ -1,98 +1,16 @@
-import { Code, createClient, createRouterTransport } from "@connectrpc/connect";
-import { InMemoryMetrics } from "@tse/metrics-port";
-import { CircuitBreakerState, RiskService } from "@tse/proto/trading/v1/risk_pb";
+import { Code } from "@connectrpc/connect";
+import { CircuitBreakerState } from "@tse/proto/trading/v1/risk_pb";
 import {
   BatchKind,
   OrderStatus,
   StrategyStatus,
   StrategyType,
-  TradingService,
 } from "@tse/proto/trading/v1/trading_pb";
 import { codeOf } from "@tse/service-kit/testing";
 import { describe, expect, it } from "vitest";
-import { RiskDesk } from "../../application/risk-desk.js";
-import { strategyOf, TradingDesk } from "../../application/trading-desk.js";
-import { TradingEngine } from "../../domain/engine/trading-engine.js";
-import { PaperVenue } from "../../domain/execution/paper-venue.js";
-import { Portfolio } from "../../domain/portfolio/portfolio.js";
-import { RiskManager } from "../../domain/risk/risk-manager.js";
-import type { MarketQuote } from "../../domain/shared/market-quote.js";
-import { registerRiskV1 } from "./risk-v1-service.js";
-import { registerTradingV1 } from "./trading-v1-service.js";
+import { testDesk } from "../../testing/desk-fixtures.js";
 
-const T0 = Date.UTC(2026, 10, 23);
-const RULES = {
-  rulesOf: () => ({ tickSize: 0.01, lotSize: 0.00001, minQuantity: 0.00001, maxQuantity: 0 }),
-};
-
-function setup() {
-  let ids = 0;
-  let now = T0;
-  const newId = () => `00000000-0000-4000-8000-${String(++ids).padStart(12, "0")}`;
-  let desk: TradingDesk | undefined;
-  const engine = new TradingEngine(
-    {
-      venue: new PaperVenue({ takerFeeBps: 10, makerFeeBps: 2, slippageBps: 0 }, newId, RULES),
-      instrumentRules: RULES,
-      risk: new RiskManager({
-        maxPositionSize: 5,
-        instrumentMaxPositionSizes: {},
-        maxTotalNotional: 0,
-        maxOrdersPerSecond: 0,
-        maxDrawdown: 0.5,
-      }),
-      portfolio: new Portfolio(1_000_000),
-      createStrategy: strategyOf,
-      newId,
-      onChanges: (changes) => desk?.handleChanges(changes),
-      onRiskRejection: (rejection) => desk?.handleRejection(rejection),
-    },
-    { orderTimeoutMs: 60_000, cooldownMs: 0, maxQuoteAgeMs: 5_000 },
-  );
-  const metrics = new InMemoryMetrics();
-  desk = new TradingDesk(
-    {
-      engine,
-      history: { record: () => undefined, orders: async () => [], order: async () => undefined },
-      catalog: {
-        has: async (instrument) => instrument === "BTC-USD" || instrument === "ETH-USD",
-        rulesOf: RULES.rulesOf,
-      },
-      metrics,
-      now: () => now,
-      newId,
-      elapsedMs: () => performance.now(),
-    },
-    { maxStreams: 2, maxStreamBacklog: 100 },
-  );
-  const transport = createRouterTransport((router) => {
-    registerTradingV1(router, desk as TradingDesk, () => now);
-    registerRiskV1(
-      router,
-      new RiskDesk({ engine, catalog: { has: async () => true }, now: () => now }),
-      () => now,
-    );
-  });
-  const quote = (bid: number, ask: number): MarketQuote => ({
-    instrument: "BTC-USD",
-    bid,
-    ask,
-    bidSize: 10,
-    askSize: 10,
-    last: bid,
-    timestamp: now,
-  });
-  return {
-    trading: createClient(TradingService, transport),
-    risk: createClient(RiskService, transport),
-    desk,
-    metrics,
-    tick: (bid: number, ask: number, advanceMs = 1_000) => {
-      now += advanceMs;
-      desk?.onQuote(quote(bid, ask));
-    },
-  };
-}
+const setup = () => testDesk({ limits: { maxPositionSize: 5, maxDrawdown: 0.5 } });
 
 /** The next message of a stream; throws when it ended instead. */
 async function nextOf<T>(iterator: AsyncIterator<T>): Promise<T> {

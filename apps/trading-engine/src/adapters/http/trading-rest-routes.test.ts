@@ -1,52 +1,11 @@
-import { InMemoryMetrics } from "@tse/metrics-port";
 import { HttpError, type RestContext } from "@tse/service-kit";
 import { describe, expect, it } from "vitest";
-import { strategyOf, TradingDesk } from "../../application/trading-desk.js";
-import { TradingEngine } from "../../domain/engine/trading-engine.js";
-import { PaperVenue } from "../../domain/execution/paper-venue.js";
-import { Portfolio } from "../../domain/portfolio/portfolio.js";
-import { RiskManager } from "../../domain/risk/risk-manager.js";
+import { testDesk } from "../../testing/desk-fixtures.js";
 import { tradingRestRoutes } from "./trading-rest-routes.js";
 
-const T0 = Date.UTC(2026, 10, 23);
-const RULES = {
-  rulesOf: () => ({ tickSize: 0.01, lotSize: 0.00001, minQuantity: 0.00001, maxQuantity: 0 }),
-};
-
 function setup() {
-  let ids = 0;
-  const newId = () => `id-${++ids}`;
-  const engine = new TradingEngine(
-    {
-      venue: new PaperVenue({ takerFeeBps: 0, makerFeeBps: 0, slippageBps: 0 }, newId, RULES),
-      risk: new RiskManager({
-        maxPositionSize: 5,
-        instrumentMaxPositionSizes: {},
-        maxTotalNotional: 0,
-        maxOrdersPerSecond: 0,
-        maxDrawdown: 0,
-      }),
-      instrumentRules: RULES,
-      portfolio: new Portfolio(1_000_000),
-      createStrategy: strategyOf,
-      newId,
-      onChanges: () => undefined,
-    },
-    { orderTimeoutMs: 60_000, cooldownMs: 0, maxQuoteAgeMs: 5_000 },
-  );
-  const desk = new TradingDesk(
-    {
-      engine,
-      history: { record: () => undefined, orders: async () => [], order: async () => undefined },
-      catalog: { has: async () => true, rulesOf: RULES.rulesOf },
-      metrics: new InMemoryMetrics(),
-      now: () => T0,
-      newId,
-      elapsedMs: () => 0,
-    },
-    { maxStreams: 1, maxStreamBacklog: 10 },
-  );
-  const routes = tradingRestRoutes(desk, () => T0);
+  const { desk, engine, now } = testDesk({ limits: { maxPositionSize: 5 } });
+  const routes = tradingRestRoutes(desk, now);
   /** Calls the GET route `path` with the query string `query`; the HTTP status and body. */
   const get = async (path: string, query = "") => {
     const route = routes.find((r) => r.method === "GET" && r.path === path);

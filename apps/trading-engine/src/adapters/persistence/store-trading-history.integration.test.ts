@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { performance } from "node:perf_hooks";
 import { qualifiedName, quoteIdentifier, resolveServiceIdentity } from "@tse/instance-naming";
 import {
   describeWithPostgres,
@@ -11,19 +10,9 @@ import { InMemoryMetrics } from "@tse/metrics-port";
 import { createTradingDataAdapter, type TradingDataAdapter } from "@tse/trading-data-adapter";
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { strategyOf, TradingDesk } from "../../application/trading-desk.js";
-import { TradingEngine } from "../../domain/engine/trading-engine.js";
-import { PaperVenue } from "../../domain/execution/paper-venue.js";
 import { OPEN_ORDER_STATUSES } from "../../domain/orders/order.js";
-import { Portfolio } from "../../domain/portfolio/portfolio.js";
-import { RiskManager } from "../../domain/risk/risk-manager.js";
-import type { MarketQuote } from "../../domain/shared/market-quote.js";
+import { testDesk } from "../../testing/desk-fixtures.js";
 import { StoreTradingHistory } from "./store-trading-history.js";
-
-const T0 = Date.UTC(2026, 10, 23);
-const RULES = {
-  rulesOf: () => ({ tickSize: 0.01, lotSize: 0.00001, minQuantity: 0.00001, maxQuantity: 0 }),
-};
 
 describeWithPostgres("order listings while the write-behind queue is held back", () => {
   let admin: postgres.Sql;
@@ -51,64 +40,19 @@ describeWithPostgres("order listings while the write-behind queue is held back",
 
   /** The engine as the service wires it on the adapter, keeping `closedOrderHistory` closed orders. */
   function deskOn(closedOrderHistory: number) {
-    let now = T0;
-    let desk: TradingDesk | undefined;
-    const engine = new TradingEngine(
-      {
-        venue: new PaperVenue(
-          { takerFeeBps: 10, makerFeeBps: 2, slippageBps: 0 },
-          randomUUID,
-          RULES,
-        ),
-        risk: new RiskManager({
-          maxPositionSize: 0,
-          instrumentMaxPositionSizes: {},
-          maxTotalNotional: 0,
-          maxOrdersPerSecond: 0,
-          maxDrawdown: 0,
-        }),
-        portfolio: new Portfolio(1_000_000),
-        instrumentRules: RULES,
-        createStrategy: strategyOf,
-        newId: randomUUID,
-        onChanges: (changes) => desk?.handleChanges(changes),
-      },
-      { orderTimeoutMs: 600_000, cooldownMs: 0, maxQuoteAgeMs: 5_000, closedOrderHistory },
-    );
-    desk = new TradingDesk(
-      {
-        engine,
-        history: new StoreTradingHistory(adapter, (error) => {
-          throw error;
-        }),
-        catalog: { has: async () => true, rulesOf: RULES.rulesOf },
-        metrics: new InMemoryMetrics(),
-        now: () => now,
-        newId: randomUUID,
-        elapsedMs: () => performance.now(),
-      },
-      { maxStreams: 1, maxStreamBacklog: 100 },
-    );
-    const quote = (bid: number, ask: number): MarketQuote => ({
-      instrument: "BTC-USD",
-      bid,
-      ask,
-      bidSize: 10,
-      askSize: 10,
-      last: bid,
-      timestamp: now,
+    const { desk, engine, tick, wait } = testDesk({
+      ids: randomUUID,
+      timing: { orderTimeoutMs: 600_000, closedOrderHistory },
+      history: new StoreTradingHistory(adapter, (error) => {
+        throw error;
+      }),
+      streams: { maxStreams: 1, maxStreamBacklog: 100 },
     });
     return {
       desk,
       engine,
-      tick: (bid: number, ask: number) => {
-        now += 1_000;
-        desk?.onQuote(quote(bid, ask));
-      },
-      later: () => {
-        now += 1_000;
-        return now;
-      },
+      tick: (bid: number, ask: number) => tick(bid, ask),
+      later: () => wait(1_000),
     };
   }
 

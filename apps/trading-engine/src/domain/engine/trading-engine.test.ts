@@ -100,13 +100,13 @@ describe("TradingEngine", () => {
   });
 
   it("engages the breaker on drawdown and refuses to release it while the drawdown lasts", () => {
-    const { engine, risk } = setup({ limits: { maxDrawdown: 0.05 } });
+    const { engine, riskManager } = setup({ limits: { maxDrawdown: 0.05 } });
     startStrategy(engine, scriptedStrategy([[marketOrder("buy", 9)]]), { id: "buyer" });
     engine.onQuote(quote(10_000, 10_001), T0);
     engine.onQuote(quote(9_800, 9_801), T0 + 20);
     expect(engine.valuation(T0 + 20).drawdown).toBeLessThan(0.05);
     engine.onQuote(quote(9_400, 9_401), T0 + 30);
-    expect(risk.breaker).toMatchObject({ engaged: true, trigger: "drawdown" });
+    expect(riskManager.breaker).toMatchObject({ engaged: true, trigger: "drawdown" });
     expect(() => engine.releaseCircuitBreaker(T0 + 40)).toThrow(/still reaches max_drawdown/);
   });
 
@@ -313,10 +313,10 @@ describe("TradingEngine", () => {
   });
 
   it("lets closing orders through the order rate and notional limits", () => {
-    const { engine, risk, portfolio } = setup();
+    const { engine, riskManager, portfolio } = setup();
     scripted(engine, "s", [[{ side: "buy", type: "market", quantity: 2 }]]);
     engine.onQuote(quote(9_999, 10_001), T0);
-    risk.setLimits({ maxOrdersPerSecond: 1, maxTotalNotional: 1 });
+    riskManager.setLimits({ maxOrdersPerSecond: 1, maxTotalNotional: 1 });
     const [close] = engine.forceClose({}, "flatten", T0 + 1);
     expect(close?.status).toBe("filled");
     expect(portfolio.position("s", "BTC-USD").quantity).toBe(0);

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import type { InstrumentCatalog } from "../application/trading-desk.js";
 import type { InstrumentRules, InstrumentRulesSource } from "../domain/orders/instrument-rules.js";
 
@@ -70,4 +71,33 @@ export function onGrid(value: number, step: number): boolean {
   const onScale =
     Math.abs(Number(value.toFixed(8)) - value) <= Math.abs(value) * 4 * Number.EPSILON;
   return onScale && units(value) % units(step) === 0n;
+}
+
+/** What {@link arbitraryRules} draws from. */
+export interface RulesSpace {
+  readonly ticks: readonly number[];
+  readonly lots: readonly number[];
+  /** The minimum order, in whole lots. */
+  readonly minLots: { readonly min: number; readonly max: number };
+  /** The maximum order when there is one, in whole lots (half the draws have none: 0). */
+  readonly maxLots: { readonly min: number; readonly max: number };
+}
+
+/** Instrument rules drawn from `space`, their bounds whole lots on the 8-decimal scale. */
+export function arbitraryRules(space: RulesSpace): fc.Arbitrary<InstrumentRules> {
+  return fc
+    .record({
+      tickSize: fc.constantFrom(...space.ticks),
+      lotSize: fc.constantFrom(...space.lots),
+      minLots: fc.integer(space.minLots),
+      maxLots: fc.oneof(fc.constant(0), fc.integer(space.maxLots)),
+    })
+    .map(
+      (r): InstrumentRules => ({
+        tickSize: r.tickSize,
+        lotSize: r.lotSize,
+        minQuantity: Math.round(r.minLots * r.lotSize * 1e8) / 1e8,
+        maxQuantity: Math.round(r.maxLots * r.lotSize * 1e8) / 1e8,
+      }),
+    );
 }

@@ -1,7 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { quote as quoteOf, startStrategy, T0, testEngine } from "../../testing/engine-fixtures.js";
-import { ETH_RULES as ETH, onGrid, uniformRules } from "../../testing/instrument-grids.js";
+import {
+  arbitraryRules,
+  ETH_RULES as ETH,
+  onGrid,
+  uniformRules,
+} from "../../testing/instrument-grids.js";
 import type { InstrumentRules } from "../orders/instrument-rules.js";
 import type { OrderSnapshot } from "../orders/order.js";
 import { MarketMakingStrategy } from "../strategies/market-making.js";
@@ -89,21 +94,12 @@ describe("TradingEngine on the instruments' grid", () => {
   });
 
   it("puts every order and fill of either strategy on the grid (property)", () => {
-    const rulesArbitrary = fc
-      .record({
-        tickSize: fc.constantFrom(1, 0.5, 0.01, 0.001, 0.0001, 0.00001),
-        lotSize: fc.constantFrom(1, 0.1, 0.001, 0.00001, 0.00000001),
-        minLots: fc.integer({ min: 1, max: 5 }),
-        maxLots: fc.oneof(fc.constant(0), fc.integer({ min: 5, max: 100_000 })),
-      })
-      .map(
-        (r): InstrumentRules => ({
-          tickSize: r.tickSize,
-          lotSize: r.lotSize,
-          minQuantity: Math.round(r.minLots * r.lotSize * 1e8) / 1e8,
-          maxQuantity: Math.round(r.maxLots * r.lotSize * 1e8) / 1e8,
-        }),
-      );
+    const rulesArbitrary = arbitraryRules({
+      ticks: [1, 0.5, 0.01, 0.001, 0.0001, 0.00001],
+      lots: [1, 0.1, 0.001, 0.00001, 0.00000001],
+      minLots: { min: 1, max: 5 },
+      maxLots: { min: 5, max: 100_000 },
+    });
     // Quantities and prices off the grid, but in its range: from the minimum to 1000 lots more,
     // prices from 100 to 10 million ticks.
     const scenario = rulesArbitrary.chain((rules) => {

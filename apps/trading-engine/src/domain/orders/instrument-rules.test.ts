@@ -1,31 +1,21 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ETH_RULES as ETH, onGrid } from "../../testing/instrument-grids.js";
+import { arbitraryRules, ETH_RULES as ETH, onGrid } from "../../testing/instrument-grids.js";
 import {
   closingQuantities,
   conformTerms,
-  type InstrumentRules,
   MAX_CLOSING_ORDERS,
   toGrid,
   untradableQuantity,
   usableRules,
 } from "./instrument-rules.js";
 
-const rules = fc
-  .record({
-    tickSize: fc.constantFrom(1, 0.25, 0.01, 0.001, 0.0001, 0.00001, 0.00000001),
-    lotSize: fc.constantFrom(1, 0.1, 0.001, 0.00001, 0.00000001),
-    minLots: fc.integer({ min: 0, max: 10 }),
-    maxLots: fc.oneof(fc.constant(0), fc.integer({ min: 10, max: 1_000_000 })),
-  })
-  .map(
-    (r): InstrumentRules => ({
-      tickSize: r.tickSize,
-      lotSize: r.lotSize,
-      minQuantity: Math.round(r.minLots * r.lotSize * 1e8) / 1e8,
-      maxQuantity: Math.round(r.maxLots * r.lotSize * 1e8) / 1e8,
-    }),
-  );
+const rules = arbitraryRules({
+  ticks: [1, 0.25, 0.01, 0.001, 0.0001, 0.00001, 0.00000001],
+  lots: [1, 0.1, 0.001, 0.00001, 0.00000001],
+  minLots: { min: 0, max: 10 },
+  maxLots: { min: 10, max: 1_000_000 },
+});
 
 describe("instrument rules", () => {
   it("rounds the issue's ETH price to the tick, never more aggressively than asked", () => {

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
-import { describe, it } from "vitest";
-import { repoRoot } from "./spawn-service.js";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { repoRoot, type SpawnedService, spawnService } from "./spawn-service.js";
 
 /** Debian's chromium (installed by tools/scripts/ensure-chromium.sh); never a downloaded one. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -76,6 +76,84 @@ export async function openWatchedPage(
   });
   page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
   return { page, errors, close: () => context.close() };
+}
+
+/** A service's page that one suite drives in chromium (see {@link servePageInChromium}). */
+export interface ServedPage {
+  /** `http://127.0.0.1:<HTTP port>` of the service serving the page. */
+  readonly base: string;
+  /** The service serving the page: the one the suite's `start` returned. */
+  readonly service: SpawnedService;
+  readonly browser: Browser;
+  /** The suite's page, at its viewport, watched for errors. */
+  readonly watched: WatchedPage;
+  /** Spawns a service (as {@link spawnService}) that is killed after all, like those of `start`. */
+  spawn(entry: string, env?: Record<string, string>): Promise<SpawnedService>;
+}
+
+/**
+ * Sets up a suite that drives a service's page in chromium. Before all, `start` spawns what the
+ * page needs through the `spawn` it is given (waiting for whatever must be ready) and returns
+ * the service serving the page; then chromium is launched and a watched page opened at
+ * `viewport`. After all, the browser is closed and every service spawned is killed, the last
+ * spawned first. The fields are there once the suite's `beforeAll` ran.
+ */
+export function servePageInChromium(
+  viewport: { readonly width: number; readonly height: number },
+  start: (spawn: ServedPage["spawn"]) => Promise<SpawnedService>,
+): ServedPage {
+  const spawned: SpawnedService[] = [];
+  const spawn = async (entry: string, env: Record<string, string> = {}) => {
+    const service = await spawnService(entry, env);
+    spawned.push(service);
+    return service;
+  };
+  let opened: Omit<ServedPage, "spawn"> | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    const service = await start(spawn);
+    browser = await launchChromium();
+    opened = {
+      base: `http://127.0.0.1:${service.httpPort}`,
+      service,
+      browser,
+      watched: await openWatchedPage(browser, viewport),
+    };
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    for (const service of spawned.reverse()) await service.stop("SIGKILL");
+  });
+  const ready = () => {
+    if (opened === undefined) throw new Error("the page is opened in the suite's beforeAll");
+    return opened;
+  };
+  return {
+    get base() {
+      return ready().base;
+    },
+    get service() {
+      return ready().service;
+    },
+    get browser() {
+      return ready().browser;
+    },
+    get watched() {
+      return ready().watched;
+    },
+    spawn,
+  };
+}
+
+/** Chromium's console line for a request the service refused with 401 (no or a wrong token). */
+export const UNAUTHORIZED_REQUEST_LINE =
+  /Failed to load resource: the server responded with a status of 401/;
+
+/** Enters `token` in the page kit's Token control (`#access-token`) and uses it. */
+export async function enterAccessToken(page: Page, token: string): Promise<void> {
+  const control = page.locator("#access-token");
+  await control.locator('input[name="token"]').fill(token);
+  await control.getByRole("button", { name: "Use" }).click();
 }
 
 /**

@@ -14,11 +14,15 @@ export {
 export {
   CHROMIUM_PATH,
   describeWithChromium,
+  enterAccessToken,
   launchChromium,
   openWatchedPage,
   paintedPixels,
   SCREENSHOT_DIR,
+  type ServedPage,
   saveScreenshot,
+  servePageInChromium,
+  UNAUTHORIZED_REQUEST_LINE,
   VIEWPORTS,
   type WatchedPage,
 } from "./browser-page.js";

@@ -2,57 +2,38 @@ import { fileURLToPath } from "node:url";
 import {
   ACCESS_TEST_TOKENS,
   describeWithChromium,
-  launchChromium,
-  openWatchedPage,
-  type SpawnedService,
+  enterAccessToken,
   saveScreenshot,
-  spawnService,
+  servePageInChromium,
+  UNAUTHORIZED_REQUEST_LINE,
   until,
   VIEWPORTS,
-  type WatchedPage,
 } from "@tse/service-kit/testing";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 
 const entry = fileURLToPath(new URL("../../main.ts", import.meta.url));
-/** Chromium's own console lines for the refused (401) requests: expected here. */
-const REFUSED_REQUEST = /Failed to load resource: the server responded with a status of 401/;
 
 describeWithChromium(
   "market page of a simulator protected with AUTH_TOKENS and AUTH_PROTECT_READS",
   () => {
-    let service: SpawnedService | undefined;
-    let browser: Browser;
-    let watched: WatchedPage;
-    let base: string;
-
-    beforeAll(async () => {
-      service = await spawnService(entry, {
+    const served = servePageInChromium(VIEWPORTS.desktop, (spawn) =>
+      spawn(entry, {
         AUTH_TOKENS: ACCESS_TEST_TOKENS.join(","),
         AUTH_PROTECT_READS: "true",
         HISTORY_BACKFILL_HOURS: "0",
         SIMULATION_SPEED: "20",
-      });
-      base = `http://127.0.0.1:${service.httpPort}`;
-      browser = await launchChromium();
-      watched = await openWatchedPage(browser, VIEWPORTS.desktop);
-    }, 120_000);
-
-    afterAll(async () => {
-      await browser?.close();
-      await service?.stop("SIGKILL");
-    });
+      }),
+    );
 
     it("loads, says a token is needed, and goes live once one is entered", async () => {
-      const { page } = watched;
-      await page.goto(`${base}/`);
+      const { page } = served.watched;
+      await page.goto(`${served.base}/`);
       const control = page.locator("#access-token");
       await until(async () => ((await control.getAttribute("open")) !== null ? true : undefined));
       expect(await control.locator(".token-status").textContent()).toMatch(/needs an access token/);
       expect(await page.locator("#connection").getAttribute("data-state")).not.toBe("live");
 
-      await control.locator('input[name="token"]').fill("not-the-token-0123456789");
-      await control.getByRole("button", { name: "Use" }).click();
+      await enterAccessToken(page, "not-the-token-0123456789");
       await until(
         async () =>
           /refused this token/.test((await control.locator(".token-status").textContent()) ?? "")
@@ -61,8 +42,7 @@ describeWithChromium(
         20_000,
       );
 
-      await control.locator('input[name="token"]').fill(ACCESS_TEST_TOKENS[1]);
-      await control.getByRole("button", { name: "Use" }).click();
+      await enterAccessToken(page, ACCESS_TEST_TOKENS[1]);
       await page.waitForSelector('#connection[data-state="live"]', { timeout: 30_000 });
       expect(await page.locator("#quotes tbody tr").count()).toBeGreaterThan(0);
       expect(await control.locator(".token-label").textContent()).toBe("Token set");
@@ -72,7 +52,7 @@ describeWithChromium(
     }, 90_000);
 
     it("starts a scenario with the token, and explains a refusal once it is forgotten", async () => {
-      const { page, errors } = watched;
+      const { page, errors } = served.watched;
       const form = page.locator("#scenario-form");
       await form.locator('select[name="type"]').selectOption("SCENARIO_TYPE_CONSOLIDATION");
       await form.locator('button[type="submit"]').click();
@@ -86,7 +66,7 @@ describeWithChromium(
       await until(async () => ((await error.isVisible()) ? true : undefined));
       expect(await error.textContent()).toMatch(/protected: enter its access token under Token/);
       expect(await row.count()).toBe(1);
-      expect(errors.filter((line) => !REFUSED_REQUEST.test(line))).toEqual([]);
+      expect(errors.filter((line) => !UNAUTHORIZED_REQUEST_LINE.test(line))).toEqual([]);
     }, 60_000);
   },
 );

@@ -1,18 +1,16 @@
 import { fileURLToPath } from "node:url";
 import {
   describeWithChromium,
-  launchChromium,
   openWatchedPage,
   paintedPixels,
-  type SpawnedService,
+  type ServedPage,
   saveScreenshot,
-  spawnService,
+  servePageInChromium,
   until,
   VIEWPORTS,
-  type WatchedPage,
 } from "@tse/service-kit/testing";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { expect, it } from "vitest";
 
 const entry = fileURLToPath(new URL("../../main.ts", import.meta.url));
 const instance = "market-data-sim-web";
@@ -23,8 +21,8 @@ const DOWN: [number, number, number] = [0xf2, 0x49, 0x5e];
 const NETWORK_FAILURE = /Failed to load resource|net::ERR_/;
 
 /** Starts the simulator fast-forwarded (a 1m candle every 3 s) with two hours of history. */
-const startSimulator = (env: Record<string, string> = {}) =>
-  spawnService(entry, {
+const startSimulator = (spawn: ServedPage["spawn"], env: Record<string, string> = {}) =>
+  spawn(entry, {
     SERVICE_INSTANCE_NAME: instance,
     HISTORY_BACKFILL_HOURS: "2",
     SIMULATION_SPEED: "20",
@@ -39,25 +37,10 @@ async function lastPrice(page: Page, symbol: string): Promise<number> {
 }
 
 describeWithChromium("market data simulator web page in chromium", () => {
-  let service: SpawnedService | undefined;
-  let browser: Browser;
-  let desktop: WatchedPage;
-  let base: string;
-
-  beforeAll(async () => {
-    service = await startSimulator();
-    base = `http://127.0.0.1:${service.httpPort}`;
-    browser = await launchChromium();
-    desktop = await openWatchedPage(browser, VIEWPORTS.desktop);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await service?.stop("SIGKILL");
-  });
+  const served = servePageInChromium(VIEWPORTS.desktop, (spawn) => startSimulator(spawn));
 
   it("serves the page, its scripts and the chart library from the service itself", async () => {
-    const page = await fetch(`${base}/`);
+    const page = await fetch(`${served.base}/`);
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(await page.text()).toContain(
@@ -70,15 +53,15 @@ describeWithChromium("market data simulator web page in chromium", () => {
       "/web/kit/connect.js",
       "/web/vendor/lightweight-charts.mjs",
     ]) {
-      const response = await fetch(`${base}${path}`);
+      const response = await fetch(`${served.base}${path}`);
       expect(response.status, path).toBe(200);
       await response.arrayBuffer();
     }
   });
 
   it("shows the identity, draws candles and volume, and the quotes, book and tape move (1280×800)", async () => {
-    const { page, errors } = desktop;
-    await page.goto(`${base}/`);
+    const { page, errors } = served.watched;
+    await page.goto(`${served.base}/`);
     await page.waitForSelector('#connection[data-state="live"]', { timeout: 30_000 });
     expect(await page.locator('#identity [data-field="service"]').textContent()).toBe(
       "market-data-simulator",
@@ -134,7 +117,7 @@ describeWithChromium("market data simulator web page in chromium", () => {
   }, 90_000);
 
   it("starts a scenario that moves the price, lists it, and stops another one", async () => {
-    const { page, errors } = desktop;
+    const { page, errors } = served.watched;
     const before = await lastPrice(page, "BTC-USD");
     const form = page.locator("#scenario-form");
     await form.locator('select[name="type"]').selectOption("SCENARIO_TYPE_RALLY");
@@ -171,10 +154,10 @@ describeWithChromium("market data simulator web page in chromium", () => {
   }, 90_000);
 
   it("is usable on a 390 px wide phone", async () => {
-    const phone = await openWatchedPage(browser, VIEWPORTS.phone);
+    const phone = await openWatchedPage(served.browser, VIEWPORTS.phone);
     try {
       const { page, errors } = phone;
-      await page.goto(`${base}/?symbol=ETH-USD&interval=1m`);
+      await page.goto(`${served.base}/?symbol=ETH-USD&interval=1m`);
       await page.waitForSelector('#connection[data-state="live"]', { timeout: 30_000 });
       expect(await page.locator("#symbol").inputValue()).toBe("ETH-USD");
       await until(async () =>
@@ -194,17 +177,16 @@ describeWithChromium("market data simulator web page in chromium", () => {
   }, 60_000);
 
   it("says it is reconnecting while the service is down, and goes live again when it is back", async () => {
-    const { page, errors } = desktop;
-    const port = service?.httpPort ?? 0;
+    const { page, errors } = served.watched;
+    const port = served.service.httpPort;
     const errorsBefore = errors.length;
-    expect(await service?.stop("SIGTERM")).toBe(0);
-    service = undefined;
+    expect(await served.service.stop("SIGTERM")).toBe(0);
     await page.waitForSelector('#connection[data-state="reconnecting"]', { timeout: 30_000 });
     await page.waitForSelector("#chart-overlay:not([hidden])", { timeout: 30_000 });
     expect(await page.locator("#connection .label").textContent()).toBe("Reconnecting…");
     await saveScreenshot(page, "market-data-simulator-reconnecting");
 
-    service = await startSimulator({ HTTP_PORT: String(port) });
+    await startSimulator(served.spawn, { HTTP_PORT: String(port) });
     await page.waitForSelector('#connection[data-state="live"]', { timeout: 60_000 });
     await page.waitForSelector("#chart-overlay[hidden]", { state: "attached", timeout: 30_000 });
     const first = await lastPrice(page, "BTC-USD");

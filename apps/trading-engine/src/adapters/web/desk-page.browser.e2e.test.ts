@@ -1,19 +1,16 @@
 import { fileURLToPath } from "node:url";
 import {
   describeWithChromium,
-  launchChromium,
   openWatchedPage,
   paintedPixels,
   repoRoot,
-  type SpawnedService,
   saveScreenshot,
-  spawnService,
+  servePageInChromium,
   until,
   VIEWPORTS,
-  type WatchedPage,
 } from "@tse/service-kit/testing";
-import type { Browser, Locator } from "playwright-core";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Locator } from "playwright-core";
+import { expect, it } from "vitest";
 
 const engineEntry = fileURLToPath(new URL("../../main.ts", import.meta.url));
 const simulatorEntry = `${repoRoot}apps/market-data-simulator/src/main.ts`;
@@ -26,39 +23,26 @@ const statusOf = (row: Locator, status: string) =>
   until(async () => ((await row.getAttribute("data-status")) === status ? true : undefined));
 
 describeWithChromium("trading engine web page in chromium", () => {
-  let simulator: SpawnedService | undefined;
-  let engine: SpawnedService | undefined;
-  let browser: Browser;
-  let desktop: WatchedPage;
-  let base: string;
-
-  beforeAll(async () => {
-    simulator = await spawnService(simulatorEntry, {
+  const served = servePageInChromium(VIEWPORTS.desktop, async (spawn) => {
+    const simulator = await spawn(simulatorEntry, {
       HISTORY_BACKFILL_HOURS: "0",
       SIMULATION_SPEED: "20",
       SIMULATION_SEED: "7",
     });
-    engine = await spawnService(engineEntry, {
+    const engine = await spawn(engineEntry, {
       SERVICE_INSTANCE_NAME: instance,
       MARKET_DATA_URL: `http://127.0.0.1:${simulator.grpcPort}`,
       MARKET_DATA_STALE_MS: "5000",
       STRATEGY_COOLDOWN_SECONDS: "0",
     });
-    base = `http://127.0.0.1:${engine.httpPort}`;
-    await until(async () => ((await fetch(`${base}/api/v1/ready`)).ok ? true : undefined), 60_000);
-    browser = await launchChromium();
-    desktop = await openWatchedPage(browser, VIEWPORTS.desktop);
-  }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await engine?.stop("SIGKILL");
-    await simulator?.stop("SIGKILL");
+    const ready = `http://127.0.0.1:${engine.httpPort}/api/v1/ready`;
+    await until(async () => ((await fetch(ready)).ok ? true : undefined), 60_000);
+    return engine;
   });
 
   it("starts a market-making strategy from the form and shows its orders, fills, positions and PnL (1280×800)", async () => {
-    const { page, errors } = desktop;
-    await page.goto(`${base}/`);
+    const { page, errors } = served.watched;
+    await page.goto(`${served.base}/`);
     await page.waitForSelector('#connection[data-state="live"]', { timeout: 30_000 });
     expect(await page.locator('#identity [data-field="service"]').textContent()).toBe(
       "trading-system-engine",
@@ -108,7 +92,7 @@ describeWithChromium("trading engine web page in chromium", () => {
   }, 120_000);
 
   it("pauses and resumes the strategy", async () => {
-    const { page, errors } = desktop;
+    const { page, errors } = served.watched;
     const row = page.locator("#strategies tbody tr", { hasText: "mm web" });
     await row.getByRole("button", { name: "Pause" }).click();
     await statusOf(row, "paused");
@@ -125,7 +109,7 @@ describeWithChromium("trading engine web page in chromium", () => {
   }, 60_000);
 
   it("engages the circuit breaker, which cancels the open orders, and releases it", async () => {
-    const { page, errors } = desktop;
+    const { page, errors } = served.watched;
     const toggle = page.locator("#breaker-toggle");
     expect(await toggle.textContent()).toBe("Engage breaker");
     await toggle.click();
@@ -134,7 +118,7 @@ describeWithChromium("trading engine web page in chromium", () => {
     await until(async () =>
       (await page.locator("#orders tbody tr").count()) === 0 ? true : undefined,
     );
-    const risk = (await (await fetch(`${base}/api/v1/risk`)).json()) as {
+    const risk = (await (await fetch(`${served.base}/api/v1/risk`)).json()) as {
       circuit_breaker: { state: string; reason: string };
     };
     expect(risk.circuit_breaker).toMatchObject({
@@ -155,10 +139,10 @@ describeWithChromium("trading engine web page in chromium", () => {
   }, 60_000);
 
   it("is usable on a 390 px wide phone", async () => {
-    const phone = await openWatchedPage(browser, VIEWPORTS.phone);
+    const phone = await openWatchedPage(served.browser, VIEWPORTS.phone);
     try {
       const { page, errors } = phone;
-      await page.goto(`${base}/`);
+      await page.goto(`${served.base}/`);
       await page.waitForSelector('#connection[data-state="live"]', { timeout: 30_000 });
       const row = page.locator("#strategies tbody tr", { hasText: "mm web" });
       await statusOf(row, "active");
@@ -181,7 +165,7 @@ describeWithChromium("trading engine web page in chromium", () => {
   }, 60_000);
 
   it("stops the strategy for good", async () => {
-    const { page, errors } = desktop;
+    const { page, errors } = served.watched;
     const row = page.locator("#strategies tbody tr", { hasText: "mm web" });
     await row.getByRole("button", { name: "Stop" }).click();
     await statusOf(row, "stopped");
@@ -194,7 +178,7 @@ describeWithChromium("trading engine web page in chromium", () => {
   }, 60_000);
 
   it("refuses an order size BTC-USD cannot trade, saying which rule, and starts nothing", async () => {
-    const { page, errors } = desktop;
+    const { page, errors } = served.watched;
     const form = page.locator("#strategy-form");
     await form.locator('select[name="type"]').selectOption("market_making");
     await form.locator('input[name="instrument"]').fill("BTC-USD");
@@ -206,7 +190,7 @@ describeWithChromium("trading engine web page in chromium", () => {
     expect(await error.textContent()).toBe(
       "market_making.order_quantity 0.000001 cannot be traded on BTC-USD: below the minimum order size 0.00001",
     );
-    const strategies = (await (await fetch(`${base}/api/v1/strategies`)).json()) as {
+    const strategies = (await (await fetch(`${served.base}/api/v1/strategies`)).json()) as {
       strategies: { name: string }[];
     };
     expect(strategies.strategies.map((s) => s.name)).toEqual(["mm web"]);

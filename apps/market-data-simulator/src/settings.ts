@@ -1,4 +1,5 @@
 import {
+  dependencySettings,
   integerSchema,
   listSchema,
   numberSchema,
@@ -29,13 +30,7 @@ export const simulatorSettings = {
     default: "10",
     schema: integerSchema(1, 200),
   }),
-  dependencyCheckTimeoutMs: setting({
-    env: "DEPENDENCY_CHECK_TIMEOUT_MS",
-    description:
-      "at start-up, how long to wait for Postgres and Redis to answer before giving up (one line, exit 2), ms",
-    default: "10000",
-    schema: integerSchema(100, 600_000),
-  }),
+  ...dependencySettings(),
   redisCommandTimeoutMs: setting({
     env: "REDIS_COMMAND_TIMEOUT_MS",
     description: "deadline of each Redis command, ms",

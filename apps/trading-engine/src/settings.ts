@@ -1,6 +1,7 @@
 import { validateInstanceName } from "@tse/instance-naming";
 import {
   bearerTokenSchema,
+  dependencySettings,
   integerSchema,
   numberSchema,
   setting,
@@ -28,13 +29,7 @@ export const engineSettings = {
     schema: urlSchema(["redis:", "rediss:"]),
     secret: true,
   }),
-  dependencyCheckTimeoutMs: setting({
-    env: "DEPENDENCY_CHECK_TIMEOUT_MS",
-    description:
-      "at start-up, how long to wait for Postgres and Redis to answer before giving up (one line, exit 2), ms",
-    default: "10000",
-    schema: integerSchema(100, 600_000),
-  }),
+  ...dependencySettings(),
   marketDataUrl: setting({
     env: "MARKET_DATA_URL",
     description:

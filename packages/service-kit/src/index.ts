@@ -20,6 +20,7 @@ export {
   type MetricsBackend,
 } from "./config/common-settings.js";
 export { ConfigError } from "./config/config-error.js";
+export { dependencySettings } from "./config/dependency-settings.js";
 export { renderHelp } from "./config/help.js";
 export {
   type ConfigOrigins,

@@ -155,6 +155,19 @@ const redisServer = spawn(
   ],
   { stdio: "ignore" },
 );
+/** Runs redis-cli against the private server, as `user` when given ({ user, password }). */
+const redisCli = (args, as) =>
+  execFileSync(
+    "redis-cli",
+    [
+      "-p",
+      String(redisPort),
+      ...(as === undefined ? [] : ["--user", as.user, "--pass", as.password, "--no-auth-warning"]),
+      ...args,
+    ],
+    { encoding: "utf8" },
+  );
+const ADMIN = { user: "admin", password: "admin-dev" };
 const redisUrl = (user, password) => `redis://${user}:${password}@127.0.0.1:${redisPort}`;
 const connectAs = async (url) => {
   const client = createClient({ url, disableClientInfo: true });
@@ -176,29 +189,8 @@ const users = {
     registry: "registry:services:trading-system-engine:trading-engine-lh",
   },
 };
-await until(
-  async () =>
-    execFileSync(
-      "redis-cli",
-      [
-        "-p",
-        String(redisPort),
-        "--user",
-        "admin",
-        "--pass",
-        "admin-dev",
-        "--no-auth-warning",
-        "ping",
-      ],
-      { encoding: "utf8" },
-    ).includes("PONG"),
-  5_000,
-);
-const anonymous = execFileSync(
-  "redis-cli",
-  ["-p", String(redisPort), "GET", "market:data:sim:binance:x"],
-  { encoding: "utf8" },
-);
+await until(async () => redisCli(["ping"], ADMIN).includes("PONG"), 5_000);
+const anonymous = redisCli(["GET", "market:data:sim:binance:x"]);
 check(/NOAUTH|NOPERM|WRONGPASS/.test(anonymous), `the default user is off (${anonymous.trim()})`);
 for (const [user, { namespace, registry }] of Object.entries(users)) {
   const client = await connectAs(redisUrl(user, `${user}-dev`));
@@ -238,23 +230,7 @@ const euRules = binanceLine
           .replace("~market:data:sim:binance:", "~market:data:sim:binance:eu:")
           .replace("market-data-sim-binance", "market-data-sim-binance-eu"),
   );
-execFileSync(
-  "redis-cli",
-  [
-    "-p",
-    String(redisPort),
-    "--user",
-    "admin",
-    "--pass",
-    "admin-dev",
-    "--no-auth-warning",
-    "ACL",
-    "SETUSER",
-    "market-data-sim-binance-eu",
-    ...euRules,
-  ],
-  { encoding: "utf8" },
-);
+redisCli(["ACL", "SETUSER", "market-data-sim-binance-eu", ...euRules], ADMIN);
 const eu = await connectAs(redisUrl("market-data-sim-binance-eu", "binance-eu-check"));
 const binance = await connectAs(redisUrl("market-data-sim-binance", "market-data-sim-binance-dev"));
 await eu.set("market:data:sim:binance:eu:quote:BTC-USD", "eu");

@@ -19,15 +19,6 @@ import { catalogOf, SIMULATOR_SYMBOLS } from "./instrument-grids.js";
 /** The tests' epoch: 2026-11-23T00:00:00Z. */
 export const T0 = Date.UTC(2026, 10, 23);
 
-/** Every risk limit off (0), the gross leverage at its default. */
-const NO_LIMITS = {
-  maxPositionSize: 0,
-  instrumentMaxPositionSizes: {},
-  maxTotalNotional: 0,
-  maxOrdersPerSecond: 0,
-  maxDrawdown: 0,
-} as const;
-
 /**
  * UUID-shaped ids 1, 2, 3… (zero-padded, so they sort in order of creation). Two engines whose
  * state one restores from the other take different `series`, or their ids would collide.
@@ -82,7 +73,15 @@ export function testEngine(options: TestEngineOptions = {}): TestEngine {
   const ids = options.ids ?? sequentialIds();
   const changes: EngineChanges[] = [];
   const rejections: RiskRejection[] = [];
-  const riskManager = new RiskManager({ ...NO_LIMITS, ...options.limits });
+  // Every limit off (0) and the gross leverage at its default, unless the test sets them.
+  const riskManager = new RiskManager({
+    maxPositionSize: 0,
+    instrumentMaxPositionSizes: {},
+    maxTotalNotional: 0,
+    maxOrdersPerSecond: 0,
+    maxDrawdown: 0,
+    ...options.limits,
+  });
   const portfolio = new Portfolio(options.capital ?? 1_000_000);
   const venue = new PaperVenue(
     { takerFeeBps: 10, makerFeeBps: 2, slippageBps: 0, ...options.costs },
@@ -191,12 +190,4 @@ export const marketOrder = (side: OrderSide, quantity: number): OrderIntent => (
   side,
   type: "market",
   quantity,
-});
-
-/** A limit order intent. */
-export const limitOrder = (side: OrderSide, quantity: number, limitPrice: number): OrderIntent => ({
-  side,
-  type: "limit",
-  quantity,
-  limitPrice,
 });

@@ -3,7 +3,7 @@ import type { InstrumentCatalog } from "../application/trading-desk.js";
 import type { InstrumentRules, InstrumentRulesSource } from "../domain/orders/instrument-rules.js";
 
 /** BTC-USD's order grid as the simulator's ListSymbols gives it. */
-export const BTC_RULES: InstrumentRules = {
+const BTC_RULES: InstrumentRules = {
   tickSize: 0.01,
   lotSize: 0.00001,
   minQuantity: 0.00001,
@@ -19,7 +19,7 @@ export const ETH_RULES: InstrumentRules = {
 };
 
 /** SOL-USD's order grid as the simulator's ListSymbols gives it. */
-export const SOL_RULES: InstrumentRules = {
+const SOL_RULES: InstrumentRules = {
   tickSize: 0.01,
   lotSize: 0.01,
   minQuantity: 0.01,

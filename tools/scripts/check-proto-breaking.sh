@@ -17,7 +17,7 @@ if [[ -n "${tag}" ]] && git cat-file -e "${tag}:${schemas}/buf.yaml" 2>/dev/null
   against=".git#tag=${tag},subdir=${schemas}"
   reference="release tag ${tag}"
 else
-  snapshot=$(find "${schemas}/releases" -maxdepth 1 -name '*.tar.gz' 2>/dev/null | sort -V | tail -n 1)
+  snapshot=$(find "${schemas}/releases" -maxdepth 1 -name '*.tar.gz' 2>/dev/null | sort -V | tail -n 1 || true)
   if [[ -n "${snapshot}" ]]; then
     against="${snapshot}"
     reference="release snapshot ${snapshot}"

@@ -24,11 +24,10 @@ import { CandleHistory, fromStoredCandle } from "./application/candle-history.js
 import { SimulationService } from "./application/generate-simulation.js";
 import { HistoryRetention } from "./application/history-retention.js";
 import { FEED_STEP_LIMITS, MarketFeed } from "./application/market-feed.js";
+import { createCandleHub, createQuoteHub } from "./application/market-streams.js";
 import { ScenarioBook } from "./application/scenario-book.js";
 import { seedSymbols } from "./application/seed-symbols.js";
-import { type CandleUpdate, candleUpdateKey } from "./domain/engine/candle-update.js";
-import { FanOutHub } from "./domain/engine/fan-out-hub.js";
-import { type MarketQuote, MarketSimulator } from "./domain/engine/market-simulator.js";
+import { MarketSimulator } from "./domain/engine/market-simulator.js";
 import { simulatorSettings } from "./settings.js";
 
 const packageJson = JSON.parse(
@@ -137,11 +136,8 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
       maxSubscribers: config.maxSubscribers,
       maxSymbolsPerSubscription: config.maxSymbolsPerStream,
     };
-    const hub = new FanOutHub<MarketQuote>(hubLimits, hubOptions);
-    const candleHub = new FanOutHub<CandleUpdate>(hubLimits, {
-      ...hubOptions,
-      keyOf: candleUpdateKey,
-    });
+    const hub = createQuoteHub(hubLimits, hubOptions);
+    const candleHub = createCandleHub(hubLimits, hubOptions);
     subscriptionsGauge.watch(hub, candleHub);
     const feed = new MarketFeed(
       {

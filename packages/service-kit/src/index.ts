@@ -9,7 +9,7 @@
  * Connect/gRPC/gRPC-Web on HTTP/1.1 and h2c; a gRPC port; health, readiness,
  * `grpc.health.v1`, server reflection; graceful shutdown; bearer-token access control of
  * state-changing calls (`AUTH_TOKENS`, {@link serviceAccess}) and CORS that keeps foreign pages
- * from writing.
+ * from writing; a {@link ConflatingHub} fans updates out to stream subscribers.
  */
 export * from "./auth/index.js";
 export {
@@ -108,4 +108,5 @@ export {
   type ServiceServerOptions,
 } from "./server/service-server.js";
 export { StartupError } from "./server/startup-error.js";
+export * from "./streams/index.js";
 export { type WebPage, webKitAssets, webPageRoutes } from "./web/web-kit-assets.js";

@@ -1,20 +1,20 @@
 import { InMemoryMetrics } from "@tse/metrics-port";
 import { describe, expect, it } from "vitest";
-import { FanOutHub } from "../domain/engine/fan-out-hub.js";
 import {
   ACTIVE_SUBSCRIPTIONS_METRIC,
   ActiveSubscriptionsGauge,
 } from "./active-subscriptions-gauge.js";
+import { createCandleHub, createQuoteHub } from "./market-streams.js";
 
 describe("ActiveSubscriptionsGauge", () => {
   it("follows streams opening and closing across hubs, per symbol", () => {
     const metrics = new InMemoryMetrics();
     const gauge = new ActiveSubscriptionsGauge(metrics, ["BTC-USD", "ETH-USD"]);
     const limits = { maxSubscribers: 10, maxSymbolsPerSubscription: 10 };
-    const prices = new FanOutHub<{ symbol: string }>(limits, {
+    const prices = createQuoteHub(limits, {
       onSubscriptionsChanged: () => gauge.update(),
     });
-    const candles = new FanOutHub<{ symbol: string }>(limits, {
+    const candles = createCandleHub(limits, {
       onSubscriptionsChanged: () => gauge.update(),
     });
     gauge.watch(prices, candles);

@@ -1,12 +1,11 @@
 import { createMarketDataAdapter, type MarketDataAdapter } from "@tse/market-data-adapter";
 import { InMemoryMetrics } from "@tse/metrics-port";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type CandleUpdate, candleUpdateKey } from "../domain/engine/candle-update.js";
-import { FanOutHub } from "../domain/engine/fan-out-hub.js";
-import { type MarketQuote, MarketSimulator } from "../domain/engine/market-simulator.js";
+import { MarketSimulator } from "../domain/engine/market-simulator.js";
 import { buildUniverse } from "../domain/market/symbol-universe.js";
 import { backfillHistory } from "./backfill-history.js";
 import { FEED_METRICS, MarketFeed } from "./market-feed.js";
+import { createCandleHub, createQuoteHub } from "./market-streams.js";
 
 const T0 = Date.UTC(2026, 10, 1);
 const DAY = 86_400_000;
@@ -102,8 +101,8 @@ describe("backfillHistory", () => {
     const feed = new MarketFeed(
       {
         simulator,
-        hub: new FanOutHub<MarketQuote>(limits),
-        candleHub: new FanOutHub<CandleUpdate>(limits, { keyOf: candleUpdateKey }),
+        hub: createQuoteHub(limits),
+        candleHub: createCandleHub(limits),
         metrics: new InMemoryMetrics(),
         history: store.writes,
         quotes: store.quotes,

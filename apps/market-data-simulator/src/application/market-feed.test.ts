@@ -1,11 +1,10 @@
 import { createMarketDataAdapter, type MarketDataAdapter } from "@tse/market-data-adapter";
 import { InMemoryMetrics } from "@tse/metrics-port";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { type CandleUpdate, candleUpdateKey } from "../domain/engine/candle-update.js";
-import { FanOutHub } from "../domain/engine/fan-out-hub.js";
-import { type MarketQuote, MarketSimulator } from "../domain/engine/market-simulator.js";
+import { MarketSimulator } from "../domain/engine/market-simulator.js";
 import { buildUniverse } from "../domain/market/symbol-universe.js";
 import { FEED_METRICS, FEED_STEP_LIMITS, MarketFeed } from "./market-feed.js";
+import { createCandleHub, createQuoteHub } from "./market-streams.js";
 
 const T0 = Date.UTC(2026, 10, 23);
 
@@ -25,11 +24,8 @@ describe("MarketFeed", () => {
       seed: 5,
       startTime: T0,
     });
-    const hub = new FanOutHub<MarketQuote>({ maxSubscribers: 10, maxSymbolsPerSubscription: 10 });
-    const candleHub = new FanOutHub<CandleUpdate>(
-      { maxSubscribers: 10, maxSymbolsPerSubscription: 10 },
-      { keyOf: candleUpdateKey },
-    );
+    const hub = createQuoteHub({ maxSubscribers: 10, maxSymbolsPerSubscription: 10 });
+    const candleHub = createCandleHub({ maxSubscribers: 10, maxSymbolsPerSubscription: 10 });
     const metrics = new InMemoryMetrics();
     const lines: { level: string; message: string; fields: Readonly<Record<string, unknown>> }[] =
       [];

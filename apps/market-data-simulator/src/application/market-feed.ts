@@ -8,12 +8,12 @@ import type { MetricsPort } from "@tse/metrics-port";
 import { type FailureLogSink, RepeatedFailureLog } from "@tse/service-kit";
 import { INTERVALS, type OhlcCandle } from "../domain/candles/candle-aggregator.js";
 import type { CandleUpdate } from "../domain/engine/candle-update.js";
-import type { FanOutHub } from "../domain/engine/fan-out-hub.js";
 import type {
   MarketQuote,
   MarketSimulator,
   MarketStep,
 } from "../domain/engine/market-simulator.js";
+import type { CandleHub, QuoteHub } from "./market-streams.js";
 
 /** Where the feed writes history: the adapter's write-behind buffer (never waits). */
 export interface HistorySink {
@@ -30,9 +30,9 @@ export interface QuotePublisher {
 /** What {@link MarketFeed} is wired to. */
 export interface MarketFeedPorts {
   readonly simulator: MarketSimulator;
-  readonly hub: FanOutHub<MarketQuote>;
+  readonly hub: QuoteHub;
   /** Receives every step's open candles of the updated symbols and the candles that closed. */
-  readonly candleHub: FanOutHub<CandleUpdate>;
+  readonly candleHub: CandleHub;
   readonly metrics: MetricsPort;
   readonly history: HistorySink;
   readonly quotes: QuotePublisher;

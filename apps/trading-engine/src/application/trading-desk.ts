@@ -1,4 +1,5 @@
 import type { MetricsPort } from "@tse/metrics-port";
+import { ConflatingHub } from "@tse/service-kit";
 import {
   resolveStrategyLimits,
   type StrategyLimits,
@@ -28,7 +29,6 @@ import {
 import type { StrategyType, TradingStrategy } from "../domain/strategies/trading-strategy.js";
 import { checkInstrumentSymbol, checkOrderSizes } from "./instrument-checks.js";
 import { newestOrders } from "./order-listing.js";
-import { UpdateStreamHub } from "./update-stream-hub.js";
 
 /** A request to start a strategy, as the APIs and the boot list give it. */
 export interface StartStrategyRequest {
@@ -133,18 +133,23 @@ const STRATEGY_STATUSES = ["inactive", "active", "paused", "stopped", "error"] a
  */
 export class TradingDesk {
   readonly #ports: TradingDeskPorts;
-  readonly orderUpdates: UpdateStreamHub<OrderSnapshot>;
-  readonly positionUpdates: UpdateStreamHub<PositionSnapshot>;
+  /** Order states for streams: the latest per order id; a subscriber too far behind is closed. */
+  readonly orderUpdates: ConflatingHub<OrderSnapshot>;
+  /** Position states for streams: the latest per strategy and instrument. */
+  readonly positionUpdates: ConflatingHub<PositionSnapshot>;
   readonly #lastStatus = new Map<string, OrderStatus>();
 
   constructor(ports: TradingDeskPorts, limits: TradingDeskLimits) {
     this.#ports = ports;
-    const hubLimits = { maxSubscribers: limits.maxStreams, maxQueue: limits.maxStreamBacklog };
-    this.orderUpdates = new UpdateStreamHub((o) => o.id, hubLimits);
-    this.positionUpdates = new UpdateStreamHub(
-      (p) => `${p.strategyId}\u0000${p.instrument}`,
-      hubLimits,
-    );
+    const streams = {
+      overflow: { kind: "close", maxPending: limits.maxStreamBacklog },
+      limits: { maxSubscribers: limits.maxStreams },
+    } as const;
+    this.orderUpdates = new ConflatingHub({ ...streams, keyOf: (o) => o.id });
+    this.positionUpdates = new ConflatingHub({
+      ...streams,
+      keyOf: (p) => `${p.strategyId}\u0000${p.instrument}`,
+    });
     const { metrics } = ports;
     metrics.describe(TRADING_METRICS.orders, "counter", {
       help: "Order status changes, by strategy, side, type and new status.",

@@ -14,10 +14,9 @@ import {
 import { describe, expect, it } from "vitest";
 import { CandleHistory } from "../../application/candle-history.js";
 import { SimulationService } from "../../application/generate-simulation.js";
+import { createCandleHub, createQuoteHub } from "../../application/market-streams.js";
 import { ScenarioBook } from "../../application/scenario-book.js";
-import { type CandleUpdate, candleUpdateKey } from "../../domain/engine/candle-update.js";
-import { FanOutHub } from "../../domain/engine/fan-out-hub.js";
-import { type MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
+import { MarketSimulator } from "../../domain/engine/market-simulator.js";
 import { buildUniverse } from "../../domain/market/symbol-universe.js";
 import { registerLegacyMarketData } from "./legacy-market-data-service.js";
 import { registerMarketDataV1 } from "./market-data-v1-service.js";
@@ -35,8 +34,8 @@ function setup() {
   });
   for (let t = T0 + 5_000; t <= T0 + 6 * HOUR + 30_000; t += 5_000) simulator.advance(t);
   const limits = { maxSubscribers: 10, maxSymbolsPerSubscription: 10 };
-  const hub = new FanOutHub<MarketQuote>(limits);
-  const candleHub = new FanOutHub<CandleUpdate>(limits, { keyOf: candleUpdateKey });
+  const hub = createQuoteHub(limits);
+  const candleHub = createCandleHub(limits);
   const history = new CandleHistory(simulator);
   const simulations = new SimulationService(simulator, history, 9, 10_000);
   const transport = createRouterTransport((router) => {

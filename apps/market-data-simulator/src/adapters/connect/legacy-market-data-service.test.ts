@@ -4,8 +4,8 @@ import { MarketDataService, ScenarioType } from "@tse/proto/marketdata/market_da
 import { describe, expect, it } from "vitest";
 import { CandleHistory } from "../../application/candle-history.js";
 import { SimulationService } from "../../application/generate-simulation.js";
-import { FanOutHub } from "../../domain/engine/fan-out-hub.js";
-import { type MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
+import { createQuoteHub } from "../../application/market-streams.js";
+import { MarketSimulator } from "../../domain/engine/market-simulator.js";
 import { buildUniverse } from "../../domain/market/symbol-universe.js";
 import { registerLegacyMarketData } from "./legacy-market-data-service.js";
 
@@ -18,7 +18,7 @@ function setup(useBinaryFormat = true) {
     startTime: T0,
   });
   for (let i = 1; i <= 120; i++) simulator.advance(T0 + i * 1_000);
-  const hub = new FanOutHub<MarketQuote>({ maxSubscribers: 2, maxSymbolsPerSubscription: 5 });
+  const hub = createQuoteHub({ maxSubscribers: 2, maxSymbolsPerSubscription: 5 });
   const history = new CandleHistory(simulator);
   const simulations = new SimulationService(simulator, history, 4, 10_000);
   const transport = createRouterTransport(

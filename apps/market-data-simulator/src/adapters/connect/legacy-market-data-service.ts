@@ -11,9 +11,9 @@ import {
   SimulationType,
 } from "@tse/proto/marketdata/market_data_pb";
 import type { SimulationService } from "../../application/generate-simulation.js";
+import type { QuoteHub } from "../../application/market-streams.js";
 import { previewOnLiveMarket } from "../../application/scenario-previews.js";
 import type { OhlcCandle } from "../../domain/candles/candle-aggregator.js";
-import type { FanOutHub } from "../../domain/engine/fan-out-hub.js";
 import type { MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
 import { RollingWindow } from "../../domain/market/rolling-window.js";
 import {
@@ -61,7 +61,7 @@ export const LEGACY_SCENARIO_MAX_POINTS = 10_000;
 export interface LegacyMarketDataDependencies {
   readonly simulator: MarketSimulator;
   /** The live quotes StreamPrices follows (shared with `marketdata.v1`, and its limits). */
-  readonly hub: FanOutHub<MarketQuote>;
+  readonly hub: QuoteHub;
   /** Filled into every `source` field: the instance label. */
   readonly source: string;
   /** GenerateSimulation, shared with `marketdata.v1`. */

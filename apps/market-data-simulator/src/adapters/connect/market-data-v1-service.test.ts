@@ -12,11 +12,10 @@ import { codeOf } from "@tse/service-kit/testing";
 import { describe, expect, it } from "vitest";
 import { CandleHistory } from "../../application/candle-history.js";
 import { SimulationService } from "../../application/generate-simulation.js";
+import { createCandleHub, createQuoteHub } from "../../application/market-streams.js";
 import { ScenarioBook } from "../../application/scenario-book.js";
 import type { OhlcCandle } from "../../domain/candles/candle-aggregator.js";
-import { type CandleUpdate, candleUpdateKey } from "../../domain/engine/candle-update.js";
-import { FanOutHub } from "../../domain/engine/fan-out-hub.js";
-import { type MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
+import { MarketSimulator } from "../../domain/engine/market-simulator.js";
 import { buildUniverse } from "../../domain/market/symbol-universe.js";
 import { registerMarketDataV1 } from "./market-data-v1-service.js";
 
@@ -29,10 +28,10 @@ function setup(limits = { maxSubscribers: 2, maxSymbolsPerSubscription: 2 }) {
     startTime: T0,
   });
   for (let i = 1; i <= 600; i++) simulator.advance(T0 + i * 1_000);
-  const hub = new FanOutHub<MarketQuote>(limits);
+  const hub = createQuoteHub(limits);
   const history = new CandleHistory(simulator);
   const simulations = new SimulationService(simulator, history, 9, 10_000);
-  const candleHub = new FanOutHub<CandleUpdate>(limits, { keyOf: candleUpdateKey });
+  const candleHub = createCandleHub(limits);
   const scenarios = new ScenarioBook(simulator, { maxActive: 250 });
   const transport = createRouterTransport((router) =>
     registerMarketDataV1(router, { simulator, hub, candleHub, simulations, history, scenarios }),

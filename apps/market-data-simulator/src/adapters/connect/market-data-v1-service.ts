@@ -26,6 +26,7 @@ import {
 } from "@tse/proto/marketdata/v1/market_data_pb";
 import type { CandleHistory } from "../../application/candle-history.js";
 import type { SimulationService } from "../../application/generate-simulation.js";
+import type { CandleHub, QuoteHub } from "../../application/market-streams.js";
 import {
   type ScenarioBook,
   type ScenarioEntry,
@@ -35,8 +36,6 @@ import { previewOnLiveMarket } from "../../application/scenario-previews.js";
 import { symbolRowOf } from "../../application/seed-symbols.js";
 import type { CandleInterval, OhlcCandle } from "../../domain/candles/candle-aggregator.js";
 import { CANDLE_INTERVALS } from "../../domain/candles/candle-aggregator.js";
-import type { CandleUpdate } from "../../domain/engine/candle-update.js";
-import type { FanOutHub } from "../../domain/engine/fan-out-hub.js";
 import type { MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
 import {
   type ScenarioType as DomainScenarioType,
@@ -76,8 +75,8 @@ const INTERVAL_ENUMS = Object.fromEntries(
 /** What the service reads and drives. */
 export interface MarketDataV1Dependencies {
   readonly simulator: MarketSimulator;
-  readonly hub: FanOutHub<MarketQuote>;
-  readonly candleHub: FanOutHub<CandleUpdate>;
+  readonly hub: QuoteHub;
+  readonly candleHub: CandleHub;
   /** GenerateSimulation, shared with the legacy service. */
   readonly simulations: SimulationService;
   /** GetCandles: memory, then the store. */

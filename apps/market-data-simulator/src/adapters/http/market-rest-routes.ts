@@ -1,7 +1,7 @@
-import { HttpError, type RestRoute } from "@tse/service-kit";
+import { HttpError, type RestRoute, StreamRefusedError } from "@tse/service-kit";
 import { type CandleHistory, HistoryUnavailableError } from "../../application/candle-history.js";
+import type { QuoteHub } from "../../application/market-streams.js";
 import { type CandleInterval, INTERVALS } from "../../domain/candles/candle-aggregator.js";
-import { type FanOutHub, SubscriptionRefusedError } from "../../domain/engine/fan-out-hub.js";
 import type { MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
 import { abortableDelay } from "../connect/abortable-delay.js";
 
@@ -14,7 +14,7 @@ export const SSE_SNAPSHOT_INTERVAL_MS = 15_000;
 /** What the REST routes read. */
 export interface MarketRestDependencies {
   readonly simulator: MarketSimulator;
-  readonly hub: FanOutHub<MarketQuote>;
+  readonly hub: QuoteHub;
   /** `history/{asset}`: memory, then the store. */
   readonly history: CandleHistory;
 }
@@ -187,7 +187,7 @@ export function marketRestRoutes({ simulator, hub, history }: MarketRestDependen
         try {
           subscription = hub.subscribe(symbols);
         } catch (error) {
-          if (error instanceof SubscriptionRefusedError) {
+          if (error instanceof StreamRefusedError) {
             throw new HttpError(
               error.kind === "limit" ? 429 : 400,
               "stream_refused",

@@ -8,12 +8,12 @@ import {
   StrategyType,
   TradingService,
 } from "@tse/proto/trading/v1/trading_pb";
+import { StreamRefusedError, type StreamSubscription } from "@tse/service-kit";
 import { checkInstrumentSymbol } from "../../application/instrument-checks.js";
 import type {
   StartStrategyRequest as DeskStartRequest,
   TradingDesk,
 } from "../../application/trading-desk.js";
-import { StreamLimitError, type UpdateSubscription } from "../../application/update-stream-hub.js";
 import { EngineRequestError } from "../../domain/engine/trading-engine.js";
 import { CircuitBreakerError } from "../../domain/risk/risk-manager.js";
 import { strictJson } from "./strict-json.js";
@@ -49,7 +49,7 @@ export async function mapErrors<T>(act: () => T | Promise<T>): Promise<T> {
     if (error instanceof RangeError) throw new ConnectError(error.message, Code.InvalidArgument);
     if (error instanceof CircuitBreakerError)
       throw new ConnectError(error.message, Code.FailedPrecondition);
-    if (error instanceof StreamLimitError)
+    if (error instanceof StreamRefusedError)
       throw new ConnectError(error.message, Code.ResourceExhausted);
     throw error;
   }
@@ -267,7 +267,7 @@ export function registerTradingV1(
       const accepts = (order: { strategyId: string | undefined; instrument: string }) =>
         (request.strategyId === "" || order.strategyId === request.strategyId) &&
         (instruments.size === 0 || instruments.has(order.instrument));
-      const subscription = await mapErrors(() => desk.orderUpdates.subscribe(accepts));
+      const subscription = await mapErrors(() => desk.orderUpdates.subscribe("all", accepts));
       yield* streamOf(
         subscription,
         context,
@@ -337,7 +337,7 @@ export function registerTradingV1(
  * client was too slow and its subscription overflowed.
  */
 async function* streamOf<T, M>(
-  subscription: UpdateSubscription<T>,
+  subscription: StreamSubscription<T>,
   context: HandlerContext,
   snapshot: () => M,
   update: (items: T[]) => M,

@@ -109,4 +109,5 @@ export {
 } from "./server/service-server.js";
 export { StartupError } from "./server/startup-error.js";
 export * from "./streams/index.js";
+export { abortableDelay } from "./timing/abortable-delay.js";
 export { type WebPage, webKitAssets, webPageRoutes } from "./web/web-kit-assets.js";

@@ -10,6 +10,7 @@ import {
   PriceUpdateSchema,
   SimulationType,
 } from "@tse/proto/marketdata/market_data_pb";
+import { abortableDelay } from "@tse/service-kit";
 import type { SimulationService } from "../../application/generate-simulation.js";
 import type { QuoteHub } from "../../application/market-streams.js";
 import { previewOnLiveMarket } from "../../application/scenario-previews.js";
@@ -23,7 +24,6 @@ import {
 } from "../../domain/scenarios/scenario.js";
 import { previewPointCount } from "../../domain/scenarios/scenario-preview.js";
 import type { SimulationModel } from "../../domain/simulation/simulation-models.js";
-import { abortableDelay } from "./abortable-delay.js";
 import { MAX_TIMESTAMP_MS, requestTimestampMs } from "./request-timestamp.js";
 import { runSimulation } from "./run-simulation.js";
 import { invalidArgumentOnRangeError } from "./scenario-request.js";

@@ -24,6 +24,7 @@ import {
   TradeSide,
   SimulationModel as V1SimulationModel,
 } from "@tse/proto/marketdata/v1/market_data_pb";
+import { abortableDelay } from "@tse/service-kit";
 import type { CandleHistory } from "../../application/candle-history.js";
 import type { SimulationService } from "../../application/generate-simulation.js";
 import type { CandleHub, QuoteHub } from "../../application/market-streams.js";
@@ -43,7 +44,6 @@ import {
   SCENARIO_TYPES,
 } from "../../domain/scenarios/scenario.js";
 import type { SimulationModel } from "../../domain/simulation/simulation-models.js";
-import { abortableDelay } from "./abortable-delay.js";
 import { requestTimestampMs } from "./request-timestamp.js";
 import { runSimulation, unavailableOnHistoryError } from "./run-simulation.js";
 import { invalidArgumentOnRangeError, scenarioSpecOf, scenarioTypeOf } from "./scenario-request.js";

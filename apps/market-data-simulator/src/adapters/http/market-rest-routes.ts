@@ -1,9 +1,8 @@
-import { HttpError, type RestRoute, StreamRefusedError } from "@tse/service-kit";
+import { abortableDelay, HttpError, type RestRoute, StreamRefusedError } from "@tse/service-kit";
 import { type CandleHistory, HistoryUnavailableError } from "../../application/candle-history.js";
 import type { QuoteHub } from "../../application/market-streams.js";
 import { type CandleInterval, INTERVALS } from "../../domain/candles/candle-aggregator.js";
 import type { MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
-import { abortableDelay } from "../connect/abortable-delay.js";
 
 /** Limits of DESIGN §4.3: out of range is a 400. */
 export const REST_LIMITS = Object.freeze({ maxDepth: 100, maxHistory: 5_000, maxTrades: 1_000 });

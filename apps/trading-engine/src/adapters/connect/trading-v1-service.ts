@@ -8,7 +8,7 @@ import {
   StrategyType,
   TradingService,
 } from "@tse/proto/trading/v1/trading_pb";
-import { StreamRefusedError, type StreamSubscription } from "@tse/service-kit";
+import { abortableDelay, StreamRefusedError, type StreamSubscription } from "@tse/service-kit";
 import { checkInstrumentSymbol } from "../../application/instrument-checks.js";
 import type {
   StartStrategyRequest as DeskStartRequest,
@@ -323,7 +323,7 @@ export function registerTradingV1(
         },
         async () => {
           const wait = last + minIntervalMs - Date.now();
-          if (wait > 0) await delay(wait, context.signal);
+          if (wait > 0) await abortableDelay(wait, context.signal);
           last = Date.now();
         },
       );
@@ -365,16 +365,4 @@ async function* streamOf<T, M>(
     context.signal.removeEventListener("abort", onAbort);
     subscription.close();
   }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

@@ -1,6 +1,7 @@
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { createClient } from "@connectrpc/connect";
 import { MarketDataService, type Quote } from "@tse/proto/marketdata/v1/market_data_pb";
+import { abortableDelay } from "@tse/service-kit";
 import type { MarketQuote } from "../../domain/shared/market-quote.js";
 import { simulatorTransport } from "./simulator-transport.js";
 
@@ -122,7 +123,7 @@ export class SimulatorPriceFeed {
         if (received) delay = this.#options.backoff.initialMs;
         const wait = Math.round(delay * (0.5 + Math.random() / 2));
         this.#handlers.onDisconnect(error, wait);
-        await sleep(wait, signal);
+        await abortableDelay(wait, signal);
         delay = Math.min(this.#options.backoff.maxMs, delay * 2);
       }
     }
@@ -158,16 +159,4 @@ export function toMarketQuote(quote: Quote): MarketQuote {
     last: quote.last,
     timestamp: quote.timestamp === undefined ? Date.now() : timestampMs(quote.timestamp),
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
 }

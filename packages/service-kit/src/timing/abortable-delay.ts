@@ -1,4 +1,8 @@
-/** Resolves after `ms`, or at once when `signal` aborts (a stream's client went away). */
+/**
+ * Resolves after `ms`, or as soon as `signal` aborts (a stream's client went away, the service
+ * shuts down) — at once when it already has. Never rejects: the caller checks the signal.
+ * A stream waits thousands of times on one signal, so each wait removes its listener again.
+ */
 export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) {
@@ -9,7 +13,6 @@ export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
       clearTimeout(timer);
       resolve();
     };
-    // A stream waits thousands of times on one signal: each wait removes its listener again.
     const timer = setTimeout(() => {
       signal.removeEventListener("abort", onAbort);
       resolve();

@@ -15,4 +15,15 @@ describe("abortableDelay", () => {
     controller.abort();
     await expect(waiting).resolves.toBeUndefined();
   });
+
+  it("resolves at once, without waiting the delay, when the signal has already aborted", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const outcome = await Promise.race([
+      abortableDelay(60_000, controller.signal).then(() => "resolved"),
+      new Promise((resolve) => setTimeout(() => resolve("still waiting"), 50)),
+    ]);
+    expect(outcome).toBe("resolved");
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+  });
 });

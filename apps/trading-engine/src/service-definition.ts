@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { performance } from "node:perf_hooks";
 import { fromJson } from "@bufbuild/protobuf";
+import { messageOf } from "@tse/error-text";
 import {
   checkRedis,
   createRedisConnection,
@@ -362,15 +363,13 @@ function parseBootStrategies(raw: string | undefined): StartStrategyRequest[] {
         resolveStrategyLimits(request.limits);
         return request;
       } catch (error) {
-        throw new Error(
-          `entry ${index}: ${error instanceof Error ? error.message : String(error)}`,
-        );
+        throw new Error(`entry ${index}: ${messageOf(error)}`);
       }
     });
   } catch (error) {
     throw new ConfigError(
       "BOOT_STRATEGIES",
-      `invalid configuration: BOOT_STRATEGIES (--boot-strategies) ${error instanceof Error ? error.message : String(error)}`,
+      `invalid configuration: BOOT_STRATEGIES (--boot-strategies) ${messageOf(error)}`,
     );
   }
 }

@@ -1,3 +1,4 @@
+import { messageOf } from "@tse/error-text";
 import postgres from "postgres";
 import { ErrorReply } from "redis";
 import { DependencyCheckError } from "./dependency-check-error.js";
@@ -50,7 +51,7 @@ export async function checkPostgres(
         if (!isTransient(error)) {
           throw new DependencyCheckError(
             "Postgres",
-            `${where} refused the connection: ${messageOf(error)}`,
+            `${where} refused the connection: ${firstLineOf(error)}`,
             {
               cause: error,
             },
@@ -60,7 +61,7 @@ export async function checkPostgres(
       }
     }
     if (deadline.aborted) {
-      const cause = last === undefined ? "no answer" : messageOf(last);
+      const cause = last === undefined ? "no answer" : firstLineOf(last);
       throw new DependencyCheckError(
         "Postgres",
         `${where} is unreachable: ${cause} (gave up after ${timeoutMs} ms)`,
@@ -90,8 +91,8 @@ export async function checkRedis(
     throw new DependencyCheckError(
       "Redis",
       cause instanceof ErrorReply
-        ? `${where} refused the connection: ${messageOf(cause)}`
-        : `${where} is unreachable: ${messageOf(cause ?? error)} (gave up after ${connection.startupTimeoutMs} ms)`,
+        ? `${where} refused the connection: ${firstLineOf(cause)}`
+        : `${where} is unreachable: ${firstLineOf(cause ?? error)} (gave up after ${connection.startupTimeoutMs} ms)`,
       { cause: error },
     );
   }
@@ -118,6 +119,7 @@ function isTransient(error: unknown): boolean {
   return code.startsWith("57P0") || code === "53300" || code.startsWith("08");
 }
 
-function messageOf(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+/** The first line of what was thrown: a driver's message may run on with context lines. */
+function firstLineOf(error: unknown): string {
+  return messageOf(error).split("\n")[0] ?? "";
 }

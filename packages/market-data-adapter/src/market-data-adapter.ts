@@ -1,3 +1,4 @@
+import { messageOf } from "@tse/error-text";
 import type { NamespaceSource } from "@tse/instance-naming";
 import { type MetricsPort, NoopMetrics } from "@tse/metrics-port";
 import postgres from "postgres";
@@ -366,8 +367,4 @@ function openPool(url: string, options: PostgresPoolOptions): postgres.Sql {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -7,6 +7,7 @@ import {
   MeterProvider,
   PeriodicExportingMetricReader,
 } from "@opentelemetry/sdk-metrics";
+import { messageOf } from "@tse/error-text";
 import {
   bucketProblems,
   type ConstantLabels,
@@ -395,8 +396,4 @@ export class OpenTelemetryMetrics implements MetricsPort {
       this.#guard.report(`recording "${name}" failed: ${messageOf(error)}`);
     }
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

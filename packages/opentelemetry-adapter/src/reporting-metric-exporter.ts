@@ -7,6 +7,7 @@ import {
   type PushMetricExporter,
   type ResourceMetrics,
 } from "@opentelemetry/sdk-metrics";
+import { messageOf } from "@tse/error-text";
 
 /**
  * Wraps a push exporter (OTLP/HTTP) so that every failed export is reported through `report`
@@ -26,7 +27,8 @@ export class ReportingMetricExporter implements PushMetricExporter {
   export(metrics: ResourceMetrics, resultCallback: (result: ExportResult) => void): void {
     this.#inner.export(metrics, (result) => {
       if (result.code !== ExportResultCode.SUCCESS) {
-        this.#report(`OTLP metrics export failed: ${messageOf(result.error)}`);
+        const reason = result.error === undefined ? "unknown error" : messageOf(result.error);
+        this.#report(`OTLP metrics export failed: ${reason}`);
       }
       resultCallback(result);
     });
@@ -52,9 +54,4 @@ export class ReportingMetricExporter implements PushMetricExporter {
   selectAggregation(instrumentType: InstrumentType): AggregationOption {
     return this.#inner.selectAggregation?.(instrumentType) ?? { type: AggregationType.DEFAULT };
   }
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return error === undefined ? "unknown error" : String(error);
 }

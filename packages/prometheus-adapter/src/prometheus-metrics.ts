@@ -1,3 +1,4 @@
+import { messageOf } from "@tse/error-text";
 import {
   bucketProblems,
   type ConstantLabels,
@@ -222,8 +223,4 @@ export class PrometheusMetrics implements MetricsPort {
       this.#guard.report(`recording "${name}" failed: ${messageOf(error)}`);
     }
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,3 +1,4 @@
+import { messageOf } from "@tse/error-text";
 import type { ServiceIdentity } from "@tse/instance-naming";
 import {
   type AdapterLog,
@@ -258,8 +259,4 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

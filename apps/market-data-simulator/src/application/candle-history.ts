@@ -1,3 +1,4 @@
+import { messageOf } from "@tse/error-text";
 import type { Candle, CandleQuery } from "@tse/market-data-adapter";
 import type { CandleInterval, OhlcCandle } from "../domain/candles/candle-aggregator.js";
 import type { MarketSimulator } from "../domain/engine/market-simulator.js";
@@ -62,10 +63,9 @@ export class CandleHistory {
         order: "desc",
       });
     } catch (error) {
-      throw new HistoryUnavailableError(
-        `stored history is unavailable: ${error instanceof Error ? error.message : String(error)}`,
-        { cause: error },
-      );
+      throw new HistoryUnavailableError(`stored history is unavailable: ${messageOf(error)}`, {
+        cause: error,
+      });
     }
     return [...older.reverse().map(fromStoredCandle), ...recent];
   }

@@ -1,3 +1,4 @@
+import { messageOf } from "@tse/error-text";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { bootstrapInstanceRoles, requirePasswords } from "../testing/least-privilege.js";
 import { openTestPool } from "../testing/postgres-test-schema.js";
@@ -31,7 +32,7 @@ describeWithPrivatePostgres("docker/postgres/init/01-instances.sql", () => {
       await sql.unsafe(statement);
       return "ok";
     } catch (error) {
-      return error instanceof Error ? error.message : String(error);
+      return messageOf(error);
     } finally {
       await sql.end({ timeout: 5 });
     }

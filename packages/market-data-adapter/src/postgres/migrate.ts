@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { messageOf } from "@tse/error-text";
 import { qualifiedName, quoteIdentifier } from "@tse/instance-naming";
 import type postgres from "postgres";
 import { MigrationError } from "./migration-error.js";
@@ -219,8 +220,4 @@ function errorCode(error: unknown): string | undefined {
     return typeof code === "string" ? code : undefined;
   }
   return undefined;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,3 +1,4 @@
+import { messageOf } from "@tse/error-text";
 import { DISCOVERY_INDEX_KEY, discoveryKey, validateInstanceName } from "@tse/instance-naming";
 import { ErrorReply } from "redis";
 import {
@@ -163,7 +164,7 @@ export class RedisServiceRegistry implements ServiceRegistry {
         }
         found.push(registration);
       } catch (error) {
-        this.#onInvalidEntry(key, error instanceof Error ? error.message : String(error));
+        this.#onInvalidEntry(key, messageOf(error));
       }
     });
     return found.sort(compareRegistrations);

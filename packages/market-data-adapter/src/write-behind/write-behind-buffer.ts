@@ -1,3 +1,5 @@
+import { messageOf } from "@tse/error-text";
+
 /**
  * One kind of row the buffer holds (candles, price feeds, snapshots) and how to write it.
  */
@@ -198,7 +200,7 @@ export class WriteBehindBuffer<Lanes extends Record<string, unknown>> {
           await state.lane.write(batch.map(([, row]) => row));
         } catch (error) {
           this.healthy = false;
-          this.lastError = error instanceof Error ? error.message : String(error);
+          this.lastError = messageOf(error);
           this.options.onWriteError?.(state.name, error);
           throw error;
         }

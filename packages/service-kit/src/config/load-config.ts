@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { parseArgs, parseEnv } from "node:util";
+import { messageOf } from "@tse/error-text";
 import { ConfigError } from "./config-error.js";
 import { type ConfigValues, flagOf, type SettingsSpec } from "./setting.js";
 
@@ -94,7 +95,7 @@ function parseFlags(spec: SettingsSpec, argv: readonly string[]): Record<string,
     }
     return flags;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = messageOf(error);
     throw new ConfigError("argv", `invalid command line: ${reason} (see --help)`);
   }
 }
@@ -115,7 +116,7 @@ function readEnvFile(
   try {
     return parseEnv(readFileSync(file, "utf8"));
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = messageOf(error);
     throw new ConfigError(
       "ENV_FILE",
       `invalid configuration: cannot read env file ${JSON.stringify(file)}: ${reason}`,

@@ -1,3 +1,5 @@
+import { messageOf } from "@tse/error-text";
+
 /** Where {@link RepeatedFailureLog} writes a line: pino's `logger[level](fields, message)`. */
 export type FailureLogSink = (
   level: "info" | "warn",
@@ -88,7 +90,7 @@ export class RepeatedFailureLog {
       failures: outage.unreported,
       failuresTotal: outage.failures,
       failingForMs: now - outage.startedAt,
-      lastError: error instanceof Error ? error.message : String(error),
+      lastError: messageOf(error),
     });
     outage.unreported = 0;
     outage.lastLineAt = now;

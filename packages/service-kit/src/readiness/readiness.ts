@@ -1,3 +1,4 @@
+import { messageOf } from "@tse/error-text";
 import { redactSecrets } from "../logging/redact.js";
 
 /**
@@ -90,7 +91,7 @@ export class Readiness {
       await Promise.race([check(controller.signal), timeout]);
       return "ok";
     } catch (error) {
-      return `error: ${redactSecrets(error instanceof Error ? error.message : String(error))}`;
+      return `error: ${redactSecrets(messageOf(error))}`;
     } finally {
       clearTimeout(timer);
     }

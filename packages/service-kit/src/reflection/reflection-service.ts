@@ -1,4 +1,5 @@
 import { Code, type ConnectRouter, type ServiceImpl } from "@connectrpc/connect";
+import { messageOf } from "@tse/error-text";
 import * as v1 from "@tse/proto/grpc/reflection/v1/reflection_pb";
 import * as v1alpha from "@tse/proto/grpc/reflection/v1alpha/reflection_pb";
 import { DescriptorIndex, type DescriptorSource, filesOf } from "./descriptor-index.js";
@@ -89,7 +90,7 @@ export function createReflectionServiceImpls(
     try {
       return answerWith(index, listed, request);
     } catch (error) {
-      return failure(Code.Internal, error instanceof Error ? error.message : String(error));
+      return failure(Code.Internal, messageOf(error));
     }
   };
   return {

@@ -1,3 +1,4 @@
+import { messageOf } from "@tse/error-text";
 import type { MetricsPort } from "@tse/metrics-port";
 import type { OrderRecord } from "../model/order.js";
 import type { TradeRecord } from "../model/trade.js";
@@ -257,7 +258,7 @@ export class TradingWrites {
 
   #failed(error: unknown): void {
     this.#healthy = false;
-    this.#lastError = error instanceof Error ? error.message : String(error);
+    this.#lastError = messageOf(error);
     this.#consecutiveFailures += 1;
     this.#metrics.incCounter(TRADING_PERSISTENCE_METRICS.commitErrors);
     this.#updateGauge();

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { messageOf } from "@tse/error-text";
 import { ConfigError } from "@tse/service-kit";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
@@ -135,8 +136,4 @@ export function loadSymbolUniverse(
     fail(messageOf(error));
   }
   return universe;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,5 @@
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { messageOf } from "@tse/error-text";
 import {
   MarketDataService,
   type Symbol as SymbolMessage,
@@ -97,7 +98,7 @@ export class SimulatorCatalog implements InstrumentCatalog, InstrumentRulesSourc
         await this.#load();
       } catch (error) {
         throw new ConnectError(
-          `market data is unavailable, so ${instrument} cannot be checked: ${error instanceof Error ? error.message : String(error)}`,
+          `market data is unavailable, so ${instrument} cannot be checked: ${messageOf(error)}`,
           Code.Unavailable,
         );
       }

@@ -1,3 +1,4 @@
+import { messageOf } from "@tse/error-text";
 import type { ExecutionVenue, VenueEvent } from "../execution/execution-venue.js";
 import {
   closingQuantities,
@@ -686,11 +687,7 @@ export class TradingEngine {
           ...(rules === undefined ? {} : { rules }),
         });
       } catch (error) {
-        this.#fail(
-          managed,
-          `strategy failed: ${error instanceof Error ? error.message : String(error)}`,
-          now,
-        );
+        this.#fail(managed, `strategy failed: ${messageOf(error)}`, now);
         continue;
       }
       this.#saveMemory(managed, now);
@@ -1092,8 +1089,4 @@ function emptyPending() {
 
 function keyOf(position: PositionSnapshot): string {
   return `${position.strategyId}\u0000${position.instrument}`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -3,6 +3,9 @@ import type { Candle, CandleQuery } from "@tse/market-data-adapter";
 import type { CandleInterval, OhlcCandle } from "../domain/candles/candle-aggregator.js";
 import type { MarketSimulator } from "../domain/engine/market-simulator.js";
 
+/** The candle intervals every API offers, and their lengths in ms. */
+export { CANDLE_INTERVALS, INTERVALS } from "../domain/candles/candle-aggregator.js";
+
 /** Where older candles are kept: the adapter's candle repository (Postgres). */
 export interface StoredCandles {
   query(query: CandleQuery): Promise<Candle[]>;

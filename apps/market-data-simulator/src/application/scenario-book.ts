@@ -6,6 +6,9 @@ import {
   scenarioPhase,
 } from "../domain/scenarios/scenario.js";
 
+/** The scenario types every API offers (in the order their enums list them), and which recover. */
+export { hasRecoveryPhase, SCENARIO_TYPES } from "../domain/scenarios/scenario.js";
+
 /** Where a scenario stands. */
 export type ScenarioStatus = "active" | "recovering" | "completed" | "stopped";
 

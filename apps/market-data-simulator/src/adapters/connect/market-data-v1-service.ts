@@ -1,76 +1,40 @@
 import { randomInt } from "node:crypto";
-import { create } from "@bufbuild/protobuf";
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type ConnectRouter, type HandlerContext } from "@connectrpc/connect";
 import {
   BatchKind,
-  type Candle as CandleMessage,
-  CandleSchema,
   HistoricalSource,
   Interval,
   MarketDataService,
-  MarketSnapshotSchema,
-  OrderBookSchema,
-  type Quote as QuoteMessage,
-  QuoteSchema,
-  type Scenario as ScenarioMessage,
   type ScenarioPreviewPoint as ScenarioPreviewPointMessage,
-  ScenarioPreviewPointSchema,
-  ScenarioSchema,
-  ScenarioStatus,
-  type ScenarioType,
-  SymbolSchema,
-  TradeSchema,
-  TradeSide,
   SimulationModel as V1SimulationModel,
 } from "@tse/proto/marketdata/v1/market_data_pb";
 import { abortableDelay } from "@tse/service-kit";
 import type { CandleHistory } from "../../application/candle-history.js";
 import type { SimulationService } from "../../application/generate-simulation.js";
 import type { CandleHub, QuoteHub } from "../../application/market-streams.js";
-import {
-  type ScenarioBook,
-  type ScenarioEntry,
-  ScenarioLimitError,
-} from "../../application/scenario-book.js";
+import { READ_LIMITS } from "../../application/read-limits.js";
+import { type ScenarioBook, ScenarioLimitError } from "../../application/scenario-book.js";
 import { previewOnLiveMarket } from "../../application/scenario-previews.js";
-import { symbolRowOf } from "../../application/seed-symbols.js";
 import type { CandleInterval, OhlcCandle } from "../../domain/candles/candle-aggregator.js";
-import { CANDLE_INTERVALS } from "../../domain/candles/candle-aggregator.js";
 import type { MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
 import {
-  type ScenarioType as DomainScenarioType,
-  hasRecoveryPhase,
-  SCENARIO_TYPES,
-} from "../../domain/scenarios/scenario.js";
-import type { SimulationModel } from "../../domain/simulation/simulation-models.js";
+  foldSeed,
+  INTERVAL_ENUMS,
+  INTERVAL_NAMES,
+  toCandleMessage,
+  toOrderBookMessage,
+  toPreviewPointMessage,
+  toQuoteMessage,
+  toScenarioMessage,
+  toSnapshotMessage,
+  toSymbolMessage,
+  toTradeMessage,
+  V1_MODELS,
+} from "./market-data-v1-messages.js";
 import { requestTimestampMs } from "./request-timestamp.js";
 import { runSimulation, unavailableOnHistoryError } from "./run-simulation.js";
 import { invalidArgumentOnRangeError, scenarioSpecOf, scenarioTypeOf } from "./scenario-request.js";
 import { subscribeOrRefuse } from "./subscribe-or-refuse.js";
-
-/** Limits of the API (DESIGN §4.3 numbers). */
-export const API_LIMITS = Object.freeze({ maxCandles: 5_000, maxDepth: 100, maxTrades: 1_000 });
-
-const INTERVAL_NAMES: Readonly<Record<number, CandleInterval>> = {
-  [Interval.INTERVAL_1M]: "1m",
-  [Interval.INTERVAL_5M]: "5m",
-  [Interval.INTERVAL_15M]: "15m",
-  [Interval.INTERVAL_1H]: "1h",
-  [Interval.INTERVAL_4H]: "4h",
-  [Interval.INTERVAL_1D]: "1d",
-};
-const V1_MODELS: Readonly<Record<number, SimulationModel>> = {
-  [V1SimulationModel.BOOTSTRAP]: "STATISTICAL_SIMILARITY",
-  [V1SimulationModel.GBM]: "MONTE_CARLO",
-  [V1SimulationModel.BROWNIAN_MOTION]: "BROWNIAN_MOTION",
-  [V1SimulationModel.ORNSTEIN_UHLENBECK]: "MEAN_REVERSION",
-  [V1SimulationModel.MOMENTUM]: "TREND_FOLLOWING",
-};
-
-const INTERVAL_ENUMS = Object.fromEntries(
-  Object.entries(INTERVAL_NAMES).map(([value, name]) => [name, Number(value)]),
-) as Record<CandleInterval, Interval>;
 
 /** What the service reads and drives. */
 export interface MarketDataV1Dependencies {
@@ -121,19 +85,7 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
   router.service(MarketDataService, {
     listSymbols() {
       return {
-        symbols: simulator.symbols.map((s) => {
-          const rules = symbolRowOf(s);
-          return create(SymbolSchema, {
-            symbol: s.symbol,
-            base: s.base,
-            quote: s.quote,
-            displayName: `${s.base}/${s.quote}`,
-            tickSize: s.tickSize,
-            minOrderSize: rules.minOrderSize,
-            maxOrderSize: rules.maxOrderSize,
-            active: true,
-          });
-        }),
+        symbols: simulator.symbols.map(toSymbolMessage),
       };
     },
 
@@ -234,7 +186,12 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
           Code.InvalidArgument,
         );
       }
-      const limit = bounded("limit", request.limit, 500, API_LIMITS.maxCandles);
+      const limit = bounded(
+        "limit",
+        request.limit,
+        READ_LIMITS.candles.default,
+        READ_LIMITS.candles.max,
+      );
       const from = requestTimestampMs("start_time", request.startTime);
       const to = requestTimestampMs("end_time", request.endTime);
       if (from !== undefined && to !== undefined && from >= to) {
@@ -258,61 +215,30 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
       const depth = bounded(
         "depth",
         request.depth,
-        20,
-        Math.min(API_LIMITS.maxDepth, simulator.maxBookDepth),
+        READ_LIMITS.depth.default,
+        Math.min(READ_LIMITS.depth.max, simulator.maxBookDepth),
       );
       const book = simulator.orderBook(symbol, depth);
-      const quote = simulator.quote(symbol);
-      return {
-        orderBook: create(OrderBookSchema, {
-          symbol,
-          bids: (book?.bids ?? []).map(([price, quantity]) => ({ price, quantity })),
-          asks: (book?.asks ?? []).map(([price, quantity]) => ({ price, quantity })),
-          timestamp: timestampFromMs(simulator.now),
-          sequence: BigInt(quote?.sequence ?? 0),
-        }),
-      };
+      const sequence = simulator.quote(symbol)?.sequence ?? 0;
+      return { orderBook: toOrderBookMessage(symbol, book, simulator.now, sequence) };
     },
 
     getRecentTrades(request) {
       const symbol = knownSymbol(request.symbol);
-      const limit = bounded("limit", request.limit, 100, API_LIMITS.maxTrades);
-      return {
-        trades: (simulator.recentTrades(symbol, limit) ?? []).map((t) =>
-          create(TradeSchema, {
-            id: t.id,
-            symbol: t.symbol,
-            price: t.price,
-            quantity: t.quantity,
-            side: t.side === "buy" ? TradeSide.BUY : TradeSide.SELL,
-            timestamp: timestampFromMs(t.timestamp),
-          }),
-        ),
-      };
+      const limit = bounded(
+        "limit",
+        request.limit,
+        READ_LIMITS.trades.default,
+        READ_LIMITS.trades.max,
+      );
+      return { trades: (simulator.recentTrades(symbol, limit) ?? []).map(toTradeMessage) };
     },
 
     getMarketSnapshot(request) {
       const quotes =
         request.symbol === "" ? simulator.quotes() : [simulator.quote(knownSymbol(request.symbol))];
       return {
-        snapshots: quotes
-          .filter((q): q is MarketQuote => q !== undefined)
-          .map((q) =>
-            create(MarketSnapshotSchema, {
-              symbol: q.symbol,
-              lastPrice: q.last,
-              bid: q.bid,
-              ask: q.ask,
-              spread: q.ask - q.bid,
-              open24h: q.last - q.change24h,
-              high24h: q.high24h,
-              low24h: q.low24h,
-              volume24h: q.volume24h,
-              priceChange24h: q.change24h,
-              priceChangePercent24h: q.changePercent24h,
-              timestamp: timestampFromMs(q.timestamp),
-            }),
-          ),
+        snapshots: quotes.filter((q): q is MarketQuote => q !== undefined).map(toSnapshotMessage),
       };
     },
 
@@ -417,15 +343,7 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
       let batch: ScenarioPreviewPointMessage[] = [];
       for (const point of points) {
         if (context.signal.aborted) return;
-        batch.push(
-          create(ScenarioPreviewPointSchema, {
-            timestamp: timestampFromMs(point.timestamp),
-            price: point.price,
-            baselinePrice: point.baselinePrice,
-            volume: point.volume,
-            phase: point.phase === "main" ? ScenarioStatus.ACTIVE : ScenarioStatus.RECOVERING,
-          }),
-        );
+        batch.push(toPreviewPointMessage(point));
         if (batch.length === batchSize) {
           yield { points: batch };
           batch = [];
@@ -433,75 +351,5 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
       }
       if (batch.length > 0) yield { points: batch };
     },
-  });
-}
-
-/** A uint64 seed folded into the 32 bits the random streams take (both halves count). */
-function foldSeed(seed: bigint): number {
-  return Number(BigInt.asIntN(32, seed ^ (seed >> 32n)));
-}
-
-function toQuoteMessage(quote: MarketQuote): QuoteMessage {
-  return create(QuoteSchema, {
-    symbol: quote.symbol,
-    last: quote.last,
-    bid: quote.bid,
-    ask: quote.ask,
-    bidSize: quote.bidSize,
-    askSize: quote.askSize,
-    change24h: quote.change24h,
-    changePercent24h: quote.changePercent24h,
-    high24h: quote.high24h,
-    low24h: quote.low24h,
-    volume24h: quote.volume24h,
-    timestamp: timestampFromMs(quote.timestamp),
-    sequence: BigInt(quote.sequence),
-  });
-}
-
-function toCandleMessage(candle: OhlcCandle, closed: boolean): CandleMessage {
-  return create(CandleSchema, {
-    symbol: candle.symbol,
-    interval: INTERVAL_ENUMS[candle.interval],
-    startTime: timestampFromMs(candle.start),
-    endTime: timestampFromMs(candle.start + CANDLE_INTERVALS[candle.interval]),
-    open: candle.open,
-    high: candle.high,
-    low: candle.low,
-    close: candle.close,
-    volume: candle.volume,
-    tradeCount: candle.trades,
-    closed,
-  });
-}
-
-const SCENARIO_STATUSES: Readonly<Record<ScenarioEntry["status"], ScenarioStatus>> = {
-  active: ScenarioStatus.ACTIVE,
-  recovering: ScenarioStatus.RECOVERING,
-  completed: ScenarioStatus.COMPLETED,
-  stopped: ScenarioStatus.STOPPED,
-};
-
-function toScenarioMessage(entry: ScenarioEntry): ScenarioMessage {
-  const { scenario, stoppedAt } = entry;
-  const { spec } = scenario;
-  const durationMs = spec.durationSeconds * 1_000;
-  return create(ScenarioSchema, {
-    id: scenario.id,
-    type: (SCENARIO_TYPES.indexOf(spec.type as DomainScenarioType) + 1) as ScenarioType,
-    symbols: [...spec.symbols],
-    parameters: {
-      intensity: spec.intensity,
-      durationSeconds: spec.durationSeconds,
-      recoveryFactor: spec.recoveryFactor,
-      gradualTransition: spec.gradualTransition,
-    },
-    status: SCENARIO_STATUSES[entry.status],
-    startedAt: timestampFromMs(scenario.startedAt),
-    endsAt: timestampFromMs(scenario.startedAt + durationMs),
-    ...(hasRecoveryPhase(spec)
-      ? { recoveryEndsAt: timestampFromMs(scenario.startedAt + 2 * durationMs) }
-      : {}),
-    ...(stoppedAt === undefined ? {} : { stoppedAt: timestampFromMs(stoppedAt) }),
   });
 }

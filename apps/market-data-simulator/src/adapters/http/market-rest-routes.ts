@@ -1,11 +1,9 @@
 import { abortableDelay, HttpError, type RestRoute, StreamRefusedError } from "@tse/service-kit";
 import { type CandleHistory, HistoryUnavailableError } from "../../application/candle-history.js";
 import type { QuoteHub } from "../../application/market-streams.js";
+import { READ_LIMITS } from "../../application/read-limits.js";
 import { type CandleInterval, INTERVALS } from "../../domain/candles/candle-aggregator.js";
 import type { MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
-
-/** Limits of DESIGN §4.3: out of range is a 400. */
-export const REST_LIMITS = Object.freeze({ maxDepth: 100, maxHistory: 5_000, maxTrades: 1_000 });
 
 /** How often an SSE stream re-sends the full `prices` event and a heartbeat comment. */
 export const SSE_SNAPSHOT_INTERVAL_MS = 15_000;
@@ -106,7 +104,7 @@ export function marketRestRoutes({ simulator, hub, history }: MarketRestDependen
             `interval must be one of ${INTERVALS.join(", ")}`,
           );
         }
-        const limit = integer(query, "limit", 500, REST_LIMITS.maxHistory);
+        const limit = integer(query, "limit", READ_LIMITS.candles.default, READ_LIMITS.candles.max);
         const from = time(query, "start");
         const to = time(query, "end");
         if (from !== undefined && to !== undefined && from >= to) {
@@ -146,8 +144,8 @@ export function marketRestRoutes({ simulator, hub, history }: MarketRestDependen
         const depth = integer(
           query,
           "depth",
-          20,
-          Math.min(REST_LIMITS.maxDepth, simulator.maxBookDepth),
+          READ_LIMITS.depth.default,
+          Math.min(READ_LIMITS.depth.max, simulator.maxBookDepth),
         );
         const book = simulator.orderBook(symbol, depth);
         return { symbol, bids: book?.bids ?? [], asks: book?.asks ?? [], timestamp: simulator.now };
@@ -159,7 +157,10 @@ export function marketRestRoutes({ simulator, hub, history }: MarketRestDependen
       handler: ({ params, query }) => {
         const symbol = resolve(params.asset ?? "");
         const trades =
-          simulator.recentTrades(symbol, integer(query, "limit", 100, REST_LIMITS.maxTrades)) ?? [];
+          simulator.recentTrades(
+            symbol,
+            integer(query, "limit", READ_LIMITS.trades.default, READ_LIMITS.trades.max),
+          ) ?? [];
         return {
           symbol,
           trades: trades.map((t) => ({

@@ -1,9 +1,13 @@
-import type { MarketSimulator } from "../domain/engine/market-simulator.js";
+import type { MarketQuote, MarketSimulator } from "../domain/engine/market-simulator.js";
+import { type RollingStats, RollingWindow } from "../domain/market/rolling-window.js";
 import type { ScenarioSpec } from "../domain/scenarios/scenario.js";
 import {
   previewScenario,
   type ScenarioPreviewPoint,
 } from "../domain/scenarios/scenario-preview.js";
+
+/** How many points a preview of a scenario yields at a given step. */
+export { previewPointCount } from "../domain/scenarios/scenario-preview.js";
 
 /** A preview asked for through an API. */
 export interface LivePreviewRequest {
@@ -44,4 +48,33 @@ export function previewOnLiveMarket(
     stepMs: request.stepMs,
     seed: request.seed,
   });
+}
+
+/** A preview point with the symbol's 24h figures as they stand at it. */
+export interface PreviewPointOfDay {
+  readonly point: ScenarioPreviewPoint;
+  /** Change, high, low and volume over the 24h up to the point; absent before any data. */
+  readonly stats: RollingStats | undefined;
+}
+
+/**
+ * Walks a preview path with the symbol's 24h figures: they continue the live ones (`quote`),
+ * which enter as one bucket a day before `startTime`, and every point of the path is added
+ * as it is reached. Lazy: a point's figures are computed when it is taken.
+ */
+export function* withDailyFigures(
+  quote: MarketQuote,
+  startTime: number,
+  points: Iterable<ScenarioPreviewPoint>,
+): Generator<PreviewPointOfDay> {
+  const rolling = new RollingWindow();
+  const dayBefore = startTime - 86_400_000 + 60_000;
+  for (const price of [quote.last - quote.change24h, quote.high24h, quote.low24h]) {
+    rolling.add(dayBefore, price, 0);
+  }
+  rolling.add(dayBefore, quote.last, quote.volume24h);
+  for (const point of points) {
+    rolling.add(point.timestamp, point.price, point.volume);
+    yield { point, stats: rolling.stats(point.timestamp) };
+  }
 }

@@ -3,14 +3,12 @@ import { messageOf } from "@tse/error-text";
 import { ConfigError } from "@tse/service-kit";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { TICK_SIZE_LIMITS } from "../../domain/market/price-bounds.js";
 import {
-  buildUniverse,
-  type SymbolOverrides,
-  type SymbolUniverse,
-} from "../../domain/market/symbol-universe.js";
-import { choleskyFactor } from "../../domain/price/cholesky.js";
-import { DYNAMICS_LIMITS } from "../../domain/price/price-process.js";
+  DYNAMICS_LIMITS,
+  setUpUniverse,
+  TICK_SIZE_LIMITS,
+} from "../../application/symbol-universe-setup.js";
+import type { SymbolOverrides, SymbolUniverse } from "../../domain/market/symbol-universe.js";
 
 const positive = z.number().positive();
 const rate = z.number().min(0).max(DYNAMICS_LIMITS.maxRatePerYear);
@@ -21,7 +19,7 @@ const MAX_BASE_VOLUME_PER_DAY = 1e12;
 /**
  * One symbol's overrides. The ranges are the model's (`DYNAMICS_LIMITS`, `TICK_SIZE_LIMITS`);
  * the rules across fields — the initial price within 100 … 10¹² ticks, σ × the turbulent
- * multiplier at most 5 — are checked on the merged parameters by `buildUniverse`.
+ * multiplier at most 5 — are checked on the merged parameters by `setUpUniverse`.
  */
 const symbolOverridesSchema = z
   .strictObject({
@@ -87,7 +85,7 @@ export function loadSymbolUniverse(
 ): SymbolUniverse {
   let universe: SymbolUniverse;
   try {
-    universe = buildUniverse(symbols);
+    universe = setUpUniverse(symbols);
   } catch (error) {
     throw new ConfigError("SYMBOLS", `invalid configuration: SYMBOLS ${messageOf(error)}`);
   }
@@ -123,15 +121,7 @@ export function loadSymbolUniverse(
   // `?: T | undefined` fields are the domain's `?: T` ones.
   const overrides = (file.symbols ?? {}) as Readonly<Record<string, SymbolOverrides>>;
   try {
-    universe = buildUniverse(symbols, overrides, file.correlation);
-    if (file.correlation !== undefined) {
-      if (file.correlation.length !== symbols.length) {
-        throw new RangeError(
-          `correlation has ${file.correlation.length} rows for the ${symbols.length} symbols of SYMBOLS`,
-        );
-      }
-      choleskyFactor(file.correlation);
-    }
+    universe = setUpUniverse(symbols, overrides, file.correlation);
   } catch (error) {
     fail(messageOf(error));
   }

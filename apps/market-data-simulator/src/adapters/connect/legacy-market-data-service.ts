@@ -13,16 +13,15 @@ import {
 import { abortableDelay } from "@tse/service-kit";
 import type { SimulationService } from "../../application/generate-simulation.js";
 import type { QuoteHub } from "../../application/market-streams.js";
-import { previewOnLiveMarket } from "../../application/scenario-previews.js";
+import { hasRecoveryPhase, SCENARIO_TYPES } from "../../application/scenario-book.js";
+import {
+  previewOnLiveMarket,
+  previewPointCount,
+  withDailyFigures,
+} from "../../application/scenario-previews.js";
 import type { OhlcCandle } from "../../domain/candles/candle-aggregator.js";
 import type { MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
-import { RollingWindow } from "../../domain/market/rolling-window.js";
-import {
-  hasRecoveryPhase,
-  SCENARIO_TYPES,
-  type ScenarioType,
-} from "../../domain/scenarios/scenario.js";
-import { previewPointCount } from "../../domain/scenarios/scenario-preview.js";
+import type { ScenarioType } from "../../domain/scenarios/scenario.js";
 import type { SimulationModel } from "../../domain/simulation/simulation-models.js";
 import { MAX_TIMESTAMP_MS, requestTimestampMs } from "./request-timestamp.js";
 import { runSimulation } from "./run-simulation.js";
@@ -237,18 +236,8 @@ export function registerLegacyMarketData(
           Code.InvalidArgument,
         );
       }
-      // The path's 24h figures continue the symbol's live ones: the live window is entered as
-      // one bucket a day before the path starts, then every point of the path is added.
-      const rolling = new RollingWindow();
-      const dayBefore = startTime - 86_400_000 + 60_000;
-      for (const price of [quote.last - quote.change24h, quote.high24h, quote.low24h]) {
-        rolling.add(dayBefore, price, 0);
-      }
-      rolling.add(dayBefore, quote.last, quote.volume24h);
-      for (const point of points) {
+      for (const { point, stats } of withDailyFigures(quote, startTime, points)) {
         if (context.signal.aborted) return;
-        rolling.add(point.timestamp, point.price, point.volume);
-        const stats = rolling.stats(point.timestamp);
         yield create(PriceUpdateSchema, {
           symbol: quote.symbol,
           price: point.price,

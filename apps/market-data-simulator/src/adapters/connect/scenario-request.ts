@@ -1,9 +1,9 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { type ScenarioParameters, ScenarioType } from "@tse/proto/marketdata/v1/market_data_pb";
-import {
-  type ScenarioType as DomainScenarioType,
-  SCENARIO_TYPES,
-  type ScenarioSpec,
+import { SCENARIO_TYPES } from "../../application/scenario-book.js";
+import type {
+  ScenarioType as DomainScenarioType,
+  ScenarioSpec,
 } from "../../domain/scenarios/scenario.js";
 
 /** The defaults and bounds `marketdata.v1.ScenarioParameters` documents. */

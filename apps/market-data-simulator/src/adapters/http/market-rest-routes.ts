@@ -1,8 +1,12 @@
 import { abortableDelay, HttpError, type RestRoute, StreamRefusedError } from "@tse/service-kit";
-import { type CandleHistory, HistoryUnavailableError } from "../../application/candle-history.js";
+import {
+  type CandleHistory,
+  HistoryUnavailableError,
+  INTERVALS,
+} from "../../application/candle-history.js";
 import type { QuoteHub } from "../../application/market-streams.js";
 import { READ_LIMITS } from "../../application/read-limits.js";
-import { type CandleInterval, INTERVALS } from "../../domain/candles/candle-aggregator.js";
+import type { CandleInterval } from "../../domain/candles/candle-aggregator.js";
 import type { MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
 
 /** How often an SSE stream re-sends the full `prices` event and a heartbeat comment. */

@@ -1,29 +1,21 @@
-import { randomInt } from "node:crypto";
-import { Code, ConnectError, type ConnectRouter, type HandlerContext } from "@connectrpc/connect";
+import { Code, ConnectError, type ConnectRouter, type ServiceImpl } from "@connectrpc/connect";
 import {
-  BatchKind,
   HistoricalSource,
   Interval,
   MarketDataService,
-  type ScenarioPreviewPoint as ScenarioPreviewPointMessage,
   SimulationModel as V1SimulationModel,
 } from "@tse/proto/marketdata/v1/market_data_pb";
-import { abortableDelay } from "@tse/service-kit";
 import type { CandleHistory } from "../../application/candle-history.js";
 import type { SimulationService } from "../../application/generate-simulation.js";
 import type { CandleHub, QuoteHub } from "../../application/market-streams.js";
 import { READ_LIMITS } from "../../application/read-limits.js";
 import { type ScenarioBook, ScenarioLimitError } from "../../application/scenario-book.js";
-import { previewOnLiveMarket } from "../../application/scenario-previews.js";
-import type { CandleInterval, OhlcCandle } from "../../domain/candles/candle-aggregator.js";
 import type { MarketQuote, MarketSimulator } from "../../domain/engine/market-simulator.js";
 import {
-  foldSeed,
   INTERVAL_ENUMS,
   INTERVAL_NAMES,
   toCandleMessage,
   toOrderBookMessage,
-  toPreviewPointMessage,
   toQuoteMessage,
   toScenarioMessage,
   toSnapshotMessage,
@@ -31,10 +23,11 @@ import {
   toTradeMessage,
   V1_MODELS,
 } from "./market-data-v1-messages.js";
+import { bounded, symbolCheck } from "./market-data-v1-requests.js";
+import { marketDataV1Streams } from "./market-data-v1-streams.js";
 import { requestTimestampMs } from "./request-timestamp.js";
 import { runSimulation, unavailableOnHistoryError } from "./run-simulation.js";
 import { invalidArgumentOnRangeError, scenarioSpecOf, scenarioTypeOf } from "./scenario-request.js";
-import { subscribeOrRefuse } from "./subscribe-or-refuse.js";
 
 /** What the service reads and drives. */
 export interface MarketDataV1Dependencies {
@@ -49,40 +42,42 @@ export interface MarketDataV1Dependencies {
   readonly scenarios: ScenarioBook;
 }
 
+type MarketDataV1 = ServiceImpl<typeof MarketDataService>;
+
 /**
  * `marketdata.v1.MarketDataService` on the simulator: the unary reads, scenarios on the live
- * feed, and StreamPrices (a snapshot batch, then batches of conflated updates, optionally at
- * most one per `min_interval_ms`). Every refusal is a ConnectError with a deliberate code:
+ * feed (through the {@link ScenarioBook}, which holds them), and the streams of
+ * {@link marketDataV1Streams}. Every refusal is a ConnectError with a deliberate code:
  * `InvalidArgument` for a malformed request (naming the field), `NotFound` for an unknown
  * symbol or scenario, `ResourceExhausted` when the stream limits or the maximum of active
  * scenarios (the {@link ScenarioBook}'s) are reached, `Unavailable` when history needs the
  * store and it is down. GenerateSimulation resolves the proto's defaults (model BOOTSTRAP,
  * interval 1h, data_points by the window) and leaves the rest to {@link SimulationService}.
- * StreamCandles sends the open candles first, then open candles as they change and each candle
- * once closed.
- * StreamScenarioPreview computes a private path from the symbol's live state and streams it in
- * batches, lazily (a point is computed when the client is ready for it), ending after the last.
  */
 export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1Dependencies): void {
-  const { simulator, hub, candleHub, simulations, history, scenarios } = deps;
-
-  const knownSymbol = (symbol: string, field = "symbol"): string => {
-    if (symbol === "") throw new ConnectError(`${field} is required`, Code.InvalidArgument);
-    if (!simulator.has(symbol))
-      throw new ConnectError(`unknown symbol ${JSON.stringify(symbol)}`, Code.NotFound);
-    return symbol;
-  };
-  const bounded = (field: string, value: number, fallback: number, max: number): number => {
-    if (value === 0) return fallback;
-    if (value > max)
-      throw new ConnectError(
-        `${field} must be at most ${max} (got ${value})`,
-        Code.InvalidArgument,
-      );
-    return value;
-  };
-
   router.service(MarketDataService, {
+    ...marketReads(deps),
+    ...marketDataV1Streams(deps),
+    ...scenarioControls(deps),
+  });
+}
+
+/** The unary reads of the live market and its history, and GenerateSimulation. */
+function marketReads(
+  deps: MarketDataV1Dependencies,
+): Pick<
+  MarketDataV1,
+  | "listSymbols"
+  | "getQuote"
+  | "getCandles"
+  | "getOrderBook"
+  | "getRecentTrades"
+  | "getMarketSnapshot"
+  | "generateSimulation"
+> {
+  const { simulator, simulations, history } = deps;
+  const knownSymbol = symbolCheck(simulator);
+  return {
     listSymbols() {
       return {
         symbols: simulator.symbols.map(toSymbolMessage),
@@ -92,89 +87,6 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
     getQuote(request) {
       const quote = simulator.quote(knownSymbol(request.symbol));
       return { quote: quote === undefined ? undefined : toQuoteMessage(quote) };
-    },
-
-    async *streamPrices(request, context: HandlerContext) {
-      const symbols =
-        request.symbols.length === 0
-          ? "all"
-          : request.symbols.map((s) => knownSymbol(s, "symbols"));
-      const minIntervalMs = request.minIntervalMs ?? 0;
-      if (minIntervalMs > 60_000) {
-        throw new ConnectError(
-          `min_interval_ms must be at most 60000 (got ${minIntervalMs})`,
-          Code.InvalidArgument,
-        );
-      }
-      const subscription = subscribeOrRefuse(hub, symbols);
-      const onAbort = () => subscription.close();
-      context.signal.addEventListener("abort", onAbort, { once: true });
-      try {
-        const wanted =
-          symbols === "all" ? simulator.quotes() : symbols.map((s) => simulator.quote(s));
-        yield {
-          kind: BatchKind.SNAPSHOT,
-          updates: wanted.filter((q): q is MarketQuote => q !== undefined).map(toQuoteMessage),
-        };
-        for (;;) {
-          const batch = await subscription.next();
-          if (batch === undefined) return;
-          yield { kind: BatchKind.UPDATE, updates: batch.map(toQuoteMessage) };
-          if (minIntervalMs > 0) await abortableDelay(minIntervalMs, context.signal);
-        }
-      } finally {
-        context.signal.removeEventListener("abort", onAbort);
-        subscription.close();
-      }
-    },
-
-    async *streamCandles(request, context: HandlerContext) {
-      const symbols =
-        request.symbols.length === 0
-          ? "all"
-          : request.symbols.map((s) => knownSymbol(s, "symbols"));
-      const intervals = new Set<CandleInterval>(
-        request.intervals.length === 0
-          ? Object.values(INTERVAL_NAMES)
-          : request.intervals.map((value) => {
-              const interval = INTERVAL_NAMES[value];
-              if (interval === undefined) {
-                throw new ConnectError(
-                  "intervals must be INTERVAL_1M … INTERVAL_1D",
-                  Code.InvalidArgument,
-                );
-              }
-              return interval;
-            }),
-      );
-      const subscription = subscribeOrRefuse(candleHub, symbols);
-      const onAbort = () => subscription.close();
-      context.signal.addEventListener("abort", onAbort, { once: true });
-      try {
-        const names = symbols === "all" ? simulator.symbols.map((s) => s.symbol) : symbols;
-        const open = names.flatMap((symbol) =>
-          [...intervals].map((interval) => simulator.openCandle(symbol, interval)),
-        );
-        yield {
-          kind: BatchKind.SNAPSHOT,
-          candles: open
-            .filter((c): c is OhlcCandle => c !== undefined)
-            .map((c) => toCandleMessage(c, false)),
-        };
-        for (;;) {
-          const batch = await subscription.next();
-          if (batch === undefined) return;
-          const wanted = batch.filter((update) => intervals.has(update.candle.interval));
-          if (wanted.length === 0) continue;
-          yield {
-            kind: BatchKind.UPDATE,
-            candles: wanted.map((u) => toCandleMessage(u.candle, u.closed)),
-          };
-        }
-      } finally {
-        context.signal.removeEventListener("abort", onAbort);
-        subscription.close();
-      }
     },
 
     async getCandles(request) {
@@ -289,7 +201,16 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
         metrics: result.metrics,
       };
     },
+  };
+}
 
+/** Start, Stop and ListScenarios: the live market's scenarios, through the scenario book. */
+function scenarioControls(
+  deps: MarketDataV1Dependencies,
+): Pick<MarketDataV1, "startScenario" | "stopScenario" | "listScenarios"> {
+  const { simulator, scenarios } = deps;
+  const knownSymbol = symbolCheck(simulator);
+  return {
     startScenario(request) {
       const type = scenarioTypeOf(request.type);
       const symbols =
@@ -326,30 +247,5 @@ export function registerMarketDataV1(router: ConnectRouter, deps: MarketDataV1De
         scenarios: scenarios.list({ includeEnded: request.includeEnded }).map(toScenarioMessage),
       };
     },
-
-    async *streamScenarioPreview(request, context) {
-      const symbol = knownSymbol(request.symbol);
-      const { symbols: _, ...spec } = scenarioSpecOf(
-        scenarioTypeOf(request.type),
-        [symbol],
-        request.parameters,
-      );
-      const stepMs = bounded("step_ms", request.stepMs, 1_000, 3_600_000);
-      const batchSize = bounded("batch_size", request.batchSize, 100, 1_000);
-      const seed = request.seed === undefined ? randomInt(2 ** 31) : foldSeed(request.seed);
-      const points = invalidArgumentOnRangeError(() =>
-        previewOnLiveMarket(simulator, { spec, symbol, stepMs, seed }),
-      );
-      let batch: ScenarioPreviewPointMessage[] = [];
-      for (const point of points) {
-        if (context.signal.aborted) return;
-        batch.push(toPreviewPointMessage(point));
-        if (batch.length === batchSize) {
-          yield { points: batch };
-          batch = [];
-        }
-      }
-      if (batch.length > 0) yield { points: batch };
-    },
-  });
+  };
 }

@@ -2,7 +2,7 @@ import { MemoryCandleRepository } from "@tse/market-data-adapter";
 import { describe, expect, it } from "vitest";
 import { MarketSimulator } from "../domain/engine/market-simulator.js";
 import { buildUniverse } from "../domain/market/symbol-universe.js";
-import { CandleHistory, HistoryUnavailableError } from "./candle-history.js";
+import { CandleHistory, candleRange, HistoryUnavailableError } from "./candle-history.js";
 import { toCandleInput } from "./market-feed.js";
 
 const T0 = Date.UTC(2026, 10, 23);
@@ -62,5 +62,14 @@ describe("CandleHistory", () => {
     await expect(history.query("BTC-USD", "1m", { limit: 100 })).rejects.toThrow(
       HistoryUnavailableError,
     );
+  });
+});
+
+describe("candleRange", () => {
+  it("leaves a side open when its bound is undefined", () => {
+    expect(candleRange(500, undefined, undefined)).toEqual({ limit: 500 });
+    expect(candleRange(10, 1_000, undefined)).toEqual({ limit: 10, from: 1_000 });
+    expect(candleRange(10, undefined, 2_000)).toEqual({ limit: 10, to: 2_000 });
+    expect(Object.keys(candleRange(10, undefined, undefined))).toEqual(["limit"]);
   });
 });

@@ -21,6 +21,15 @@ export interface CandleRange {
   readonly limit: number;
 }
 
+/** The range of at most `limit` candles from `from` to `to`, open on a side left undefined. */
+export function candleRange(
+  limit: number,
+  from: number | undefined,
+  to: number | undefined,
+): CandleRange {
+  return { limit, ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }) };
+}
+
 /** The store was needed for a range and did not answer; the API says Unavailable / 503. */
 export class HistoryUnavailableError extends Error {
   override readonly name = "HistoryUnavailableError";

@@ -5,7 +5,7 @@ import {
   MarketDataService,
   SimulationModel as V1SimulationModel,
 } from "@tse/proto/marketdata/v1/market_data_pb";
-import type { CandleHistory } from "../../application/candle-history.js";
+import { type CandleHistory, candleRange } from "../../application/candle-history.js";
 import type { SimulationService } from "../../application/generate-simulation.js";
 import type { CandleHub, QuoteHub } from "../../application/market-streams.js";
 import { READ_LIMITS } from "../../application/read-limits.js";
@@ -110,11 +110,7 @@ function marketReads(
         throw new ConnectError("start_time must be before end_time", Code.InvalidArgument);
       }
       const candles = await history
-        .query(symbol, interval, {
-          ...(from === undefined ? {} : { from }),
-          ...(to === undefined ? {} : { to }),
-          limit,
-        })
+        .query(symbol, interval, candleRange(limit, from, to))
         .catch((error: unknown) => {
           throw unavailableOnHistoryError(error);
         });

@@ -1,6 +1,7 @@
 import { abortableDelay, HttpError, type RestRoute, StreamRefusedError } from "@tse/service-kit";
 import {
   type CandleHistory,
+  candleRange,
   HistoryUnavailableError,
   INTERVALS,
 } from "../../application/candle-history.js";
@@ -115,11 +116,7 @@ export function marketRestRoutes({ simulator, hub, history }: MarketRestDependen
           throw new HttpError(400, "invalid_parameter", "start must be before end");
         }
         const candles = await history
-          .query(symbol, interval, {
-            ...(from === undefined ? {} : { from }),
-            ...(to === undefined ? {} : { to }),
-            limit,
-          })
+          .query(symbol, interval, candleRange(limit, from, to))
           .catch((error: unknown) => {
             throw error instanceof HistoryUnavailableError
               ? new HttpError(503, "history_unavailable", error.message)

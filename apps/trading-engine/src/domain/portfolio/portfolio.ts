@@ -1,6 +1,12 @@
 import type { Fill } from "../orders/order.js";
 import { round8 } from "../shared/decimal.js";
-import { applyFill, flatPosition, type PositionSnapshot, unrealizedPnl } from "./position.js";
+import {
+  applyFill,
+  flatPosition,
+  type PositionSnapshot,
+  positionKey,
+  unrealizedPnl,
+} from "./position.js";
 
 /** PnL and exposure of one strategy. */
 export interface StrategyPnl {
@@ -39,8 +45,6 @@ export interface MarkedPosition extends PositionSnapshot {
   readonly exposure: number;
 }
 
-const keyOf = (strategyId: string, instrument: string) => `${strategyId}\u0000${instrument}`;
-
 /**
  * Cash, positions per (strategy, instrument), marks and the peak value. Cash moves with every
  * fill (−price × signed quantity − fee); positions use average cost (see {@link applyFill}).
@@ -74,7 +78,7 @@ export class Portfolio {
     this.#positions.clear();
     let cash = this.#initialCapital;
     for (const position of positions) {
-      this.#positions.set(keyOf(position.strategyId, position.instrument), position);
+      this.#positions.set(positionKey(position.strategyId, position.instrument), position);
       cash += position.realizedPnl - position.averageEntryPrice * position.quantity;
     }
     this.#cash = round8(cash);
@@ -83,7 +87,7 @@ export class Portfolio {
 
   /** Books a fill against its strategy's position; returns the position after it. */
   applyFill(fill: Fill, strategyId: string): PositionSnapshot {
-    const key = keyOf(strategyId, fill.instrument);
+    const key = positionKey(strategyId, fill.instrument);
     const before =
       this.#positions.get(key) ?? flatPosition(strategyId, fill.instrument, fill.timestamp);
     const after = applyFill(before, fill);
@@ -113,7 +117,7 @@ export class Portfolio {
   /** The position of a strategy in an instrument (flat when it never traded it). */
   position(strategyId: string, instrument: string, now = 0): PositionSnapshot {
     return (
-      this.#positions.get(keyOf(strategyId, instrument)) ??
+      this.#positions.get(positionKey(strategyId, instrument)) ??
       flatPosition(strategyId, instrument, now)
     );
   }
@@ -156,37 +160,9 @@ export class Portfolio {
 
   /** The portfolio valued now. */
   valuation(now: number): PortfolioValuation {
-    const perStrategy = new Map<
-      string,
-      { realized: number; unrealized: number; fees: number; exposure: number }
-    >();
-    let positionsValue = 0;
-    let gross = 0;
-    for (const position of this.positions()) {
-      positionsValue += position.quantity * position.markPrice;
-      gross += position.exposure;
-      const entry = perStrategy.get(position.strategyId) ?? {
-        realized: 0,
-        unrealized: 0,
-        fees: 0,
-        exposure: 0,
-      };
-      entry.realized += position.realizedPnl;
-      entry.unrealized += position.unrealizedPnl;
-      entry.fees += position.feesPaid;
-      entry.exposure += position.exposure;
-      perStrategy.set(position.strategyId, entry);
-    }
-    const strategies = [...perStrategy.entries()]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([strategyId, s]) => ({
-        strategyId,
-        realizedPnl: round8(s.realized),
-        unrealizedPnl: round8(s.unrealized),
-        totalPnl: round8(s.realized + s.unrealized),
-        feesPaid: round8(s.fees),
-        exposure: round8(s.exposure),
-      }));
+    const positions = this.positions();
+    const { positionsValue, grossExposure } = markToMarket(positions);
+    const strategies = strategyPnls(positions);
     const realized = strategies.reduce((sum, s) => sum + s.realizedPnl, 0);
     const unrealized = strategies.reduce((sum, s) => sum + s.unrealizedPnl, 0);
     const totalValue = round8(this.#cash + positionsValue);
@@ -201,13 +177,31 @@ export class Portfolio {
       unrealizedPnl: round8(unrealized),
       totalPnl: round8(realized + unrealized),
       feesPaid: round8(strategies.reduce((sum, s) => sum + s.feesPaid, 0)),
-      grossExposure: round8(gross),
+      grossExposure: round8(grossExposure),
       netExposure: round8(positionsValue),
       peakValue: round8(this.#peak),
       drawdown: this.#peak > 0 ? Math.max(0, (this.#peak - totalValue) / this.#peak) : 0,
       strategies,
       timestamp: now,
     };
+  }
+
+  /**
+   * The highest total value the portfolio has had, its value now included: what the drawdown
+   * is measured from (the `peakValue` of {@link valuation}).
+   */
+  peakValue(): number {
+    const { positionsValue } = markToMarket(this.positions());
+    this.#peak = Math.max(this.#peak, round8(this.#cash + positionsValue));
+    return round8(this.#peak);
+  }
+
+  /**
+   * The PnL of one strategy now (its entry in {@link valuation}'s `strategies`); `undefined`
+   * when it never held a position.
+   */
+  strategyPnl(strategyId: string): StrategyPnl | undefined {
+    return strategyPnls(this.positions().filter((p) => p.strategyId === strategyId))[0];
   }
 
   #totalValue(): number {
@@ -218,4 +212,49 @@ export class Portfolio {
     }
     return value;
   }
+}
+
+/** The value and the gross exposure of `positions` at their marks. */
+function markToMarket(positions: readonly MarkedPosition[]): {
+  positionsValue: number;
+  grossExposure: number;
+} {
+  let positionsValue = 0;
+  let grossExposure = 0;
+  for (const position of positions) {
+    positionsValue += position.quantity * position.markPrice;
+    grossExposure += position.exposure;
+  }
+  return { positionsValue, grossExposure };
+}
+
+/** The PnL of each strategy holding one of `positions`, ordered by strategy id. */
+function strategyPnls(positions: readonly MarkedPosition[]): StrategyPnl[] {
+  const perStrategy = new Map<
+    string,
+    { realized: number; unrealized: number; fees: number; exposure: number }
+  >();
+  for (const position of positions) {
+    const entry = perStrategy.get(position.strategyId) ?? {
+      realized: 0,
+      unrealized: 0,
+      fees: 0,
+      exposure: 0,
+    };
+    entry.realized += position.realizedPnl;
+    entry.unrealized += position.unrealizedPnl;
+    entry.fees += position.feesPaid;
+    entry.exposure += position.exposure;
+    perStrategy.set(position.strategyId, entry);
+  }
+  return [...perStrategy.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([strategyId, s]) => ({
+      strategyId,
+      realizedPnl: round8(s.realized),
+      unrealizedPnl: round8(s.unrealized),
+      totalPnl: round8(s.realized + s.unrealized),
+      feesPaid: round8(s.fees),
+      exposure: round8(s.exposure),
+    }));
 }

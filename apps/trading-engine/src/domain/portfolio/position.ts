@@ -19,6 +19,15 @@ export interface PositionSnapshot {
   readonly updatedAt: number;
 }
 
+/**
+ * The key of one strategy's position in one instrument: distinct for every pair, as neither an
+ * id nor a symbol holds the NUL that separates them. `undefined` (an order of no strategy) is
+ * the key of the empty strategy id.
+ */
+export function positionKey(strategyId: string | undefined, instrument: string): string {
+  return `${strategyId ?? ""}\u0000${instrument}`;
+}
+
 /** A flat position. */
 export function flatPosition(
   strategyId: string,

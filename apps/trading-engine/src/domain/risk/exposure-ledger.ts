@@ -1,4 +1,5 @@
 import type { OrderSide } from "../orders/order.js";
+import { positionKey } from "../portfolio/position.js";
 import { QUANTITY_EPSILON, round8 } from "../shared/decimal.js";
 
 /** One strategy's book in one instrument, valued in quote currency. */
@@ -83,9 +84,6 @@ export interface LedgerOrder {
   readonly price: number;
 }
 
-const keyOf = (strategyId: string | undefined, instrument: string) =>
-  `${strategyId ?? ""}\u0000${instrument}`;
-
 /**
  * The engine's books per strategy and instrument, valued: positions at their mark, open orders
  * at their limit price (the mark for market orders). Total notional is the sum of every book's
@@ -112,7 +110,7 @@ export class ExposureLedger {
 
   /** The book of `strategyId` in `instrument` (empty when it has none). */
   book(strategyId: string | undefined, instrument: string): InstrumentBook {
-    return this.#books.get(keyOf(strategyId, instrument))?.book ?? EMPTY_BOOK;
+    return this.#books.get(positionKey(strategyId, instrument))?.book ?? EMPTY_BOOK;
   }
 
   /** Σ worst-case exposure over every book, quote currency. */
@@ -131,7 +129,7 @@ export class ExposureLedger {
   }
 
   #add(strategyId: string, instrument: string, part: Partial<InstrumentBook>): void {
-    const key = keyOf(strategyId, instrument);
+    const key = positionKey(strategyId, instrument);
     const entry = this.#books.get(key) ?? { strategyId, book: EMPTY_BOOK };
     entry.book = {
       positionValue: entry.book.positionValue + (part.positionValue ?? 0),

@@ -82,10 +82,10 @@ describe("RiskManager", () => {
     const close = order("sell", 10);
     const books = exposure(0, { sell: 5 }, 5_000, { positionValue: 1_000 });
     const own = { ...strategyLimits, maxPosition: 1, maxNotional: 1, openOrders: 2 };
-    expect(risk.check(close, books, T0 + 3, own)?.limit).toBe("circuit_breaker");
+    expect(risk.check(close, books, T0 + 3, { strategy: own })?.limit).toBe("circuit_breaker");
     risk.disengage(0, T0 + 3);
-    expect(risk.check(close, books, T0 + 3, own)?.limit).toBe("max_position_size");
-    expect(risk.check(close, books, T0 + 3, own, true)).toBeUndefined();
+    expect(risk.check(close, books, T0 + 3, { strategy: own })?.limit).toBe("max_position_size");
+    expect(risk.check(close, books, T0 + 3, { strategy: own, closing: true })).toBeUndefined();
     expect(risk.rejectedCount).toBe(2);
   });
 
@@ -139,10 +139,10 @@ describe("RiskManager", () => {
       openQuantitySameSide: 40,
     };
     const engineOff = new RiskManager({ ...limits, maxPositionSize: 0 });
-    expect(engineOff.check(order("sell", 35), exposure(), T0, own)?.limit).toBe(
+    expect(engineOff.check(order("sell", 35), exposure(), T0, { strategy: own })?.limit).toBe(
       "strategy_max_position",
     );
-    expect(engineOff.check(order("sell", 30), exposure(), T0, own)).toBeUndefined();
+    expect(engineOff.check(order("sell", 30), exposure(), T0, { strategy: own })).toBeUndefined();
   });
 
   it("keeps total notional within the gross leverage × the portfolio's value", () => {
@@ -155,7 +155,7 @@ describe("RiskManager", () => {
     const long = { positionValue: 1_500 };
     expect(risk.check(order("sell", 15), exposure(15, {}, 3_000, long), T0)).toBeUndefined();
     expect(
-      risk.check(order("buy", 1), exposure(0, {}, 3_000), T0, undefined, true),
+      risk.check(order("buy", 1), exposure(0, {}, 3_000), T0, { closing: true }),
     ).toBeUndefined();
     const { maxGrossLeverage: _unset, ...withoutLeverage } = limits;
     expect(new RiskManager(withoutLeverage).limits.maxGrossLeverage).toBe(1);
@@ -172,26 +172,29 @@ describe("RiskManager", () => {
   it("applies a strategy's own limits after the engine's", () => {
     const risk = new RiskManager(limits);
     const strategy = strategyLimits;
-    expect(risk.check(order("buy", 1), exposure(), T0, strategy)).toBeUndefined();
-    expect(risk.check(order("buy", 1.5), exposure(), T0, strategy)?.limit).toBe(
+    expect(risk.check(order("buy", 1), exposure(), T0, { strategy })).toBeUndefined();
+    expect(risk.check(order("buy", 1.5), exposure(), T0, { strategy })?.limit).toBe(
       "strategy_max_position",
     );
-    expect(risk.check(order("buy", 1, 401), exposure(), T0, strategy)?.limit).toBe(
+    expect(risk.check(order("buy", 1, 401), exposure(), T0, { strategy })?.limit).toBe(
       "strategy_max_notional",
     );
-    expect(risk.check(order("buy", 1), exposure(), T0, { ...strategy, openOrders: 2 })?.limit).toBe(
-      "strategy_max_open_orders",
-    );
+    expect(
+      risk.check(order("buy", 1), exposure(), T0, { strategy: { ...strategy, openOrders: 2 } })
+        ?.limit,
+    ).toBe("strategy_max_open_orders");
     // Its notional counts what an order adds to the worst case of its book: a sell of 401
     // against a long of 100 adds 201, or 301 when sells of 100 already work on the long.
     const used = { ...strategy, notional: 200 };
     const long = { positionValue: 100 };
-    expect(risk.check(order("sell", 1, 401), exposure(0, {}, 0, long), T0, used)).toBeUndefined();
+    expect(
+      risk.check(order("sell", 1, 401), exposure(0, {}, 0, long), T0, { strategy: used }),
+    ).toBeUndefined();
     const refused = risk.check(
       order("sell", 1, 401),
       exposure(0, {}, 0, { ...long, openSellValue: 100 }),
       T0,
-      used,
+      { strategy: used },
     );
     expect(refused?.limit).toBe("strategy_max_notional");
     expect(refused?.reason).toBe("strategy max notional exceeded: 200 + 301 > 500");
@@ -207,7 +210,7 @@ describe("RiskManager", () => {
       reason: "drawdown 10.0 % ≥ 10.0 %",
     });
     expect(risk.check(order("buy", 1), exposure(), T0)?.limit).toBe("circuit_breaker");
-    expect(risk.check(order("sell", 1), exposure(1), T0, undefined, true)).toBeUndefined();
+    expect(risk.check(order("sell", 1), exposure(1), T0, { closing: true })).toBeUndefined();
     expect(() => risk.disengage(0.12, T0 + 2)).toThrow(CircuitBreakerError);
     expect(risk.breaker.engaged).toBe(true);
     expect(risk.disengage(0.05, T0 + 3)).toBe(true);

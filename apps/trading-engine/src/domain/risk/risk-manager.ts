@@ -66,6 +66,14 @@ export interface StrategyExposure {
   readonly openOrders: number;
 }
 
+/** How {@link RiskManager.check} judges an order beyond the engine's limits. */
+export interface RiskCheckOptions {
+  /** The placing strategy's own limits and usage, checked too. */
+  readonly strategy?: StrategyExposure;
+  /** An operator's closing order, which passes every limit (see {@link RiskManager.check}). */
+  readonly closing?: boolean;
+}
+
 /** The circuit breaker's state. */
 export interface CircuitBreakerState {
   readonly engaged: boolean;
@@ -153,7 +161,8 @@ export class RiskManager {
   /**
    * The first limit `order` would break, or `undefined` when it may go. A refusal is counted.
    *
-   * `closing` marks an operator's closing order (ForcePositionClose, StopStrategy with close):
+   * `options.strategy` adds the placing strategy's own limits. `options.closing` marks an
+   * operator's closing order (ForcePositionClose, StopStrategy with close):
    * it closes its strategy's own position, reduce-only and never more than the position (the
    * caller's guarantee). Such an order passes every limit — the breaker, the position limits
    * (the engine's net position moves when another strategy holds the opposite side, or a limit
@@ -164,11 +173,10 @@ export class RiskManager {
     order: ProposedOrder,
     exposure: ExposureView,
     now: number,
-    strategy?: StrategyExposure,
-    closing = false,
+    options: RiskCheckOptions = {},
   ): RiskRejection | undefined {
-    if (closing) return undefined;
-    const rejection = this.#firstBreach(order, exposure, now, strategy);
+    if (options.closing === true) return undefined;
+    const rejection = this.#firstBreach(order, exposure, now, options.strategy);
     if (rejection !== undefined) this.#rejected += 1;
     return rejection;
   }

@@ -42,8 +42,9 @@ import {
   strategyOf,
   TradingDesk,
 } from "./application/trading-desk.js";
+import type { RiskState } from "./domain/engine/change-set.js";
 import { resolveStrategyLimits } from "./domain/engine/strategy-lifecycle.js";
-import { type RiskState, TradingEngine } from "./domain/engine/trading-engine.js";
+import { TradingEngine } from "./domain/engine/trading-engine.js";
 import { PaperVenue } from "./domain/execution/paper-venue.js";
 import { Portfolio } from "./domain/portfolio/portfolio.js";
 import { RiskManager } from "./domain/risk/risk-manager.js";

@@ -1,4 +1,5 @@
-import { EngineRequestError, type TradingEngine } from "../domain/engine/trading-engine.js";
+import { EngineRequestError } from "../domain/engine/engine-request-error.js";
+import type { TradingEngine } from "../domain/engine/trading-engine.js";
 import { type InstrumentRules, untradableQuantity } from "../domain/orders/instrument-rules.js";
 import { isInstrumentSymbol } from "../domain/shared/instrument-symbol.js";
 import type { MarketMakingParameters } from "../domain/strategies/market-making.js";

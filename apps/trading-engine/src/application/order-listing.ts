@@ -1,4 +1,4 @@
-import type { OrderFilter } from "../domain/engine/trading-engine.js";
+import type { OrderFilter } from "../domain/engine/order-book.js";
 import type { OrderSnapshot } from "../domain/orders/order.js";
 
 /**

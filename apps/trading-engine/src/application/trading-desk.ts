@@ -1,16 +1,14 @@
 import type { MetricsPort } from "@tse/metrics-port";
 import { ConflatingHub } from "@tse/service-kit";
+import type { EngineChanges } from "../domain/engine/change-set.js";
+import { EngineRequestError } from "../domain/engine/engine-request-error.js";
+import type { OrderFilter } from "../domain/engine/order-book.js";
 import {
   resolveStrategyLimits,
   type StrategyLimits,
   type StrategySnapshot,
 } from "../domain/engine/strategy-lifecycle.js";
-import {
-  type EngineChanges,
-  EngineRequestError,
-  type OrderFilter,
-  type TradingEngine,
-} from "../domain/engine/trading-engine.js";
+import type { TradingEngine } from "../domain/engine/trading-engine.js";
 import type { InstrumentRulesSource } from "../domain/orders/instrument-rules.js";
 import type { OrderSnapshot, OrderStatus } from "../domain/orders/order.js";
 import type { MarkedPosition } from "../domain/portfolio/portfolio.js";

@@ -1,11 +1,11 @@
 import { strategyOf } from "../application/trading-desk.js";
+import type { EngineChanges } from "../domain/engine/change-set.js";
 import { resolveStrategyLimits, type StrategyLimits } from "../domain/engine/strategy-lifecycle.js";
-import {
-  type EngineChanges,
-  TradingEngine,
-  type TradingEngineOptions,
-  type TradingEnginePorts,
-} from "../domain/engine/trading-engine.js";
+import { TradingEngine } from "../domain/engine/trading-engine.js";
+import type {
+  TradingEngineOptions,
+  TradingEnginePorts,
+} from "../domain/engine/trading-engine-ports.js";
 import { PaperVenue, type PaperVenueCosts } from "../domain/execution/paper-venue.js";
 import type { InstrumentRulesSource } from "../domain/orders/instrument-rules.js";
 import type { OrderSide } from "../domain/orders/order.js";

@@ -19,7 +19,7 @@ import {
   StrategyType,
 } from "@tse/proto/trading/v1/trading_pb";
 import type { StrategySnapshot } from "../../domain/engine/strategy-lifecycle.js";
-import type { StrategyPerformance } from "../../domain/engine/trading-engine.js";
+import type { StrategyPerformance } from "../../domain/engine/strategy-performance.js";
 import type { Fill, OrderSnapshot } from "../../domain/orders/order.js";
 import type { MarkedPosition, PortfolioValuation } from "../../domain/portfolio/portfolio.js";
 import type { MarketMakingParameters } from "../../domain/strategies/market-making.js";

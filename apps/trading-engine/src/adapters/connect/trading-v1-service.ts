@@ -14,7 +14,7 @@ import type {
   StartStrategyRequest as DeskStartRequest,
   TradingDesk,
 } from "../../application/trading-desk.js";
-import { EngineRequestError } from "../../domain/engine/trading-engine.js";
+import { EngineRequestError } from "../../domain/engine/engine-request-error.js";
 import { CircuitBreakerError } from "../../domain/risk/risk-manager.js";
 import { strictJson } from "./strict-json.js";
 import {

@@ -1,7 +1,7 @@
 import { HttpError, type RestRoute } from "@tse/service-kit";
 import type { TradingDesk } from "../../application/trading-desk.js";
+import { EngineRequestError } from "../../domain/engine/engine-request-error.js";
 import type { StrategySnapshot } from "../../domain/engine/strategy-lifecycle.js";
-import { EngineRequestError } from "../../domain/engine/trading-engine.js";
 import {
   OPEN_ORDER_STATUSES,
   type OrderSnapshot,

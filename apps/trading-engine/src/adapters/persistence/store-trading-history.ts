@@ -1,6 +1,7 @@
 import type { TradingDataAdapter } from "@tse/trading-data-adapter";
 import type { TradingHistory } from "../../application/trading-desk.js";
-import type { EngineChanges, OrderFilter } from "../../domain/engine/trading-engine.js";
+import type { EngineChanges } from "../../domain/engine/change-set.js";
+import type { OrderFilter } from "../../domain/engine/order-book.js";
 import type { OrderSnapshot } from "../../domain/orders/order.js";
 import { fromOrderRecord, toTradingChanges } from "./trading-records.js";
 

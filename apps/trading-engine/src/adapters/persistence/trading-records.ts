@@ -6,12 +6,12 @@ import type {
   TradeRecord,
   TradingChanges,
 } from "@tse/trading-data-adapter";
+import type { EngineChanges, RiskState } from "../../domain/engine/change-set.js";
 import type {
   StrategyActivity,
   StrategyLimits,
   StrategySnapshot,
 } from "../../domain/engine/strategy-lifecycle.js";
-import type { EngineChanges, RiskState } from "../../domain/engine/trading-engine.js";
 import type { Fill, OrderSnapshot } from "../../domain/orders/order.js";
 import type { PositionSnapshot } from "../../domain/portfolio/position.js";
 import type { RiskLimits } from "../../domain/risk/risk-limits.js";

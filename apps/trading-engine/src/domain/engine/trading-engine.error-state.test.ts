@@ -8,7 +8,8 @@ import {
   T0,
   testEngine,
 } from "../../testing/engine-fixtures.js";
-import { EngineRequestError, type TradingEngine } from "./trading-engine.js";
+import { EngineRequestError } from "./engine-request-error.js";
+import type { TradingEngine } from "./trading-engine.js";
 
 const COOLDOWN_MS = 30_000;
 

@@ -3,8 +3,9 @@ import { quoteAround, startStrategy, T0, testEngine } from "../../testing/engine
 import type { OrderSnapshot } from "../orders/order.js";
 import type { PositionSnapshot } from "../portfolio/position.js";
 import { MeanReversionStrategy } from "../strategies/mean-reversion.js";
+import type { EngineChanges } from "./change-set.js";
 import type { StrategySnapshot } from "./strategy-lifecycle.js";
-import type { EngineChanges, TradingEngine } from "./trading-engine.js";
+import type { TradingEngine } from "./trading-engine.js";
 
 /** One quote a second around 3 000 ETH: a wobble, then a spike up, a fall back, a dip. */
 const MIDS = [

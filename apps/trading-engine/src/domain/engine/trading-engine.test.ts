@@ -12,7 +12,8 @@ import {
 import type { OrderSnapshot } from "../orders/order.js";
 import { MarketMakingStrategy } from "../strategies/market-making.js";
 import type { OrderIntent } from "../strategies/trading-strategy.js";
-import { EngineRequestError, type TradingEngine } from "./trading-engine.js";
+import { EngineRequestError } from "./engine-request-error.js";
+import type { TradingEngine } from "./trading-engine.js";
 
 /** The engine of these tests: 100 000 of capital, a position limit of 100 unless `limits` says. */
 const setup = (options: TestEngineOptions = {}) =>

@@ -73,6 +73,14 @@ export class BookExposure implements ExposureView {
     };
   }
 
+  /** Instruments with a position or an open order, sorted. */
+  instrumentsInUse(): string[] {
+    const set = new Set<string>();
+    for (const p of this.#portfolio.positions()) if (p.quantity !== 0) set.add(p.instrument);
+    for (const o of this.#orders.open()) set.add(o.instrument);
+    return [...set].sort();
+  }
+
   #valued(): ExposureLedger {
     this.#ledger ??= new ExposureLedger(
       this.#portfolio.positions(),

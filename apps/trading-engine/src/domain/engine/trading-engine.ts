@@ -2,11 +2,9 @@ import { messageOf } from "@tse/error-text";
 import { Order, type OrderSnapshot } from "../orders/order.js";
 import type { MarkedPosition, PortfolioValuation } from "../portfolio/portfolio.js";
 import type { PositionSnapshot } from "../portfolio/position.js";
-import { positionLimitOf, type RiskLimits, type RiskLimitsChange } from "../risk/risk-limits.js";
+import type { RiskLimits, RiskLimitsChange } from "../risk/risk-limits.js";
 import type { CircuitBreakerState } from "../risk/risk-manager.js";
-import { round8 } from "../shared/decimal.js";
 import { type MarketQuote, midOf } from "../shared/market-quote.js";
-import type { TradingStrategy } from "../strategies/trading-strategy.js";
 import { ChangeSet, type RiskState } from "./change-set.js";
 import { EngineRequestError } from "./engine-request-error.js";
 import { BookExposure } from "./exposure-view.js";
@@ -16,12 +14,8 @@ import { OrderExecution } from "./order-execution.js";
 import { measureRiskUtilization, type RiskUtilization } from "./risk-utilization.js";
 import { canTransition, type StrategySnapshot } from "./strategy-lifecycle.js";
 import type { StrategyPerformance } from "./strategy-performance.js";
-import {
-  type ManagedStrategy,
-  STALE_FEED_REASON,
-  type StartStrategyCommand,
-  StrategyRoster,
-} from "./strategy-roster.js";
+import { type StartStrategyCommand, StrategyRoster } from "./strategy-roster.js";
+import { StrategyRunner } from "./strategy-runner.js";
 import type { TradingEngineOptions, TradingEnginePorts } from "./trading-engine-ports.js";
 
 /**
@@ -61,6 +55,7 @@ export class TradingEngine {
   readonly #strategies: StrategyRoster;
   readonly #quotes: MarketQuotes;
   readonly #execution: OrderExecution;
+  readonly #runner: StrategyRunner;
   /** The peak value last handed on with the risk state. */
   #savedPeak = 0;
 
@@ -76,16 +71,14 @@ export class TradingEngine {
     this.#orders = new OrderBook(options.closedOrderHistory);
     this.#strategies = new StrategyRoster(this.#changes, options.cooldownMs);
     this.#quotes = new MarketQuotes(options.maxQuoteAgeMs, (i) => ports.portfolio.markOf(i));
-    this.#execution = new OrderExecution(
-      ports,
-      {
-        orders: this.#orders,
-        strategies: this.#strategies,
-        quotes: this.#quotes,
-        changes: this.#changes,
-      },
-      options,
-    );
+    const parts = {
+      orders: this.#orders,
+      strategies: this.#strategies,
+      quotes: this.#quotes,
+      changes: this.#changes,
+    };
+    this.#execution = new OrderExecution(ports, parts, options);
+    this.#runner = new StrategyRunner(ports, { ...parts, execution: this.#execution });
   }
 
   /** Rebuilds the engine from stored state (a restart): strategies, open orders, positions. */
@@ -115,8 +108,6 @@ export class TradingEngine {
     this.#ports.portfolio.restore(state.positions, this.#savedPeak);
   }
 
-  // ----- strategies -------------------------------------------------------------------------
-
   /**
    * Starts a strategy: INACTIVE until a quote of one of its instruments arrives. Refused for a
    * taken id, while the breaker is engaged, or within the cooldown after a stop on one of its
@@ -130,7 +121,7 @@ export class TradingEngine {
     const managed = this.#strategies.add(command, now);
     for (const instrument of command.instruments) {
       const quote = this.#quotes.fresh(instrument, now);
-      if (quote !== undefined) this.#runStrategies(quote, now, command.id);
+      if (quote !== undefined) this.#runner.run(quote, now, command.id);
     }
     this.#flush();
     return managed.snapshot;
@@ -162,7 +153,7 @@ export class TradingEngine {
         `strategy ${id} is ${managed.snapshot.status}: it cannot be paused`,
       );
     }
-    this.#pause(managed, reason, now);
+    this.#runner.pause(managed, reason, now);
     this.#flush();
     return managed.snapshot;
   }
@@ -210,8 +201,6 @@ export class TradingEngine {
     };
   }
 
-  // ----- market data ------------------------------------------------------------------------
-
   /**
    * Processes one quote at engine time `now`: marks, fills of working orders, expiries, the
    * drawdown breaker, then the decisions of the strategies trading the instrument.
@@ -234,8 +223,8 @@ export class TradingEngine {
         `circuit breaker engaged: ${risk.breaker.reason}`,
       );
     }
-    this.#enforceMaxLoss(now);
-    this.#runStrategies(stamped, now);
+    this.#runner.enforceMaxLoss(now);
+    this.#runner.run(stamped, now);
     this.#flush();
   }
 
@@ -250,18 +239,7 @@ export class TradingEngine {
   setFeedStale(stale: boolean, now: number): void {
     if (stale === this.#quotes.stale) return;
     this.#quotes.stale = stale;
-    for (const managed of this.#strategies.all()) {
-      if (
-        stale &&
-        (managed.snapshot.status === "active" || managed.snapshot.status === "inactive")
-      ) {
-        this.#pause(managed, STALE_FEED_REASON, now);
-        managed.pausedForStaleFeed = true;
-      } else if (!stale && managed.pausedForStaleFeed && managed.snapshot.status === "paused") {
-        managed.pausedForStaleFeed = false;
-        this.#strategies.setStatus(managed, "active", "", now);
-      }
-    }
+    this.#runner.feedStaleChanged(stale, now);
     this.#flush();
   }
 
@@ -275,8 +253,6 @@ export class TradingEngine {
     this.#execution.expire(now);
     this.#flush();
   }
-
-  // ----- orders -----------------------------------------------------------------------------
 
   /** Cancels an open order; a CANCELLED order is returned as it is. */
   cancelOrder(id: string, reason: string, now: number): OrderSnapshot {
@@ -303,8 +279,6 @@ export class TradingEngine {
   orders(filter: OrderFilter = {}): OrderSnapshot[] {
     return this.#orders.list(filter);
   }
-
-  // ----- risk -------------------------------------------------------------------------------
 
   /** Engages the breaker by hand; returns the ids of the orders it cancelled. */
   engageCircuitBreaker(reason: string, now: number): string[] {
@@ -342,13 +316,7 @@ export class TradingEngine {
     const matches = (p: PositionSnapshot) =>
       (filter.strategyId === undefined || p.strategyId === filter.strategyId) &&
       (filter.instrument === undefined || p.instrument === filter.instrument);
-    for (const position of this.#ports.portfolio
-      .positions()
-      .filter((p) => p.quantity !== 0 && matches(p))) {
-      const managed = this.#strategies.get(position.strategyId);
-      if (managed !== undefined && canTransition(managed.snapshot.status, "paused"))
-        this.#pause(managed, why, now);
-    }
+    this.#runner.pauseHolders(matches, why, now);
     const orders = this.#execution.closePositions(matches, now, why);
     this.#flush();
     return orders;
@@ -398,102 +366,16 @@ export class TradingEngine {
    * at their price (see `ExposureLedger`).
    */
   totalNotional(): number {
-    return new BookExposure(this.#ports.portfolio, this.#orders, (i) =>
-      this.#quotes.markOf(i),
-    ).totalNotional();
+    return this.#exposure().totalNotional();
   }
 
   /** Instruments with a position or an open order. */
   instrumentsInUse(): string[] {
-    const set = new Set<string>();
-    for (const p of this.#ports.portfolio.positions()) if (p.quantity !== 0) set.add(p.instrument);
-    for (const o of this.#orders.open()) set.add(o.instrument);
-    return [...set].sort();
+    return this.#exposure().instrumentsInUse();
   }
 
-  // ----- internals --------------------------------------------------------------------------
-
-  #runStrategies(quote: MarketQuote, now: number, only?: string): void {
-    if (this.#quotes.stale) return;
-    const { portfolio, risk, instrumentRules } = this.#ports;
-    for (const managed of this.#strategies.all()) {
-      if (only !== undefined && managed.snapshot.id !== only) continue;
-      if (!managed.snapshot.instruments.includes(quote.instrument)) continue;
-      if (managed.snapshot.status === "inactive")
-        this.#strategies.setStatus(managed, "active", "", now);
-      if (managed.snapshot.status !== "active" || risk.breaker.engaged) continue;
-      const position = portfolio.position(managed.snapshot.id, quote.instrument, now);
-      const mine = this.#orders.open(
-        (o) => o.strategyId === managed.snapshot.id && o.instrument === quote.instrument,
-      );
-      const rules = instrumentRules.rulesOf(quote.instrument);
-      let decision: ReturnType<TradingStrategy["onQuote"]>;
-      try {
-        decision = managed.strategy.onQuote({
-          now,
-          quote,
-          position: position.quantity,
-          averageEntryPrice: position.averageEntryPrice,
-          openOrders: mine.map((o) => {
-            const s = o.snapshot();
-            return {
-              id: s.id,
-              side: s.side,
-              type: s.type,
-              remaining: o.remaining,
-              ...(s.limitPrice === undefined ? {} : { limitPrice: s.limitPrice }),
-            };
-          }),
-          maxPosition:
-            managed.snapshot.limits.maxPosition || positionLimitOf(risk.limits, quote.instrument),
-          ...(rules === undefined ? {} : { rules }),
-        });
-      } catch (error) {
-        this.#fail(managed, `strategy failed: ${messageOf(error)}`, now);
-        continue;
-      }
-      this.#strategies.saveMemory(managed, now);
-      for (const id of decision.cancel) {
-        const order = this.#orders.get(id);
-        if (order?.isOpen && order.strategyId === managed.snapshot.id)
-          this.#execution.cancel(order, now, "replaced by the strategy");
-      }
-      try {
-        for (const intent of decision.place) {
-          this.#execution.place(managed, quote.instrument, intent, now);
-          if (managed.snapshot.status !== "active" || risk.breaker.engaged) break;
-        }
-      } catch (error) {
-        this.#fail(managed, `strategy produced an invalid order: ${messageOf(error)}`, now);
-      }
-    }
-  }
-
-  #enforceMaxLoss(now: number): void {
-    const valuation = this.#ports.portfolio.valuation(now);
-    for (const managed of this.#strategies.all()) {
-      const maxLoss = managed.snapshot.limits.maxLoss;
-      if (maxLoss <= 0 || !canTransition(managed.snapshot.status, "error")) continue;
-      const pnl =
-        valuation.strategies.find((s) => s.strategyId === managed.snapshot.id)?.totalPnl ?? 0;
-      if (pnl <= -maxLoss)
-        this.#fail(managed, `max loss reached: PnL ${round8(pnl)} ≤ −${maxLoss}`, now);
-    }
-  }
-
-  #fail(managed: ManagedStrategy, why: string, now: number): void {
-    const reason = why.length > 500 ? `${why.slice(0, 499)}…` : why;
-    this.#execution.cancelWhere((o) => o.strategyId === managed.snapshot.id, now, reason);
-    this.#strategies.setStatus(managed, "error", reason, now);
-  }
-
-  #pause(managed: ManagedStrategy, reason: string, now: number): void {
-    this.#execution.cancelWhere(
-      (o) => o.strategyId === managed.snapshot.id,
-      now,
-      `strategy paused: ${reason}`,
-    );
-    this.#strategies.setStatus(managed, "paused", reason, now);
+  #exposure(): BookExposure {
+    return new BookExposure(this.#ports.portfolio, this.#orders, (i) => this.#quotes.markOf(i));
   }
 
   #refuseWhileBreakerEngaged(): void {

@@ -36,6 +36,7 @@ import {
 } from "./adapters/persistence/trading-records.js";
 import { webPageRoutes } from "./adapters/web/web-page-routes.js";
 import { RiskDesk } from "./application/risk-desk.js";
+import { TradingChangeSink } from "./application/trading-change-sink.js";
 import {
   buildStrategy,
   type StartStrategyRequest,
@@ -130,7 +131,18 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
       onReloadError: (error) => feedLog.rulesLoadFailed(error),
       onLoaded: () => feedLog.rulesLoaded(),
     });
-    let desk: TradingDesk | undefined;
+    const history = new StoreTradingHistory(adapter, (error) =>
+      logger.error({ err: error }, "a change was refused by the store"),
+    );
+    // The engine's changes go to the store, the update streams and the metrics.
+    const changes = new TradingChangeSink(
+      {
+        history,
+        metrics,
+        elapsedMs: () => performance.now(),
+      },
+      { maxStreams: config.maxStreams, maxStreamBacklog: 10_000 },
+    );
     const portfolio = new Portfolio(config.initialCapital);
     const engine = new TradingEngine(
       {
@@ -155,9 +167,7 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
         instrumentRules: catalog,
         createStrategy: strategyOf,
         newId: randomUUID,
-        onChanges: (changes) => desk?.handleChanges(changes),
-        onRiskRejection: (rejection) => desk?.handleRejection(rejection),
-        timeRiskCheck: () => desk?.timeRiskCheck() ?? (() => undefined),
+        ...changes.enginePorts(),
       },
       {
         orderTimeoutMs: config.orderTimeoutSeconds * 1_000,
@@ -187,21 +197,17 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
       "trading state restored",
     );
 
-    desk = new TradingDesk(
-      {
-        engine,
-        history: new StoreTradingHistory(adapter, (error) =>
-          logger.error({ err: error }, "a change was refused by the store"),
-        ),
-        catalog,
-        metrics,
-        now: Date.now,
-        newId: randomUUID,
-        elapsedMs: () => performance.now(),
-      },
-      { maxStreams: config.maxStreams, maxStreamBacklog: 10_000 },
-    );
-    const tradingDesk = desk;
+    const tradingDesk = new TradingDesk({
+      engine,
+      changes,
+      history,
+      catalog,
+      metrics,
+      now: Date.now,
+      newId: randomUUID,
+      elapsedMs: () => performance.now(),
+    });
+    const riskDesk = new RiskDesk({ engine, catalog, now: Date.now });
     for (const request of bootRequests) {
       if (stored.strategies.some((s) => s.strategyId === request.id)) continue;
       await tradingDesk.startStrategy(request, { checkInstruments: false }).then(
@@ -234,10 +240,10 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
         onState: (state, detail) => {
           logger.info({ state, detail }, "market data feed");
           metrics.setGauge("trading_market_data_stale", state === "live" ? 0 : 1);
-          if (state === "stale") engine.setFeedStale(true, Date.now());
+          if (state === "stale") tradingDesk.setFeedStale(true);
           if (state === "live") {
             catalog.reload();
-            engine.setFeedStale(false, Date.now());
+            tradingDesk.setFeedStale(false);
           }
         },
         onDisconnect: (error) => {
@@ -248,7 +254,7 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
     );
     feed.start();
     const housekeeping = setInterval(() => {
-      engine.expireOrders(Date.now());
+      tradingDesk.expireOrders();
       tradingDesk.recordGauges();
     }, HOUSEKEEPING_INTERVAL_MS);
     housekeeping.unref();
@@ -260,11 +266,11 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
 
     return {
       routes: (router) => {
-        registerTradingV1(router, tradingDesk, Date.now);
-        registerRiskV1(router, new RiskDesk({ engine, catalog, now: Date.now }), Date.now);
+        registerTradingV1(router, tradingDesk);
+        registerRiskV1(router, riskDesk);
       },
       rpcAccess: engineRpcAccess,
-      rest: [...tradingRestRoutes(tradingDesk, Date.now), ...webPageRoutes()],
+      rest: [...tradingRestRoutes({ trading: tradingDesk, risk: riskDesk }), ...webPageRoutes()],
       readiness: {
         ...adapter.readinessProbes(),
         redis:
@@ -319,8 +325,8 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
         async () => {
           clearInterval(housekeeping);
           await feed.stop();
-          tradingDesk.orderUpdates.closeAll();
-          tradingDesk.positionUpdates.closeAll();
+          changes.orderUpdates.closeAll();
+          changes.positionUpdates.closeAll();
         },
         async () => {
           clearInterval(heartbeat);

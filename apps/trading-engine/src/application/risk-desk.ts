@@ -1,8 +1,10 @@
+import type { RiskUtilization } from "../domain/engine/risk-utilization.js";
 import type { TradingEngine } from "../domain/engine/trading-engine.js";
 import type { OrderSnapshot } from "../domain/orders/order.js";
 import type { RiskLimits, RiskLimitsChange } from "../domain/risk/risk-limits.js";
+import type { CircuitBreakerState } from "../domain/risk/risk-manager.js";
 import { requireKnownInstrument } from "./instrument-checks.js";
-import type { InstrumentCatalog } from "./trading-desk.js";
+import { checkText, type InstrumentCatalog } from "./trading-desk.js";
 
 /** What the risk desk is wired to. */
 export interface RiskDeskPorts {
@@ -10,6 +12,15 @@ export interface RiskDeskPorts {
   readonly catalog: InstrumentCatalog;
   /** Wall-clock ms. */
   readonly now: () => number;
+}
+
+/** The risk state at one moment (see {@link RiskDesk.status}). */
+export interface RiskStatus {
+  readonly limits: RiskLimits;
+  readonly breaker: CircuitBreakerState;
+  readonly utilization: RiskUtilization;
+  /** When it was measured, epoch ms. */
+  readonly timestamp: number;
 }
 
 /**
@@ -24,8 +35,35 @@ export class RiskDesk {
     this.#ports = ports;
   }
 
-  get engine(): TradingEngine {
-    return this.#ports.engine;
+  /** The risk limits in use. */
+  get limits(): RiskLimits {
+    return this.#ports.engine.riskLimits;
+  }
+
+  /** The circuit breaker. */
+  get breaker(): CircuitBreakerState {
+    return this.#ports.engine.breaker;
+  }
+
+  /** The limits, the breaker and how much of each limit is used, at one moment. */
+  status(): RiskStatus {
+    const { engine } = this.#ports;
+    const timestamp = this.#ports.now();
+    const utilization = engine.riskUtilization(timestamp);
+    return { limits: engine.riskLimits, breaker: engine.breaker, utilization, timestamp };
+  }
+
+  /**
+   * Engages the breaker by hand for `reason` (checked as free text, see `checkText`), cancelling
+   * every open order; returns the ids of the orders cancelled (none when it was engaged).
+   */
+  engageCircuitBreaker(reason: string): string[] {
+    return this.#ports.engine.engageCircuitBreaker(checkText("reason", reason), this.#ports.now());
+  }
+
+  /** Releases the breaker; a `CircuitBreakerError` while the drawdown still breaks the limit. */
+  releaseCircuitBreaker(): void {
+    this.#ports.engine.releaseCircuitBreaker(this.#ports.now());
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { MetricsPort } from "@tse/metrics-port";
-import { ConflatingHub } from "@tse/service-kit";
+import type { ConflatingHub } from "@tse/service-kit";
 import type { EngineChanges } from "../domain/engine/change-set.js";
 import { EngineRequestError } from "../domain/engine/engine-request-error.js";
 import type { OrderFilter } from "../domain/engine/order-book.js";
@@ -8,12 +8,12 @@ import {
   type StrategyLimits,
   type StrategySnapshot,
 } from "../domain/engine/strategy-lifecycle.js";
+import type { StrategyPerformance } from "../domain/engine/strategy-performance.js";
 import type { TradingEngine } from "../domain/engine/trading-engine.js";
 import type { InstrumentRulesSource } from "../domain/orders/instrument-rules.js";
-import type { OrderSnapshot, OrderStatus } from "../domain/orders/order.js";
-import type { MarkedPosition } from "../domain/portfolio/portfolio.js";
+import type { OrderSnapshot } from "../domain/orders/order.js";
+import type { MarkedPosition, PortfolioValuation } from "../domain/portfolio/portfolio.js";
 import type { PositionSnapshot } from "../domain/portfolio/position.js";
-import type { RiskRejection } from "../domain/risk/risk-manager.js";
 import { isInstrumentSymbol } from "../domain/shared/instrument-symbol.js";
 import type { MarketQuote } from "../domain/shared/market-quote.js";
 import {
@@ -27,6 +27,8 @@ import {
 import type { StrategyType, TradingStrategy } from "../domain/strategies/trading-strategy.js";
 import { checkInstrumentSymbol, checkOrderSizes } from "./instrument-checks.js";
 import { newestOrders } from "./order-listing.js";
+import type { TradingChangeSink } from "./trading-change-sink.js";
+import { TRADING_METRICS } from "./trading-metrics.js";
 
 /** A request to start a strategy, as the APIs and the boot list give it. */
 export interface StartStrategyRequest {
@@ -68,6 +70,8 @@ export interface InstrumentCatalog {
 /** What the desk is wired to. */
 export interface TradingDeskPorts {
   readonly engine: TradingEngine;
+  /** The engine's change sink, which holds the update streams. */
+  readonly changes: TradingChangeSink;
   readonly history: TradingHistory;
   /**
    * The feed's instruments and their order grids: right after `has` confirmed an instrument,
@@ -82,28 +86,12 @@ export interface TradingDeskPorts {
   readonly elapsedMs: () => number;
 }
 
-/** Limits of the update streams. */
+/** Limits of the update streams (see {@link TradingChangeSink}). */
 export interface TradingDeskLimits {
   readonly maxStreams: number;
   /** Distinct orders or positions a stream may fall behind by before it is ended. */
   readonly maxStreamBacklog: number;
 }
-
-/** Metric names of the trading engine (DESIGN §8). */
-export const TRADING_METRICS = Object.freeze({
-  orders: "trading_orders_total",
-  fills: "trading_fills_total",
-  rejections: "trading_risk_rejections_total",
-  decision: "trading_strategy_decision_duration_seconds",
-  riskCheck: "trading_risk_check_duration_seconds",
-  position: "trading_position_quantity",
-  strategyPnl: "trading_strategy_pnl",
-  portfolioValue: "trading_portfolio_value",
-  portfolioPnl: "trading_portfolio_pnl",
-  drawdown: "trading_portfolio_drawdown",
-  breaker: "trading_circuit_breaker_engaged",
-  strategies: "trading_strategies",
-});
 
 const STRATEGY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
@@ -131,114 +119,19 @@ const STRATEGY_STATUSES = ["inactive", "active", "paused", "stopped", "error"] a
  */
 export class TradingDesk {
   readonly #ports: TradingDeskPorts;
-  /** Order states for streams: the latest per order id; a subscriber too far behind is closed. */
-  readonly orderUpdates: ConflatingHub<OrderSnapshot>;
-  /** Position states for streams: the latest per strategy and instrument. */
-  readonly positionUpdates: ConflatingHub<PositionSnapshot>;
-  readonly #lastStatus = new Map<string, OrderStatus>();
 
-  constructor(ports: TradingDeskPorts, limits: TradingDeskLimits) {
+  constructor(ports: TradingDeskPorts) {
     this.#ports = ports;
-    const streams = {
-      overflow: { kind: "close", maxPending: limits.maxStreamBacklog },
-      limits: { maxSubscribers: limits.maxStreams },
-    } as const;
-    this.orderUpdates = new ConflatingHub({ ...streams, keyOf: (o) => o.id });
-    this.positionUpdates = new ConflatingHub({
-      ...streams,
-      keyOf: (p) => `${p.strategyId}\u0000${p.instrument}`,
-    });
-    const { metrics } = ports;
-    metrics.describe(TRADING_METRICS.orders, "counter", {
-      help: "Order status changes, by strategy, side, type and new status.",
-    });
-    metrics.describe(TRADING_METRICS.fills, "counter", {
-      help: "Fills, by strategy, instrument, side and liquidity.",
-    });
-    metrics.describe(TRADING_METRICS.rejections, "counter", {
-      help: "Orders refused by a pre-trade risk check, by limit.",
-    });
-    metrics.describe(TRADING_METRICS.decision, "histogram", {
-      help: "Time from a quote's arrival to the end of every strategy decision on it, seconds.",
-      buckets: [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
-    });
-    metrics.describe(TRADING_METRICS.riskCheck, "histogram", {
-      help: "Time of one pre-trade risk check, seconds.",
-      buckets: [0.000005, 0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.005],
-    });
-    metrics.describe(TRADING_METRICS.position, "gauge", {
-      help: "Signed position, base units, by strategy and instrument.",
-    });
-    metrics.describe(TRADING_METRICS.strategyPnl, "gauge", {
-      help: "PnL of a strategy by kind (realized, unrealized, total), quote currency.",
-    });
-    metrics.describe(TRADING_METRICS.portfolioValue, "gauge", {
-      help: "Portfolio total value, quote currency.",
-    });
-    metrics.describe(TRADING_METRICS.portfolioPnl, "gauge", {
-      help: "Portfolio PnL by kind (realized, unrealized, total).",
-    });
-    metrics.describe(TRADING_METRICS.drawdown, "gauge", {
-      help: "Drawdown of the portfolio from its peak, 0..1.",
-    });
-    metrics.describe(TRADING_METRICS.breaker, "gauge", {
-      help: "1 while the circuit breaker is engaged.",
-    });
-    metrics.describe(TRADING_METRICS.strategies, "gauge", { help: "Strategies by status." });
   }
 
-  get engine(): TradingEngine {
-    return this.#ports.engine;
+  /** Every change of an order, as the engine makes it. */
+  get orderUpdates(): ConflatingHub<OrderSnapshot> {
+    return this.#ports.changes.orderUpdates;
   }
 
-  /** The engine's change sink: store, streams, metrics. Wire it as the engine's `onChanges`. */
-  handleChanges(changes: EngineChanges): void {
-    this.#ports.history.record(changes);
-    const { metrics } = this.#ports;
-    for (const order of changes.orders) {
-      if (this.#lastStatus.get(order.id) === order.status) continue;
-      metrics.incCounter(TRADING_METRICS.orders, {
-        strategy: order.strategyId ?? "",
-        side: order.side,
-        type: order.type,
-        status: order.status,
-      });
-      if (
-        order.status === "pending" ||
-        order.status === "submitted" ||
-        order.status === "accepted" ||
-        order.status === "partially_filled"
-      ) {
-        this.#lastStatus.set(order.id, order.status);
-      } else {
-        this.#lastStatus.delete(order.id);
-      }
-    }
-    for (const fill of changes.fills) {
-      metrics.incCounter(TRADING_METRICS.fills, {
-        strategy: fill.strategyId ?? "",
-        instrument: fill.instrument,
-        side: fill.side,
-        liquidity: fill.liquidity,
-      });
-    }
-    if (changes.orders.length > 0) this.orderUpdates.publish(changes.orders);
-    if (changes.positions.length > 0) this.positionUpdates.publish(changes.positions);
-  }
-
-  /** The engine's rejection sink. */
-  handleRejection(rejection: RiskRejection): void {
-    this.#ports.metrics.incCounter(TRADING_METRICS.rejections, { limit: rejection.limit });
-  }
-
-  /** Times a risk check (the engine's `timeRiskCheck`). */
-  timeRiskCheck(): () => void {
-    const started = this.#ports.elapsedMs();
-    return () =>
-      this.#ports.metrics.observeHistogram(
-        TRADING_METRICS.riskCheck,
-        (this.#ports.elapsedMs() - started) / 1000,
-      );
+  /** Every change of a position, as the engine makes it. */
+  get positionUpdates(): ConflatingHub<PositionSnapshot> {
+    return this.#ports.changes.positionUpdates;
   }
 
   /** Feeds one quote to the engine, timing the decision. */
@@ -249,6 +142,21 @@ export class TradingDesk {
       TRADING_METRICS.decision,
       (this.#ports.elapsedMs() - started) / 1000,
     );
+  }
+
+  /** Marks the feed stale (pausing active strategies) or fresh (resuming those it paused). */
+  setFeedStale(stale: boolean): void {
+    this.#ports.engine.setFeedStale(stale, this.#ports.now());
+  }
+
+  /** Whether the feed is stale. */
+  get feedStale(): boolean {
+    return this.#ports.engine.feedStale;
+  }
+
+  /** Expires working orders past their time (call on a timer). */
+  expireOrders(): void {
+    this.#ports.engine.expireOrders(this.#ports.now());
   }
 
   /**
@@ -311,6 +219,52 @@ export class TradingDesk {
       { id, name, type: request.type, instruments, strategy, limits },
       this.#ports.now(),
     );
+  }
+
+  /**
+   * Stops a strategy for good, cancelling its orders and, when `closePositions`, closing its
+   * positions (see `TradingEngine.stopStrategy`); `not_found` for an unknown strategy.
+   */
+  stopStrategy(id: string, closePositions: boolean): StrategySnapshot {
+    return this.#ports.engine.stopStrategy(id, closePositions, this.#ports.now());
+  }
+
+  /** Pauses an ACTIVE strategy for `reason`; PAUSED stays PAUSED, others `failed_precondition`. */
+  pauseStrategy(id: string, reason: string): StrategySnapshot {
+    return this.#ports.engine.pauseStrategy(id, reason, this.#ports.now());
+  }
+
+  /** Resumes a PAUSED strategy; ACTIVE stays ACTIVE; refused while the breaker is engaged. */
+  resumeStrategy(id: string): StrategySnapshot {
+    return this.#ports.engine.resumeStrategy(id, this.#ports.now());
+  }
+
+  /** The strategy `id`; `not_found` for an unknown one. */
+  strategy(id: string): StrategySnapshot {
+    return this.#ports.engine.strategy(id);
+  }
+
+  /** Every strategy, most recently created first. */
+  strategies(): StrategySnapshot[] {
+    return this.#ports.engine.strategies();
+  }
+
+  /** The figures of strategy `id`; `not_found` for an unknown one. */
+  performance(id: string): StrategyPerformance {
+    return this.#ports.engine.performance(id);
+  }
+
+  /** The portfolio valued now. */
+  valuation(): PortfolioValuation {
+    return this.#ports.engine.valuation(this.#ports.now());
+  }
+
+  /** The open orders the engine holds (at most 10 000), most recently created first. */
+  openOrders(): OrderSnapshot[] {
+    return this.#ports.engine.orders({
+      statuses: ["pending", "submitted", "accepted", "partially_filled"],
+      limit: 10_000,
+    });
   }
 
   /**

@@ -11,6 +11,7 @@ import { TradingService } from "@tse/proto/trading/v1/trading_pb";
 import { registerRiskV1 } from "../adapters/connect/risk-v1-service.js";
 import { registerTradingV1 } from "../adapters/connect/trading-v1-service.js";
 import { RiskDesk } from "../application/risk-desk.js";
+import { TradingChangeSink } from "../application/trading-change-sink.js";
 import {
   type InstrumentCatalog,
   TradingDesk,
@@ -52,6 +53,7 @@ export interface TestDeskOptions extends Omit<TestEngineOptions, "onChanges" | "
 /** The engine behind a trading desk and a risk desk, served as Connect services on a test clock. */
 export interface TestDesk extends TestEngine {
   readonly desk: TradingDesk;
+  readonly riskDesk: RiskDesk;
   readonly metrics: InMemoryMetrics;
   /** Registers `trading.v1.TradingService` and `trading.v1.RiskService` as the service does. */
   readonly routes: (router: ConnectRouter) => void;
@@ -72,45 +74,50 @@ export interface TestDesk extends TestEngine {
 
 /**
  * A trading engine wired to a trading desk and a risk desk as the service wires them (changes
- * and risk rejections to the desk, one catalog for both), with Connect clients of both services
+ * and risk rejections to the desk's change sink, one catalog for both), with Connect clients of both services
  * over an in-memory transport and a clock the test moves.
  */
 export function testDesk(options: TestDeskOptions = {}): TestDesk {
   let now = T0;
   const ids = options.ids ?? sequentialIds();
   const catalog = options.catalog ?? catalogOf(SIMULATOR_SYMBOLS);
-  let desk: TradingDesk | undefined;
-  const built = testEngine({
-    ...options,
-    rules: options.rules ?? catalog,
-    ids,
-    onChanges: (changes) => desk?.handleChanges(changes),
-    onRiskRejection: (rejection) => desk?.handleRejection(rejection),
-  });
-  const { engine } = built;
   const metrics = new InMemoryMetrics();
-  const tradingDesk = new TradingDesk(
+  const changes = new TradingChangeSink(
     {
-      engine,
       history: options.history ?? NO_HISTORY,
-      catalog,
       metrics,
-      now: () => now,
-      newId: ids,
       elapsedMs: () => performance.now(),
     },
     options.streams ?? { maxStreams: 2, maxStreamBacklog: 100 },
   );
-  desk = tradingDesk;
+  const built = testEngine({
+    ...options,
+    rules: options.rules ?? catalog,
+    ids,
+    onChanges: (engineChanges) => changes.handleChanges(engineChanges),
+    onRiskRejection: (rejection) => changes.handleRejection(rejection),
+  });
+  const { engine } = built;
+  const tradingDesk = new TradingDesk({
+    engine,
+    changes,
+    history: options.history ?? NO_HISTORY,
+    catalog,
+    metrics,
+    now: () => now,
+    newId: ids,
+    elapsedMs: () => performance.now(),
+  });
   const riskDesk = new RiskDesk({ engine, catalog, now: () => now });
   const routes = (router: ConnectRouter) => {
-    registerTradingV1(router, tradingDesk, () => now);
-    registerRiskV1(router, riskDesk, () => now);
+    registerTradingV1(router, tradingDesk);
+    registerRiskV1(router, riskDesk);
   };
   const transport = createRouterTransport(routes);
   return {
     ...built,
     desk: tradingDesk,
+    riskDesk,
     metrics,
     routes,
     trading: createClient(TradingService, transport),

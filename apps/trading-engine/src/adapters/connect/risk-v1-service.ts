@@ -47,12 +47,11 @@ function toBreakerMessage(breaker: DomainBreaker): CircuitBreaker {
 }
 
 /**
- * `trading.v1.RiskService` on the engine: limits (validated as a whole, nothing changed on a
+ * `trading.v1.RiskService` on the risk desk: limits (validated as a whole, nothing changed on a
  * bad one), status with utilisation, force close, and the circuit breaker. JSON requests are
  * parsed strictly (`STRICT_JSON`).
  */
-export function registerRiskV1(router: ConnectRouter, desk: RiskDesk, now: () => number): void {
-  const engine = desk.engine;
+export function registerRiskV1(router: ConnectRouter, desk: RiskDesk): void {
   strictJson(router).service(RiskService, {
     setRiskLimits: (request) =>
       mapErrors(async () => {
@@ -71,16 +70,15 @@ export function registerRiskV1(router: ConnectRouter, desk: RiskDesk, now: () =>
       }),
 
     getRiskStatus: () => {
-      const at = now();
-      const utilization = engine.riskUtilization(at);
+      const { limits, breaker, utilization, timestamp } = desk.status();
       return {
-        limits: toLimitsMessage(engine.riskLimits),
-        circuitBreaker: toBreakerMessage(engine.breaker),
+        limits: toLimitsMessage(limits),
+        circuitBreaker: toBreakerMessage(breaker),
         utilization: {
           ...utilization,
           instruments: utilization.instruments.map((i) => ({ ...i })),
         },
-        timestamp: timestampFromMs(at),
+        timestamp: timestampFromMs(timestamp),
       };
     },
 
@@ -98,15 +96,15 @@ export function registerRiskV1(router: ConnectRouter, desk: RiskDesk, now: () =>
 
     enableCircuitBreaker: (request) =>
       mapErrors(() => {
-        const cancelled = engine.engageCircuitBreaker(checkText("reason", request.reason), now());
-        return { circuitBreaker: toBreakerMessage(engine.breaker), cancelledOrderIds: cancelled };
+        const cancelled = desk.engageCircuitBreaker(request.reason);
+        return { circuitBreaker: toBreakerMessage(desk.breaker), cancelledOrderIds: cancelled };
       }),
 
     disableCircuitBreaker: (request) =>
       mapErrors(() => {
         checkText("reason", request.reason);
-        engine.releaseCircuitBreaker(now());
-        return { circuitBreaker: toBreakerMessage(engine.breaker) };
+        desk.releaseCircuitBreaker();
+        return { circuitBreaker: toBreakerMessage(desk.breaker) };
       }),
   });
 }

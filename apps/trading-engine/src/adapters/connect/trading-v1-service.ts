@@ -9,13 +9,16 @@ import {
   TradingService,
 } from "@tse/proto/trading/v1/trading_pb";
 import { abortableDelay, StreamRefusedError, type StreamSubscription } from "@tse/service-kit";
+import {
+  CircuitBreakerError,
+  EngineRequestError,
+  positionKey,
+} from "../../application/domain-values.js";
 import { checkInstrumentSymbol } from "../../application/instrument-checks.js";
 import type {
   StartStrategyRequest as DeskStartRequest,
   TradingDesk,
 } from "../../application/trading-desk.js";
-import { EngineRequestError } from "../../domain/engine/engine-request-error.js";
-import { CircuitBreakerError } from "../../domain/risk/risk-manager.js";
 import { strictJson } from "./strict-json.js";
 import {
   nameOf,
@@ -136,14 +139,9 @@ function meanReversionInput(p: MeanReversionParameters) {
  * orders and the two update streams, with the codes of trading.proto. JSON requests are parsed
  * strictly (`STRICT_JSON`).
  */
-export function registerTradingV1(
-  router: ConnectRouter,
-  desk: TradingDesk,
-  now: () => number,
-): void {
-  const engine = desk.engine;
+export function registerTradingV1(router: ConnectRouter, desk: TradingDesk): void {
   const strategyMessage = (id: string) =>
-    toStrategyMessage(engine.strategy(id), engine.performance(id));
+    toStrategyMessage(desk.strategy(id), desk.performance(id));
 
   strictJson(router).service(TradingService, {
     startStrategy: (request) =>
@@ -155,21 +153,21 @@ export function registerTradingV1(
     stopStrategy: (request) =>
       mapErrors(() => {
         const id = required("strategy_id", request.strategyId);
-        engine.stopStrategy(id, request.closePositions, now());
+        desk.stopStrategy(id, request.closePositions);
         return { strategy: strategyMessage(id) };
       }),
 
     pauseStrategy: (request) =>
       mapErrors(() => {
         const id = required("strategy_id", request.strategyId);
-        engine.pauseStrategy(id, "paused by request", now());
+        desk.pauseStrategy(id, "paused by request");
         return { strategy: strategyMessage(id) };
       }),
 
     resumeStrategy: (request) =>
       mapErrors(() => {
         const id = required("strategy_id", request.strategyId);
-        engine.resumeStrategy(id, now());
+        desk.resumeStrategy(id);
         return { strategy: strategyMessage(id) };
       }),
 
@@ -201,7 +199,7 @@ export function registerTradingV1(
           throw new ConnectError("type is not a known StrategyType", Code.InvalidArgument);
         }
         return {
-          strategies: engine
+          strategies: desk
             .strategies()
             .filter(
               (s) =>
@@ -223,7 +221,7 @@ export function registerTradingV1(
           .map(toPositionMessage),
       })),
 
-    getPortfolio: () => ({ portfolio: toPortfolioMessage(engine.valuation(now())) }),
+    getPortfolio: () => ({ portfolio: toPortfolioMessage(desk.valuation()) }),
 
     listOrders: (request) =>
       mapErrors(async () => {
@@ -258,7 +256,7 @@ export function registerTradingV1(
       })),
 
     async *streamOrderUpdates(request, context: HandlerContext) {
-      if (request.strategyId !== "") await mapErrors(() => engine.strategy(request.strategyId));
+      if (request.strategyId !== "") await mapErrors(() => desk.strategy(request.strategyId));
       await mapErrors(() => {
         for (const instrument of request.instruments)
           checkInstrumentSymbol("instruments", instrument);
@@ -273,13 +271,7 @@ export function registerTradingV1(
         context,
         () => ({
           kind: BatchKind.SNAPSHOT as BatchKind,
-          orders: engine
-            .orders({
-              statuses: ["pending", "submitted", "accepted", "partially_filled"],
-              limit: 10_000,
-            })
-            .filter(accepts)
-            .map(toOrderMessage),
+          orders: desk.openOrders().filter(accepts).map(toOrderMessage),
         }),
         (orders) => ({ kind: BatchKind.UPDATE, orders: orders.map(toOrderMessage) }),
       );
@@ -302,7 +294,7 @@ export function registerTradingV1(
           last = Date.now();
           return {
             kind: BatchKind.SNAPSHOT as BatchKind,
-            portfolio: toPortfolioMessage(engine.valuation(now())),
+            portfolio: toPortfolioMessage(desk.valuation()),
             positions: desk.positions({}).map(toPositionMessage),
           };
         },
@@ -310,13 +302,13 @@ export function registerTradingV1(
           const marked = new Map(
             desk
               .positions({ includeFlat: true })
-              .map((p) => [`${p.strategyId}\u0000${p.instrument}`, p]),
+              .map((p) => [positionKey(p.strategyId, p.instrument), p]),
           );
           return {
             kind: BatchKind.UPDATE,
-            portfolio: toPortfolioMessage(engine.valuation(now())),
+            portfolio: toPortfolioMessage(desk.valuation()),
             positions: changed
-              .map((p) => marked.get(`${p.strategyId}\u0000${p.instrument}`))
+              .map((p) => marked.get(positionKey(p.strategyId, p.instrument)))
               .filter((p) => p !== undefined)
               .map(toPositionMessage),
           };

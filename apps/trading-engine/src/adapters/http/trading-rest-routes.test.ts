@@ -4,8 +4,8 @@ import { testDesk } from "../../testing/desk-fixtures.js";
 import { tradingRestRoutes } from "./trading-rest-routes.js";
 
 function setup() {
-  const { desk, engine, now } = testDesk({ limits: { maxPositionSize: 5 } });
-  const routes = tradingRestRoutes(desk, now);
+  const { desk, riskDesk, engine } = testDesk({ limits: { maxPositionSize: 5 } });
+  const routes = tradingRestRoutes({ trading: desk, risk: riskDesk });
   /** Calls the GET route `path` with the query string `query`; the HTTP status and body. */
   const get = async (path: string, query = "") => {
     const route = routes.find((r) => r.method === "GET" && r.path === path);

@@ -1,12 +1,9 @@
 import { HttpError, type RestRoute } from "@tse/service-kit";
+import { EngineRequestError, OPEN_ORDER_STATUSES } from "../../application/domain-values.js";
+import type { RiskDesk } from "../../application/risk-desk.js";
 import type { TradingDesk } from "../../application/trading-desk.js";
-import { EngineRequestError } from "../../domain/engine/engine-request-error.js";
 import type { StrategySnapshot } from "../../domain/engine/strategy-lifecycle.js";
-import {
-  OPEN_ORDER_STATUSES,
-  type OrderSnapshot,
-  type OrderStatus,
-} from "../../domain/orders/order.js";
+import type { OrderSnapshot, OrderStatus } from "../../domain/orders/order.js";
 import type { MarkedPosition } from "../../domain/portfolio/portfolio.js";
 
 const ORDER_STATUS_NAMES: readonly OrderStatus[] = [
@@ -59,7 +56,7 @@ function booleanParameter(query: URLSearchParams, name: string, fallback: boolea
 }
 
 function strategyBody(desk: TradingDesk, s: StrategySnapshot) {
-  const p = desk.engine.performance(s.id);
+  const p = desk.performance(s.id);
   return {
     id: s.id,
     name: s.name,
@@ -137,8 +134,11 @@ function orderBody(o: OrderSnapshot) {
  * `open`, `limit` ≤ 1000), the portfolio and the risk status. Bad parameters — and unknown or
  * repeated ones — are 400s naming them; unknown ids 404s.
  */
-export function tradingRestRoutes(desk: TradingDesk, now: () => number): RestRoute[] {
-  const engine = desk.engine;
+export function tradingRestRoutes(desks: {
+  readonly trading: TradingDesk;
+  readonly risk: RiskDesk;
+}): RestRoute[] {
+  const { trading: desk, risk } = desks;
   const refused = (error: unknown): never => {
     if (error instanceof EngineRequestError && error.kind === "not_found") {
       throw new HttpError(404, "not_found", error.message);
@@ -161,7 +161,7 @@ export function tradingRestRoutes(desk: TradingDesk, now: () => number): RestRou
       path: "/api/v1/strategies",
       handler: ({ query }) => {
         checkedQuery(query, []);
-        return { strategies: engine.strategies().map((s) => strategyBody(desk, s)) };
+        return { strategies: desk.strategies().map((s) => strategyBody(desk, s)) };
       },
     },
     {
@@ -169,7 +169,7 @@ export function tradingRestRoutes(desk: TradingDesk, now: () => number): RestRou
       path: "/api/v1/strategies/:id",
       handler: ({ params, query }) => {
         checkedQuery(query, []);
-        const strategy = found(() => engine.strategy(params.id ?? ""));
+        const strategy = found(() => desk.strategy(params.id ?? ""));
         return {
           ...strategyBody(desk, strategy),
           positions: desk
@@ -230,7 +230,7 @@ export function tradingRestRoutes(desk: TradingDesk, now: () => number): RestRou
       path: "/api/v1/portfolio",
       handler: ({ query }) => {
         checkedQuery(query, []);
-        const v = engine.valuation(now());
+        const v = desk.valuation();
         return {
           currency: v.currency,
           initial_capital: v.initialCapital,
@@ -262,9 +262,7 @@ export function tradingRestRoutes(desk: TradingDesk, now: () => number): RestRou
       path: "/api/v1/risk",
       handler: ({ query }) => {
         checkedQuery(query, []);
-        const limits = engine.riskLimits;
-        const breaker = engine.breaker;
-        const u = engine.riskUtilization(now());
+        const { limits, breaker, utilization: u } = risk.status();
         return {
           limits: {
             max_position_size: limits.maxPositionSize,
@@ -301,7 +299,7 @@ export function tradingRestRoutes(desk: TradingDesk, now: () => number): RestRou
             drawdown_utilization: u.drawdownUtilization,
             rejected_orders: u.rejectedOrders,
           },
-          market_data: { stale: engine.feedStale },
+          market_data: { stale: desk.feedStale },
         };
       },
     },

@@ -4,11 +4,11 @@ import {
   MarketDataService,
   type Symbol as SymbolMessage,
 } from "@tse/proto/marketdata/v1/market_data_pb";
+import { usableRules } from "../../application/domain-values.js";
 import type { InstrumentCatalog } from "../../application/trading-desk.js";
-import {
-  type InstrumentRules,
-  type InstrumentRulesSource,
-  usableRules,
+import type {
+  InstrumentRules,
+  InstrumentRulesSource,
 } from "../../domain/orders/instrument-rules.js";
 import { simulatorTransport } from "./simulator-transport.js";
 

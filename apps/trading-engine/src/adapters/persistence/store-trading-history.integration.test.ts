@@ -10,7 +10,7 @@ import { InMemoryMetrics } from "@tse/metrics-port";
 import { createTradingDataAdapter, type TradingDataAdapter } from "@tse/trading-data-adapter";
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { OPEN_ORDER_STATUSES } from "../../domain/orders/order.js";
+import { OPEN_ORDER_STATUSES } from "../../application/domain-values.js";
 import { testDesk } from "../../testing/desk-fixtures.js";
 import { StoreTradingHistory } from "./store-trading-history.js";
 

@@ -1,3 +1,4 @@
+import { messageOf } from "@tse/error-text";
 import type { InstrumentRulesSource } from "../orders/instrument-rules.js";
 import type { Portfolio } from "../portfolio/portfolio.js";
 import type { PositionSnapshot } from "../portfolio/position.js";
@@ -168,8 +169,4 @@ export class StrategyRunner {
     );
     this.#parts.strategies.setStatus(managed, "paused", reason, now);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,4 +1,3 @@
-import { messageOf } from "@tse/error-text";
 import { Order, type OrderSnapshot } from "../orders/order.js";
 import type { MarkedPosition, PortfolioValuation } from "../portfolio/portfolio.js";
 import type { PositionSnapshot } from "../portfolio/position.js";

@@ -132,4 +132,38 @@ describe("Portfolio and positions", () => {
       { numRuns: 300 },
     );
   });
+
+  it("tells the peak value and one strategy's PnL as the valuation does, at any time", () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            side: fc.constantFrom("buy" as const, "sell" as const),
+            quantity: fc.double({ min: 0.001, max: 5, noNaN: true }),
+            price: fc.double({ min: 1, max: 1_000, noNaN: true }),
+            strategy: fc.constantFrom("s-1", "s-2"),
+            mark: fc.double({ min: 1, max: 1_000, noNaN: true }),
+          }),
+          { maxLength: 12 },
+        ),
+        (trades) => {
+          const portfolio = new Portfolio(10_000);
+          for (const t of trades) {
+            portfolio.applyFill(fill(t.side, t.quantity, t.price), t.strategy);
+            portfolio.mark("BTC-USD", t.mark);
+          }
+          const peak = portfolio.peakValue();
+          const valuation = portfolio.valuation(T0);
+          expect(peak).toBe(valuation.peakValue);
+          for (const id of ["s-1", "s-2"]) {
+            expect(portfolio.strategyPnl(id)).toEqual(
+              valuation.strategies.find((s) => s.strategyId === id),
+            );
+          }
+        },
+      ),
+    );
+    expect(new Portfolio(500).strategyPnl("nobody")).toBeUndefined();
+    expect(new Portfolio(500).peakValue()).toBe(500);
+  });
 });

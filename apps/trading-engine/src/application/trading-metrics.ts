@@ -1,6 +1,6 @@
 import type { MetricsPort } from "@tse/metrics-port";
 
-/** Metric names of the trading engine (DESIGN §8). */
+/** Metric names of the trading engine. */
 export const TRADING_METRICS = Object.freeze({
   orders: "trading_orders_total",
   fills: "trading_fills_total",

@@ -5,7 +5,7 @@ import { isInstrumentSymbol } from "../domain/shared/instrument-symbol.js";
 import type { MarketMakingParameters } from "../domain/strategies/market-making.js";
 import type { MeanReversionParameters } from "../domain/strategies/mean-reversion.js";
 import type { TradingStrategy } from "../domain/strategies/trading-strategy.js";
-import type { InstrumentCatalog } from "./trading-desk.js";
+import type { InstrumentCatalog } from "./instrument-catalog.js";
 
 /** Throws `invalid` naming `field` unless `instrument` has the form of a symbol (`BTC-USD`). */
 export function checkInstrumentSymbol(field: string, instrument: string): string {

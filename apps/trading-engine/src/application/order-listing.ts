@@ -1,4 +1,4 @@
-import type { OrderFilter } from "../domain/engine/order-book.js";
+import { matchesOrderFilter, type OrderFilter } from "../domain/engine/order-book.js";
 import type { OrderSnapshot } from "../domain/orders/order.js";
 
 /**
@@ -17,18 +17,9 @@ export function newestOrders(
 ): OrderSnapshot[] {
   const byId = new Map<string, OrderSnapshot>();
   for (const order of listed) byId.set(order.id, order);
-  const statuses =
-    filter.statuses === undefined || filter.statuses.length === 0
-      ? undefined
-      : new Set(filter.statuses);
   return [...byId.values()]
     .map((order) => newest(order.id) ?? order)
-    .filter(
-      (o) =>
-        (statuses === undefined || statuses.has(o.status)) &&
-        (filter.strategyId === undefined || o.strategyId === filter.strategyId) &&
-        (filter.instrument === undefined || o.instrument === filter.instrument),
-    )
+    .filter(matchesOrderFilter(filter))
     .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
     .slice(0, filter.limit ?? 100);
 }

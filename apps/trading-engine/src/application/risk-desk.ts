@@ -3,8 +3,9 @@ import type { TradingEngine } from "../domain/engine/trading-engine.js";
 import type { OrderSnapshot } from "../domain/orders/order.js";
 import type { RiskLimits, RiskLimitsChange } from "../domain/risk/risk-limits.js";
 import type { CircuitBreakerState } from "../domain/risk/risk-manager.js";
+import type { InstrumentCatalog } from "./instrument-catalog.js";
 import { requireKnownInstrument } from "./instrument-checks.js";
-import { checkText, type InstrumentCatalog } from "./trading-desk.js";
+import { checkText } from "./trading-desk.js";
 
 /** What the risk desk is wired to. */
 export interface RiskDeskPorts {

@@ -5,8 +5,15 @@ import type { TradingEnginePorts } from "../domain/engine/trading-engine-ports.j
 import type { OrderSnapshot, OrderStatus } from "../domain/orders/order.js";
 import { type PositionSnapshot, positionKey } from "../domain/portfolio/position.js";
 import type { RiskRejection } from "../domain/risk/risk-manager.js";
-import type { TradingDeskLimits, TradingHistory } from "./trading-desk.js";
+import type { TradingHistory } from "./trading-history.js";
 import { describeTradingMetrics, TRADING_METRICS } from "./trading-metrics.js";
+
+/** Limits of the update streams. */
+export interface UpdateStreamLimits {
+  readonly maxStreams: number;
+  /** Distinct orders or positions a stream may fall behind by before it is ended. */
+  readonly maxStreamBacklog: number;
+}
 
 /** What the change sink is wired to. */
 export interface TradingChangeSinkPorts {
@@ -27,7 +34,7 @@ export class TradingChangeSink {
   readonly positionUpdates: ConflatingHub<PositionSnapshot>;
   readonly #lastStatus = new Map<string, OrderStatus>();
 
-  constructor(ports: TradingChangeSinkPorts, limits: TradingDeskLimits) {
+  constructor(ports: TradingChangeSinkPorts, limits: UpdateStreamLimits) {
     this.#ports = ports;
     const streams = {
       overflow: { kind: "close", maxPending: limits.maxStreamBacklog },

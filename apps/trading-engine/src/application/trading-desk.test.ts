@@ -3,7 +3,8 @@ import { EngineRequestError } from "../domain/engine/engine-request-error.js";
 import type { OrderSnapshot } from "../domain/orders/order.js";
 import { testDesk } from "../testing/desk-fixtures.js";
 import { T0 } from "../testing/engine-fixtures.js";
-import type { StartStrategyRequest, TradingHistory } from "./trading-desk.js";
+import type { StartStrategyRequest } from "./trading-desk.js";
+import type { TradingHistory } from "./trading-history.js";
 import { TRADING_METRICS } from "./trading-metrics.js";
 
 /** A market maker quoting 0.01 BTC 20 bps either side of the mid. */

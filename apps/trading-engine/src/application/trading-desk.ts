@@ -1,6 +1,5 @@
 import type { MetricsPort } from "@tse/metrics-port";
 import type { ConflatingHub } from "@tse/service-kit";
-import type { EngineChanges } from "../domain/engine/change-set.js";
 import { EngineRequestError } from "../domain/engine/engine-request-error.js";
 import type { OrderFilter } from "../domain/engine/order-book.js";
 import {
@@ -25,9 +24,11 @@ import {
   MeanReversionStrategy,
 } from "../domain/strategies/mean-reversion.js";
 import type { StrategyType, TradingStrategy } from "../domain/strategies/trading-strategy.js";
+import type { InstrumentCatalog } from "./instrument-catalog.js";
 import { checkInstrumentSymbol, checkOrderSizes } from "./instrument-checks.js";
 import { newestOrders } from "./order-listing.js";
 import type { TradingChangeSink } from "./trading-change-sink.js";
+import type { TradingHistory } from "./trading-history.js";
 import { TRADING_METRICS } from "./trading-metrics.js";
 
 /** A request to start a strategy, as the APIs and the boot list give it. */
@@ -42,29 +43,6 @@ export interface StartStrategyRequest {
   /** For `mean_reversion` (and only for it). */
   readonly meanReversion?: MeanReversionInput;
   readonly limits?: Partial<StrategyLimits>;
-}
-
-/** Where the desk keeps what the engine did. */
-export interface TradingHistory {
-  /** Queues one operation's changes for storage (atomically, in order, never waiting). */
-  record(changes: EngineChanges): void;
-  /**
-   * Stored orders matching `filter`, most recent first (beyond what the engine keeps), each in
-   * its newest known state — the write-behind queue's when it still holds a newer one — which
-   * may therefore no longer match `filter`.
-   */
-  orders(filter: OrderFilter): Promise<OrderSnapshot[]>;
-  /** One stored order with its fills, or `undefined`. */
-  order(id: string): Promise<OrderSnapshot | undefined>;
-}
-
-/** Which instruments the market data feed has. */
-export interface InstrumentCatalog {
-  /**
-   * Whether the feed has `instrument`, asking it when the known list is old or lacks it;
-   * rejects with a `ConnectError` (Unavailable) when it cannot be asked.
-   */
-  has(instrument: string): Promise<boolean>;
 }
 
 /** What the desk is wired to. */
@@ -84,13 +62,6 @@ export interface TradingDeskPorts {
   readonly newId: () => string;
   /** High-resolution ms, for latency histograms. */
   readonly elapsedMs: () => number;
-}
-
-/** Limits of the update streams (see {@link TradingChangeSink}). */
-export interface TradingDeskLimits {
-  readonly maxStreams: number;
-  /** Distinct orders or positions a stream may fall behind by before it is ended. */
-  readonly maxStreamBacklog: number;
 }
 
 const STRATEGY_ID = /^[A-Za-z0-9_-]{1,64}$/;

@@ -10,14 +10,11 @@ import { RiskService } from "@tse/proto/trading/v1/risk_pb";
 import { TradingService } from "@tse/proto/trading/v1/trading_pb";
 import { registerRiskV1 } from "../adapters/connect/risk-v1-service.js";
 import { registerTradingV1 } from "../adapters/connect/trading-v1-service.js";
+import type { InstrumentCatalog } from "../application/instrument-catalog.js";
 import { RiskDesk } from "../application/risk-desk.js";
-import { TradingChangeSink } from "../application/trading-change-sink.js";
-import {
-  type InstrumentCatalog,
-  TradingDesk,
-  type TradingDeskLimits,
-  type TradingHistory,
-} from "../application/trading-desk.js";
+import { TradingChangeSink, type UpdateStreamLimits } from "../application/trading-change-sink.js";
+import { TradingDesk } from "../application/trading-desk.js";
+import type { TradingHistory } from "../application/trading-history.js";
 import type { InstrumentRulesSource } from "../domain/orders/instrument-rules.js";
 import {
   type QuoteOptions,
@@ -47,7 +44,7 @@ export interface TestDeskOptions extends Omit<TestEngineOptions, "onChanges" | "
   /** Where the desk stores changes and finds older orders (nowhere). */
   readonly history?: TradingHistory;
   /** The desk's stream limits (2 streams, a backlog of 100). */
-  readonly streams?: TradingDeskLimits;
+  readonly streams?: UpdateStreamLimits;
 }
 
 /** The engine behind a trading desk and a risk desk, served as Connect services on a test clock. */

@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import type { InstrumentCatalog } from "../application/trading-desk.js";
+import type { InstrumentCatalog } from "../application/instrument-catalog.js";
 import type { InstrumentRules, InstrumentRulesSource } from "../domain/orders/instrument-rules.js";
 
 /** BTC-USD's order grid as the simulator's ListSymbols gives it. */

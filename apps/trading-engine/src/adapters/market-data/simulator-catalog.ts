@@ -5,7 +5,7 @@ import {
   type Symbol as SymbolMessage,
 } from "@tse/proto/marketdata/v1/market_data_pb";
 import { usableRules } from "../../application/domain-values.js";
-import type { InstrumentCatalog } from "../../application/trading-desk.js";
+import type { InstrumentCatalog } from "../../application/instrument-catalog.js";
 import type {
   InstrumentRules,
   InstrumentRulesSource,

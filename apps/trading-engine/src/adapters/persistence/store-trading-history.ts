@@ -1,5 +1,5 @@
 import type { TradingDataAdapter } from "@tse/trading-data-adapter";
-import type { TradingHistory } from "../../application/trading-desk.js";
+import type { TradingHistory } from "../../application/trading-history.js";
 import type { EngineChanges } from "../../domain/engine/change-set.js";
 import type { OrderFilter } from "../../domain/engine/order-book.js";
 import type { OrderSnapshot } from "../../domain/orders/order.js";

@@ -10,6 +10,21 @@ export interface OrderFilter {
   readonly limit?: number;
 }
 
+/**
+ * Whether an order has one of `filter`'s statuses (any when none are given), its strategy and
+ * its instrument; the limit is the caller's.
+ */
+export function matchesOrderFilter(filter: OrderFilter): (order: OrderSnapshot) => boolean {
+  const statuses =
+    filter.statuses === undefined || filter.statuses.length === 0
+      ? undefined
+      : new Set(filter.statuses);
+  return (o) =>
+    (statuses === undefined || statuses.has(o.status)) &&
+    (filter.strategyId === undefined || o.strategyId === filter.strategyId) &&
+    (filter.instrument === undefined || o.instrument === filter.instrument);
+}
+
 /** Closed orders an {@link OrderBook} keeps when not told otherwise. */
 export const DEFAULT_CLOSED_ORDER_HISTORY = 10_000;
 
@@ -78,18 +93,9 @@ export class OrderBook {
 
   /** The orders held matching `filter`, most recently created first. */
   list(filter: OrderFilter = {}): OrderSnapshot[] {
-    const statuses =
-      filter.statuses === undefined || filter.statuses.length === 0
-        ? undefined
-        : new Set(filter.statuses);
     return [...this.#orders.values()]
       .map((o) => o.snapshot())
-      .filter(
-        (o) =>
-          (statuses === undefined || statuses.has(o.status)) &&
-          (filter.strategyId === undefined || o.strategyId === filter.strategyId) &&
-          (filter.instrument === undefined || o.instrument === filter.instrument),
-      )
+      .filter(matchesOrderFilter(filter))
       .sort((a, b) => b.createdAt - a.createdAt)
       .slice(0, filter.limit ?? 100);
   }

@@ -36,11 +36,6 @@ export class RiskDesk {
     this.#ports = ports;
   }
 
-  /** The risk limits in use. */
-  get limits(): RiskLimits {
-    return this.#ports.engine.riskLimits;
-  }
-
   /** The circuit breaker. */
   get breaker(): CircuitBreakerState {
     return this.#ports.engine.breaker;

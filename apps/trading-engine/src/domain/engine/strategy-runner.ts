@@ -7,6 +7,7 @@ import type { RiskManager } from "../risk/risk-manager.js";
 import { round8 } from "../shared/decimal.js";
 import type { MarketQuote } from "../shared/market-quote.js";
 import type { TradingStrategy } from "../strategies/trading-strategy.js";
+import { EngineRequestError } from "./engine-request-error.js";
 import type { MarketQuotes } from "./market-quotes.js";
 import type { OrderBook } from "./order-book.js";
 import type { OrderExecution } from "./order-execution.js";
@@ -30,9 +31,9 @@ export interface StrategyRunnerParts {
 
 /**
  * Runs the strategies: asks each active one for its decision on a quote and carries it out,
- * and moves strategies between ACTIVE, PAUSED and ERROR for the engine's reasons — a pause
- * (by hand, before a force close, or for a stale feed), a strategy that throws or loses its
- * `maxLoss`. A pause or an error cancels the strategy's open orders first.
+ * and moves strategies between statuses — a stop, pause or resume by request, a pause before a
+ * force close or for a stale feed, ERROR for a strategy that throws or loses its `maxLoss`. A
+ * stop, a pause or an error cancels the strategy's open orders first.
  */
 export class StrategyRunner {
   readonly #ports: StrategyRunnerPorts;
@@ -101,6 +102,62 @@ export class StrategyRunner {
       } catch (error) {
         this.fail(managed, `strategy produced an invalid order: ${messageOf(error)}`, now);
       }
+    }
+  }
+
+  /**
+   * Stops a strategy by request, cancelling its orders and, when `closePositions`, closing its
+   * positions. A strategy already STOPPED or in ERROR keeps its status and stop time.
+   */
+  stop(managed: ManagedStrategy, closePositions: boolean, now: number): void {
+    const id = managed.snapshot.id;
+    const { execution, strategies } = this.#parts;
+    execution.cancelWhere((order) => order.strategyId === id, now, "strategy stopped");
+    if (closePositions)
+      execution.closePositions((p) => p.strategyId === id, now, "strategy stopped");
+    if (canTransition(managed.snapshot.status, "stopped"))
+      strategies.setStatus(managed, "stopped", "stopped by request", now);
+  }
+
+  /** Pauses an ACTIVE strategy by request; PAUSED stays PAUSED, others `failed_precondition`. */
+  pauseByRequest(managed: ManagedStrategy, reason: string, now: number): void {
+    const { status } = managed.snapshot;
+    if (status === "paused") return;
+    if (status !== "active") {
+      throw new EngineRequestError(
+        "failed_precondition",
+        `strategy ${managed.snapshot.id} is ${status}: it cannot be paused`,
+      );
+    }
+    this.pause(managed, reason, now);
+  }
+
+  /**
+   * Resumes a PAUSED strategy by request; ACTIVE stays ACTIVE, others `failed_precondition`, as
+   * is any resume while the breaker is engaged.
+   */
+  resume(managed: ManagedStrategy, now: number): void {
+    const { status } = managed.snapshot;
+    if (status === "active") return;
+    if (status !== "paused") {
+      throw new EngineRequestError(
+        "failed_precondition",
+        `strategy ${managed.snapshot.id} is ${status}: only a paused strategy resumes`,
+      );
+    }
+    this.refuseWhileBreakerEngaged();
+    managed.pausedForStaleFeed = false;
+    this.#parts.strategies.setStatus(managed, "active", "", now);
+  }
+
+  /** Throws `failed_precondition` while the circuit breaker is engaged. */
+  refuseWhileBreakerEngaged(): void {
+    const { breaker } = this.#ports.risk;
+    if (breaker.engaged) {
+      throw new EngineRequestError(
+        "failed_precondition",
+        `the circuit breaker is engaged: ${breaker.reason}`,
+      );
     }
   }
 

@@ -11,7 +11,7 @@ import { MarketQuotes } from "./market-quotes.js";
 import { OrderBook, type OrderFilter } from "./order-book.js";
 import { OrderExecution } from "./order-execution.js";
 import { measureRiskUtilization, type RiskUtilization } from "./risk-utilization.js";
-import { canTransition, type StrategySnapshot } from "./strategy-lifecycle.js";
+import type { StrategySnapshot } from "./strategy-lifecycle.js";
 import type { StrategyPerformance } from "./strategy-performance.js";
 import { type StartStrategyCommand, StrategyRoster } from "./strategy-roster.js";
 import { StrategyRunner } from "./strategy-runner.js";
@@ -116,7 +116,7 @@ export class TradingEngine {
     if (this.#strategies.has(command.id)) {
       throw new EngineRequestError("already_exists", `strategy ${command.id} already exists`);
     }
-    this.#refuseWhileBreakerEngaged();
+    this.#runner.refuseWhileBreakerEngaged();
     const managed = this.#strategies.add(command, now);
     for (const instrument of command.instruments) {
       const quote = this.#quotes.fresh(instrument, now);
@@ -133,11 +133,7 @@ export class TradingEngine {
    */
   stopStrategy(id: string, closePositions: boolean, now: number): StrategySnapshot {
     const managed = this.#strategies.need(id);
-    this.#execution.cancelWhere((order) => order.strategyId === id, now, "strategy stopped");
-    if (closePositions)
-      this.#execution.closePositions((p) => p.strategyId === id, now, "strategy stopped");
-    if (canTransition(managed.snapshot.status, "stopped"))
-      this.#strategies.setStatus(managed, "stopped", "stopped by request", now);
+    this.#runner.stop(managed, closePositions, now);
     this.#flush();
     return managed.snapshot;
   }
@@ -145,14 +141,7 @@ export class TradingEngine {
   /** Pauses an ACTIVE strategy and cancels its orders; PAUSED stays PAUSED. */
   pauseStrategy(id: string, reason: string, now: number): StrategySnapshot {
     const managed = this.#strategies.need(id);
-    if (managed.snapshot.status === "paused") return managed.snapshot;
-    if (managed.snapshot.status !== "active") {
-      throw new EngineRequestError(
-        "failed_precondition",
-        `strategy ${id} is ${managed.snapshot.status}: it cannot be paused`,
-      );
-    }
-    this.#runner.pause(managed, reason, now);
+    this.#runner.pauseByRequest(managed, reason, now);
     this.#flush();
     return managed.snapshot;
   }
@@ -160,16 +149,7 @@ export class TradingEngine {
   /** Resumes a PAUSED strategy; ACTIVE stays ACTIVE. Refused while the breaker is engaged. */
   resumeStrategy(id: string, now: number): StrategySnapshot {
     const managed = this.#strategies.need(id);
-    if (managed.snapshot.status === "active") return managed.snapshot;
-    if (managed.snapshot.status !== "paused") {
-      throw new EngineRequestError(
-        "failed_precondition",
-        `strategy ${id} is ${managed.snapshot.status}: only a paused strategy resumes`,
-      );
-    }
-    this.#refuseWhileBreakerEngaged();
-    managed.pausedForStaleFeed = false;
-    this.#strategies.setStatus(managed, "active", "", now);
+    this.#runner.resume(managed, now);
     this.#flush();
     return managed.snapshot;
   }
@@ -375,16 +355,6 @@ export class TradingEngine {
 
   #exposure(): BookExposure {
     return new BookExposure(this.#ports.portfolio, this.#orders, (i) => this.#quotes.markOf(i));
-  }
-
-  #refuseWhileBreakerEngaged(): void {
-    const { breaker } = this.#ports.risk;
-    if (breaker.engaged) {
-      throw new EngineRequestError(
-        "failed_precondition",
-        `the circuit breaker is engaged: ${breaker.reason}`,
-      );
-    }
   }
 
   #riskState(): RiskState {

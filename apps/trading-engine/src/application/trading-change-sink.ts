@@ -30,7 +30,9 @@ export interface TradingChangeSinkPorts {
  */
 export class TradingChangeSink {
   readonly #ports: TradingChangeSinkPorts;
+  /** Every order change, to the order update streams. */
   readonly orderUpdates: ConflatingHub<OrderSnapshot>;
+  /** Every position change, to the portfolio update streams. */
   readonly positionUpdates: ConflatingHub<PositionSnapshot>;
   readonly #lastStatus = new Map<string, OrderStatus>();
 

@@ -10,7 +10,7 @@ import {
 import type { StrategyPerformance } from "../domain/engine/strategy-performance.js";
 import type { TradingEngine } from "../domain/engine/trading-engine.js";
 import type { InstrumentRulesSource } from "../domain/orders/instrument-rules.js";
-import type { OrderSnapshot } from "../domain/orders/order.js";
+import { OPEN_ORDER_STATUSES, type OrderSnapshot } from "../domain/orders/order.js";
 import type { MarkedPosition, PortfolioValuation } from "../domain/portfolio/portfolio.js";
 import type { PositionSnapshot } from "../domain/portfolio/position.js";
 import { isInstrumentSymbol } from "../domain/shared/instrument-symbol.js";
@@ -232,10 +232,7 @@ export class TradingDesk {
 
   /** The open orders the engine holds (at most 10 000), most recently created first. */
   openOrders(): OrderSnapshot[] {
-    return this.#ports.engine.orders({
-      statuses: ["pending", "submitted", "accepted", "partially_filled"],
-      limit: 10_000,
-    });
+    return this.#ports.engine.orders({ statuses: OPEN_ORDER_STATUSES, limit: 10_000 });
   }
 
   /**

@@ -1,19 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { EngineRequestError } from "../domain/engine/engine-request-error.js";
 import { CircuitBreakerError } from "../domain/risk/risk-manager.js";
 import { testDesk } from "../testing/desk-fixtures.js";
-import { marketOrder, scriptedStrategy, startStrategy } from "../testing/engine-fixtures.js";
-
-/** The kind of the `EngineRequestError` `act` throws or rejects with. */
-async function refusal(act: () => unknown): Promise<EngineRequestError["kind"]> {
-  try {
-    await act();
-  } catch (error) {
-    if (error instanceof EngineRequestError) return error.kind;
-    throw error;
-  }
-  throw new Error("not refused");
-}
+import {
+  marketOrder,
+  refusalKind,
+  scriptedStrategy,
+  startStrategy,
+} from "../testing/engine-fixtures.js";
 
 describe("RiskDesk", () => {
   it("reports limits, breaker and utilization measured at one moment of its clock", () => {
@@ -35,7 +28,9 @@ describe("RiskDesk", () => {
     tick(99, 101);
     const open = engine.orders({ statuses: ["accepted"] }).map((o) => o.id);
     expect(open).toHaveLength(1);
-    expect(await refusal(() => riskDesk.engageCircuitBreaker("bad\u0007reason"))).toBe("invalid");
+    expect(await refusalKind(() => riskDesk.engageCircuitBreaker("bad\u0007reason"))).toBe(
+      "invalid",
+    );
     expect(riskDesk.breaker.engaged).toBe(false);
 
     expect(riskDesk.engageCircuitBreaker("")).toEqual(open);
@@ -57,14 +52,16 @@ describe("RiskDesk", () => {
   it("refuses a limit override or a force close naming an instrument nobody has", async () => {
     const { riskDesk } = testDesk();
     expect(
-      await refusal(() =>
+      await refusalKind(() =>
         riskDesk.setRiskLimits({ instrumentMaxPositionSizes: { "DOGE-USD": 1 } }),
       ),
     ).toBe("invalid");
-    expect(await refusal(() => riskDesk.forceClose({ instrument: "DOGE-USD" }, "why"))).toBe(
+    expect(await refusalKind(() => riskDesk.forceClose({ instrument: "DOGE-USD" }, "why"))).toBe(
       "not_found",
     );
-    expect(await refusal(() => riskDesk.forceClose({ instrument: "doge" }, "why"))).toBe("invalid");
+    expect(await refusalKind(() => riskDesk.forceClose({ instrument: "doge" }, "why"))).toBe(
+      "invalid",
+    );
     const limits = await riskDesk.setRiskLimits({
       instrumentMaxPositionSizes: { "ETH-USD": 3, "DOGE-USD": 0 },
     });

@@ -5,7 +5,7 @@ import type { RiskLimits, RiskLimitsChange } from "../domain/risk/risk-limits.js
 import type { CircuitBreakerState } from "../domain/risk/risk-manager.js";
 import type { InstrumentCatalog } from "./instrument-catalog.js";
 import { requireKnownInstrument } from "./instrument-checks.js";
-import { checkText } from "./trading-desk.js";
+import { checkText } from "./request-checks.js";
 
 /** What the risk desk is wired to. */
 export interface RiskDeskPorts {

@@ -2,7 +2,11 @@ import type { MetricsPort } from "@tse/metrics-port";
 import { ConflatingHub } from "@tse/service-kit";
 import type { EngineChanges } from "../domain/engine/change-set.js";
 import type { TradingEnginePorts } from "../domain/engine/trading-engine-ports.js";
-import type { OrderSnapshot, OrderStatus } from "../domain/orders/order.js";
+import {
+  OPEN_ORDER_STATUSES,
+  type OrderSnapshot,
+  type OrderStatus,
+} from "../domain/orders/order.js";
 import { type PositionSnapshot, positionKey } from "../domain/portfolio/position.js";
 import type { RiskRejection } from "../domain/risk/risk-manager.js";
 import type { TradingHistory } from "./trading-history.js";
@@ -71,12 +75,7 @@ export class TradingChangeSink {
         type: order.type,
         status: order.status,
       });
-      if (
-        order.status === "pending" ||
-        order.status === "submitted" ||
-        order.status === "accepted" ||
-        order.status === "partially_filled"
-      ) {
+      if (OPEN_ORDER_STATUSES.includes(order.status)) {
         this.#lastStatus.set(order.id, order.status);
       } else {
         this.#lastStatus.delete(order.id);

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { EngineRequestError } from "../domain/engine/engine-request-error.js";
 import type { OrderSnapshot } from "../domain/orders/order.js";
 import { testDesk } from "../testing/desk-fixtures.js";
-import { T0 } from "../testing/engine-fixtures.js";
+import { refusalKind, T0 } from "../testing/engine-fixtures.js";
 import type { StartStrategyRequest } from "./trading-desk.js";
 import type { TradingHistory } from "./trading-history.js";
 import { TRADING_METRICS } from "./trading-metrics.js";
@@ -16,17 +15,6 @@ const marketMaker = (id = "mm", overrides: Partial<StartStrategyRequest> = {}) =
     marketMaking: { orderQuantity: 0.01, spreadBps: 20 },
     ...overrides,
   }) satisfies StartStrategyRequest;
-
-/** The kind of the `EngineRequestError` `act` throws or rejects with. */
-async function refusal(act: () => unknown): Promise<EngineRequestError["kind"]> {
-  try {
-    await act();
-  } catch (error) {
-    if (error instanceof EngineRequestError) return error.kind;
-    throw error;
-  }
-  throw new Error("not refused");
-}
 
 describe("TradingDesk", () => {
   it("starts a strategy with an id, a name and limits resolved, INACTIVE until a quote", async () => {
@@ -48,28 +36,28 @@ describe("TradingDesk", () => {
 
   it("refuses a malformed start request as invalid and an unknown instrument as not found", async () => {
     const { desk } = testDesk();
-    expect(await refusal(() => desk.startStrategy(marketMaker("bad id")))).toBe("invalid");
-    expect(await refusal(() => desk.startStrategy(marketMaker("s", { instruments: [] })))).toBe(
+    expect(await refusalKind(() => desk.startStrategy(marketMaker("bad id")))).toBe("invalid");
+    expect(await refusalKind(() => desk.startStrategy(marketMaker("s", { instruments: [] })))).toBe(
       "invalid",
     );
     expect(
-      await refusal(() => desk.startStrategy(marketMaker("s", { instruments: ["btc"] }))),
+      await refusalKind(() => desk.startStrategy(marketMaker("s", { instruments: ["btc"] }))),
     ).toBe("invalid");
-    expect(await refusal(() => desk.startStrategy(marketMaker("s", { name: "a\nb" })))).toBe(
+    expect(await refusalKind(() => desk.startStrategy(marketMaker("s", { name: "a\nb" })))).toBe(
       "invalid",
     );
     // Parameters of the other type, and a value out of range (a RangeError), are invalid too.
-    expect(await refusal(() => desk.startStrategy(marketMaker("s", { meanReversion: {} })))).toBe(
-      "invalid",
-    );
     expect(
-      await refusal(() => desk.startStrategy(marketMaker("s", { limits: { maxLoss: -1 } }))),
+      await refusalKind(() => desk.startStrategy(marketMaker("s", { meanReversion: {} }))),
     ).toBe("invalid");
     expect(
-      await refusal(() => desk.startStrategy(marketMaker("s", { instruments: ["DOGE-USD"] }))),
+      await refusalKind(() => desk.startStrategy(marketMaker("s", { limits: { maxLoss: -1 } }))),
+    ).toBe("invalid");
+    expect(
+      await refusalKind(() => desk.startStrategy(marketMaker("s", { instruments: ["DOGE-USD"] }))),
     ).toBe("not_found");
     await desk.startStrategy(marketMaker("s"));
-    expect(await refusal(() => desk.startStrategy(marketMaker("s")))).toBe("already_exists");
+    expect(await refusalKind(() => desk.startStrategy(marketMaker("s")))).toBe("already_exists");
     expect(desk.strategies().map((s) => s.id)).toEqual(["s"]);
   });
 
@@ -101,15 +89,17 @@ describe("TradingDesk", () => {
     expect(desk.pauseStrategy("first", "again").statusReason).toBe("lunch");
     expect(desk.resumeStrategy("first").status).toBe("active");
     expect(desk.stopStrategy("first", false).status).toBe("stopped");
-    expect(await refusal(() => desk.pauseStrategy("first", "late"))).toBe("failed_precondition");
-    expect(await refusal(() => desk.resumeStrategy("first"))).toBe("failed_precondition");
+    expect(await refusalKind(() => desk.pauseStrategy("first", "late"))).toBe(
+      "failed_precondition",
+    );
+    expect(await refusalKind(() => desk.resumeStrategy("first"))).toBe("failed_precondition");
     for (const act of [
       () => desk.strategy("nobody"),
       () => desk.performance("nobody"),
       () => desk.stopStrategy("nobody", true),
       () => desk.positions({ strategyId: "nobody" }),
     ]) {
-      expect(await refusal(act)).toBe("not_found");
+      expect(await refusalKind(act)).toBe("not_found");
     }
   });
 
@@ -155,12 +145,12 @@ describe("TradingDesk", () => {
     expect(listed.at(-1)).toBe(stored);
     expect((await desk.orders({ limit: 1 })).length).toBe(1);
 
-    expect(await refusal(() => desk.orders({ strategyId: "no spaces" }))).toBe("invalid");
-    expect(await refusal(() => desk.orders({ instrument: "bitcoin" }))).toBe("invalid");
+    expect(await refusalKind(() => desk.orders({ strategyId: "no spaces" }))).toBe("invalid");
+    expect(await refusalKind(() => desk.orders({ instrument: "bitcoin" }))).toBe("invalid");
 
     // A cancel of an order only the history holds: returned when cancelled, unknown otherwise.
     expect(await desk.cancelOrder(stored.id, "again")).toBe(stored);
-    expect(await refusal(() => desk.cancelOrder("unknown", "why"))).toBe("not_found");
+    expect(await refusalKind(() => desk.cancelOrder("unknown", "why"))).toBe("not_found");
     const cancelled = await desk.cancelOrder(open[0]?.id ?? "", "by hand");
     expect(cancelled.status).toBe("cancelled");
     expect(desk.openOrders().map((o) => o.id)).not.toContain(cancelled.id);
@@ -208,6 +198,6 @@ describe("TradingDesk", () => {
     const { desk } = testDesk({ capital: 250_000 });
     expect(desk.valuation()).toMatchObject({ totalValue: 250_000, drawdown: 0 });
     expect(desk.positions({ includeFlat: true })).toEqual([]);
-    expect(await refusal(() => desk.positions({ instrument: "bitcoin" }))).toBe("invalid");
+    expect(await refusalKind(() => desk.positions({ instrument: "bitcoin" }))).toBe("invalid");
   });
 });

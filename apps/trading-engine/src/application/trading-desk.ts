@@ -27,6 +27,7 @@ import type { StrategyType, TradingStrategy } from "../domain/strategies/trading
 import type { InstrumentCatalog } from "./instrument-catalog.js";
 import { checkInstrumentSymbol, checkOrderSizes } from "./instrument-checks.js";
 import { newestOrders } from "./order-listing.js";
+import { checkText } from "./request-checks.js";
 import type { TradingChangeSink } from "./trading-change-sink.js";
 import type { TradingHistory } from "./trading-history.js";
 import { TRADING_METRICS } from "./trading-metrics.js";
@@ -65,22 +66,6 @@ export interface TradingDeskPorts {
 }
 
 const STRATEGY_ID = /^[A-Za-z0-9_-]{1,64}$/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
-
-/**
- * Checks a free-text field of a request (a reason, a name): at most `max` characters and no
- * control characters, so it can be stored and logged as it is. Throws `invalid` naming it.
- */
-export function checkText(field: string, value: string, max = 200): string {
-  if (value.length > max || CONTROL_CHARACTERS.test(value)) {
-    throw new EngineRequestError(
-      "invalid",
-      `${field} must be at most ${max} characters, without control characters`,
-    );
-  }
-  return value;
-}
 const STRATEGY_STATUSES = ["inactive", "active", "paused", "stopped", "error"] as const;
 
 /**

@@ -35,7 +35,8 @@ const NO_HISTORY: TradingHistory = {
 };
 
 /** How {@link testDesk} wires the desks; the engine's own options as {@link testEngine}'s. */
-export interface TestDeskOptions extends Omit<TestEngineOptions, "onChanges" | "onRiskRejection"> {
+export interface TestDeskOptions
+  extends Omit<TestEngineOptions, "onChanges" | "onRiskRejection" | "timeRiskCheck"> {
   /**
    * The feed's catalog, for both desks and (unless `rules` is given) the engine's grid: the
    * simulator's symbols by default.
@@ -91,8 +92,7 @@ export function testDesk(options: TestDeskOptions = {}): TestDesk {
     ...options,
     rules: options.rules ?? catalog,
     ids,
-    onChanges: (engineChanges) => changes.handleChanges(engineChanges),
-    onRiskRejection: (rejection) => changes.handleRejection(rejection),
+    ...changes.enginePorts(),
   });
   const { engine } = built;
   const tradingDesk = new TradingDesk({

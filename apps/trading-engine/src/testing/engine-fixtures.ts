@@ -1,5 +1,6 @@
 import { strategyOf } from "../application/trading-desk.js";
 import type { EngineChanges } from "../domain/engine/change-set.js";
+import { EngineRequestError } from "../domain/engine/engine-request-error.js";
 import { resolveStrategyLimits, type StrategyLimits } from "../domain/engine/strategy-lifecycle.js";
 import { TradingEngine } from "../domain/engine/trading-engine.js";
 import type {
@@ -48,7 +49,9 @@ export interface TestEngineOptions {
   /** Also told about every change (after it is recorded in `changes`). */
   readonly onChanges?: (changes: EngineChanges) => void;
   /** Also told about every risk rejection (after it is recorded in `rejections`). */
-  readonly onRiskRejection?: (rejection: RiskRejection) => void;
+  readonly onRiskRejection?: TradingEnginePorts["onRiskRejection"];
+  /** Times every risk check, as the service's change sink does (untimed). */
+  readonly timeRiskCheck?: TradingEnginePorts["timeRiskCheck"];
 }
 
 /** An engine on a paper venue, with what its ports received. */
@@ -100,10 +103,11 @@ export function testEngine(options: TestEngineOptions = {}): TestEngine {
         changes.push(change);
         options.onChanges?.(change);
       },
-      onRiskRejection: (rejection) => {
+      onRiskRejection: (rejection, order) => {
         rejections.push(rejection);
-        options.onRiskRejection?.(rejection);
+        options.onRiskRejection?.(rejection, order);
       },
+      ...(options.timeRiskCheck === undefined ? {} : { timeRiskCheck: options.timeRiskCheck }),
     },
     { orderTimeoutMs: 60_000, cooldownMs: 0, maxQuoteAgeMs: 5_000, ...options.timing },
   );
@@ -191,3 +195,17 @@ export const marketOrder = (side: OrderSide, quantity: number): OrderIntent => (
   type: "market",
   quantity,
 });
+
+/**
+ * The kind of the `EngineRequestError` that `act` throws or rejects with; any other error is
+ * rethrown, and an `act` that succeeds fails the test ("not refused").
+ */
+export async function refusalKind(act: () => unknown): Promise<EngineRequestError["kind"]> {
+  try {
+    await act();
+  } catch (error) {
+    if (error instanceof EngineRequestError) return error.kind;
+    throw error;
+  }
+  throw new Error("not refused");
+}

@@ -10,8 +10,8 @@ import {
   RiskLimitsSchema,
   RiskService,
 } from "@tse/proto/trading/v1/risk_pb";
+import { checkText } from "../../application/request-checks.js";
 import type { RiskDesk } from "../../application/risk-desk.js";
-import { checkText } from "../../application/trading-desk.js";
 import type { RiskLimits } from "../../domain/risk/risk-limits.js";
 import type { CircuitBreakerState as DomainBreaker } from "../../domain/risk/risk-manager.js";
 import { strictJson } from "./strict-json.js";

@@ -28,9 +28,7 @@ import { createClient } from "redis";
 
 const privatePostgres =
   process.env.TEST_POSTGRES_URL === undefined
-    ? await import("@tse/market-data-adapter/testing").then((testing) =>
-        testing.startPrivatePostgres(),
-      )
+    ? await import("@tse/testing").then((testing) => testing.startPrivatePostgres())
     : undefined;
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? privatePostgres.url;
 const database = `tse_compose_check_${process.pid}`;

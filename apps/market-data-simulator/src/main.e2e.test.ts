@@ -3,21 +3,17 @@ import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { deriveRedisNamespace, deriveSchema, quoteIdentifier } from "@tse/instance-naming";
-import {
-  createRedisConnection,
-  deleteKeysMatching,
-  type RedisConnection,
-  RedisQuoteStore,
-  RedisServiceRegistry,
-} from "@tse/market-data-adapter";
+import { RedisQuoteStore } from "@tse/market-data-adapter";
+import { BatchKind, MarketDataService } from "@tse/proto/marketdata/v1/market_data_pb";
+import { createRedisConnection, deleteKeysMatching, type RedisConnection } from "@tse/redis-kit";
+import { RedisServiceRegistry } from "@tse/service-discovery";
+import { repoRoot, type SpawnedService, spawnService, until } from "@tse/service-kit/testing";
 import {
   describeWithPostgresAndRedis,
   openTestPool,
   TEST_POSTGRES_URL,
   TEST_REDIS_URL,
-} from "@tse/market-data-adapter/testing";
-import { BatchKind, MarketDataService } from "@tse/proto/marketdata/v1/market_data_pb";
-import { repoRoot, type SpawnedService, spawnService, until } from "@tse/service-kit/testing";
+} from "@tse/testing";
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
 

@@ -1,19 +1,15 @@
 import { fileURLToPath } from "node:url";
 import { deriveRedisNamespace, deriveSchema, quoteIdentifier } from "@tse/instance-naming";
-import {
-  createRedisConnection,
-  deleteKeysMatching,
-  type RedisConnection,
-  RedisQuoteStore,
-  RedisServiceRegistry,
-} from "@tse/market-data-adapter";
+import { RedisQuoteStore } from "@tse/market-data-adapter";
+import { createRedisConnection, deleteKeysMatching, type RedisConnection } from "@tse/redis-kit";
+import { RedisServiceRegistry } from "@tse/service-discovery";
+import { type SpawnedService, spawnService, until } from "@tse/service-kit/testing";
 import {
   describeWithPostgresAndRedis,
   openTestPool,
   TEST_POSTGRES_URL,
   TEST_REDIS_URL,
-} from "@tse/market-data-adapter/testing";
-import { type SpawnedService, spawnService, until } from "@tse/service-kit/testing";
+} from "@tse/testing";
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
 

@@ -2,14 +2,14 @@ import { fileURLToPath } from "node:url";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
+import { MarketDataService } from "@tse/proto/marketdata/v1/market_data_pb";
+import { type SpawnedService, spawnService, until } from "@tse/service-kit/testing";
 import {
   describeWithPrivatePostgres,
   openTestPool,
   type PrivateServer,
   startPrivatePostgres,
-} from "@tse/market-data-adapter/testing";
-import { MarketDataService } from "@tse/proto/marketdata/v1/market_data_pb";
-import { type SpawnedService, spawnService, until } from "@tse/service-kit/testing";
+} from "@tse/testing";
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
 

@@ -2,21 +2,18 @@ import { fileURLToPath } from "node:url";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { deriveRedisNamespace } from "@tse/instance-naming";
-import {
-  createRedisConnection,
-  type RedisConnection,
-  RedisQuoteStore,
-  RedisServiceRegistry,
-} from "@tse/market-data-adapter";
+import { RedisQuoteStore } from "@tse/market-data-adapter";
+import { MarketDataService } from "@tse/proto/marketdata/v1/market_data_pb";
+import { createRedisConnection, type RedisConnection } from "@tse/redis-kit";
+import { RedisServiceRegistry } from "@tse/service-discovery";
+import { type SpawnedService, spawnService, until } from "@tse/service-kit/testing";
 import {
   describeWithPrivateRedis,
   type PrivateServer,
   startPrivateRedis,
   startTcpProxy,
   type TcpProxy,
-} from "@tse/market-data-adapter/testing";
-import { MarketDataService } from "@tse/proto/marketdata/v1/market_data_pb";
-import { type SpawnedService, spawnService, until } from "@tse/service-kit/testing";
+} from "@tse/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 
 const entry = fileURLToPath(new URL("./main.ts", import.meta.url));

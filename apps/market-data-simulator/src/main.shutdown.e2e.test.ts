@@ -9,24 +9,12 @@ import {
   quoteIdentifier,
 } from "@tse/instance-naming";
 import {
-  createRedisConnection,
-  deleteKeysMatching,
-  type RedisConnection,
-} from "@tse/market-data-adapter";
-import {
-  describeWithPostgresAndRedis,
-  openTestPool,
-  startTcpProxy,
-  type TcpProxy,
-  TEST_POSTGRES_URL,
-  TEST_REDIS_URL,
-} from "@tse/market-data-adapter/testing";
-import {
   Health,
   HealthCheckResponse_ServingStatus as ServingStatus,
 } from "@tse/proto/grpc/health/v1/health_pb";
 import { MarketDataService as LegacyMarketDataService } from "@tse/proto/marketdata/market_data_pb";
 import { BatchKind, Interval, MarketDataService } from "@tse/proto/marketdata/v1/market_data_pb";
+import { createRedisConnection, deleteKeysMatching, type RedisConnection } from "@tse/redis-kit";
 import {
   type SpawnedService,
   scrapeMetric,
@@ -35,6 +23,14 @@ import {
   trackStream,
   until,
 } from "@tse/service-kit/testing";
+import {
+  describeWithPostgresAndRedis,
+  openTestPool,
+  startTcpProxy,
+  type TcpProxy,
+  TEST_POSTGRES_URL,
+  TEST_REDIS_URL,
+} from "@tse/testing";
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
 

@@ -1,10 +1,8 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import {
-  createMarketDataAdapter,
-  DependencyCheckError,
-  type ServiceRegistration,
-} from "@tse/market-data-adapter";
+import { DependencyCheckError } from "@tse/dependency-check";
+import { createMarketDataAdapter } from "@tse/market-data-adapter";
+import type { ServiceRegistration } from "@tse/service-discovery";
 import {
   ConfigError,
   type FailureLogSink,

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { dependencyFailures, describeWithPostgresAndRedis } from "@tse/market-data-adapter/testing";
 import { describeDependencyFailures } from "@tse/service-kit/testing";
+import { dependencyFailures, describeWithPostgresAndRedis } from "@tse/testing";
 
 const failures = await dependencyFailures("trading-system-engine", {
   DEPENDENCY_CHECK_TIMEOUT_MS: "2000",

@@ -2,12 +2,6 @@ import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { deriveSchema, quoteIdentifier } from "@tse/instance-naming";
-import {
-  describeWithPostgresAndRedis,
-  openTestPool,
-  TEST_POSTGRES_URL,
-  TEST_REDIS_URL,
-} from "@tse/market-data-adapter/testing";
 import { CircuitBreakerState, RiskService } from "@tse/proto/trading/v1/risk_pb";
 import {
   type Order,
@@ -18,6 +12,12 @@ import {
   TradingService,
 } from "@tse/proto/trading/v1/trading_pb";
 import { repoRoot, type SpawnedService, spawnService, until } from "@tse/service-kit/testing";
+import {
+  describeWithPostgresAndRedis,
+  openTestPool,
+  TEST_POSTGRES_URL,
+  TEST_REDIS_URL,
+} from "@tse/testing";
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
 

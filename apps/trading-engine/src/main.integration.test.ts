@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { refusalStores, TEST_SERVERS_UP } from "@tse/market-data-adapter/testing";
 import { describeServiceProcess, HOSTILE_IDENTITY_SETTINGS } from "@tse/service-kit/testing";
+import { refusalStores, TEST_SERVERS_UP } from "@tse/testing";
 
 const { version } = JSON.parse(
   readFileSync(new URL("../package.json", import.meta.url), "utf8"),

@@ -3,7 +3,16 @@ import { fileURLToPath } from "node:url";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { deriveRedisNamespace, deriveSchema, quoteIdentifier } from "@tse/instance-naming";
-import { createRedisConnection, type RedisConnection } from "@tse/market-data-adapter";
+import { Health } from "@tse/proto/grpc/health/v1/health_pb";
+import { MarketDataService as LegacyMarketDataService } from "@tse/proto/marketdata/market_data_pb";
+import { createRedisConnection, type RedisConnection } from "@tse/redis-kit";
+import {
+  repoRoot,
+  runServiceToExit,
+  type SpawnedService,
+  spawnService,
+  until,
+} from "@tse/service-kit/testing";
 import {
   aclUserLike,
   bootstrapInstanceRoles,
@@ -14,16 +23,7 @@ import {
   requirePasswords,
   startPrivatePostgres,
   startPrivateRedis,
-} from "@tse/market-data-adapter/testing";
-import { Health } from "@tse/proto/grpc/health/v1/health_pb";
-import { MarketDataService as LegacyMarketDataService } from "@tse/proto/marketdata/market_data_pb";
-import {
-  repoRoot,
-  runServiceToExit,
-  type SpawnedService,
-  spawnService,
-  until,
-} from "@tse/service-kit/testing";
+} from "@tse/testing";
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
 

@@ -2,15 +2,6 @@ import { fileURLToPath } from "node:url";
 import { createClient } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { deriveSchema, discoveryKey, quoteIdentifier } from "@tse/instance-naming";
-import { createRedisConnection, type RedisConnection } from "@tse/market-data-adapter";
-import {
-  describeWithPostgresAndRedis,
-  openTestPool,
-  startTcpProxy,
-  type TcpProxy,
-  TEST_POSTGRES_URL,
-  TEST_REDIS_URL,
-} from "@tse/market-data-adapter/testing";
 import {
   Health,
   HealthCheckResponse_ServingStatus as ServingStatus,
@@ -21,6 +12,7 @@ import {
   StrategyType,
   TradingService,
 } from "@tse/proto/trading/v1/trading_pb";
+import { createRedisConnection, type RedisConnection } from "@tse/redis-kit";
 import {
   repoRoot,
   type SpawnedService,
@@ -30,6 +22,14 @@ import {
   trackStream,
   until,
 } from "@tse/service-kit/testing";
+import {
+  describeWithPostgresAndRedis,
+  openTestPool,
+  startTcpProxy,
+  type TcpProxy,
+  TEST_POSTGRES_URL,
+  TEST_REDIS_URL,
+} from "@tse/testing";
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
 

@@ -3,11 +3,6 @@ import { type Client, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { deriveSchema, quoteIdentifier } from "@tse/instance-naming";
 import {
-  describeWithPostgres,
-  openTestPool,
-  TEST_POSTGRES_URL,
-} from "@tse/market-data-adapter/testing";
-import {
   OrderSide,
   OrderStatus,
   OrderType,
@@ -16,6 +11,7 @@ import {
   TradingService,
 } from "@tse/proto/trading/v1/trading_pb";
 import { repoRoot, type SpawnedService, spawnService, until } from "@tse/service-kit/testing";
+import { describeWithPostgres, openTestPool, TEST_POSTGRES_URL } from "@tse/testing";
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
 

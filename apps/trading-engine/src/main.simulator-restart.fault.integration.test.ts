@@ -3,12 +3,6 @@ import { type Client, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { deriveSchema, quoteIdentifier } from "@tse/instance-naming";
 import {
-  describeWithPostgresAndRedis,
-  openTestPool,
-  TEST_POSTGRES_URL,
-  TEST_REDIS_URL,
-} from "@tse/market-data-adapter/testing";
-import {
   type Order,
   OrderSide,
   OrderStatus,
@@ -24,6 +18,12 @@ import {
   spawnService,
   until,
 } from "@tse/service-kit/testing";
+import {
+  describeWithPostgresAndRedis,
+  openTestPool,
+  TEST_POSTGRES_URL,
+  TEST_REDIS_URL,
+} from "@tse/testing";
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
 

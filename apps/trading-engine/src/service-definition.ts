@@ -3,16 +3,11 @@ import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { performance } from "node:perf_hooks";
 import { fromJson } from "@bufbuild/protobuf";
+import { DependencyCheckError } from "@tse/dependency-check";
 import { messageOf } from "@tse/error-text";
-import {
-  checkRedis,
-  createRedisConnection,
-  DependencyCheckError,
-  type RedisConnection,
-  RedisServiceRegistry,
-  type ServiceRegistration,
-} from "@tse/market-data-adapter";
 import { StartStrategyRequestSchema } from "@tse/proto/trading/v1/trading_pb";
+import { checkRedis, createRedisConnection, type RedisConnection } from "@tse/redis-kit";
+import { RedisServiceRegistry, type ServiceRegistration } from "@tse/service-discovery";
 import {
   ConfigError,
   RepeatedFailureLog,

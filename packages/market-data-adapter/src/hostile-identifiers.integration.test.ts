@@ -1,19 +1,20 @@
 import { quoteIdentifier } from "@tse/instance-naming";
+import { createRedisConnection, type RedisConnection } from "@tse/redis-kit";
+import {
+  describeWithPostgresAndRedis,
+  openTestPool,
+  TEST_REDIS_URL,
+  uniqueTestName,
+} from "@tse/testing";
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sampleCandle } from "./contract/candle-repository.contract.js";
 import { sampleQuote } from "./contract/quote-store.contract.js";
-import { migrate } from "./postgres/migrate.js";
+import { migrateMarketDataSchema } from "./postgres/migrate-market-data-schema.js";
 import { PostgresCandleRepository } from "./postgres/postgres-candle-repository.js";
 import { RedisCacheStore } from "./redis/redis-cache-store.js";
-import { createRedisConnection, type RedisConnection } from "./redis/redis-connection.js";
 import { RedisQuoteStore } from "./redis/redis-quote-store.js";
-import { openTestPool, TEST_COMPONENT } from "./testing/postgres-test-schema.js";
-import {
-  describeWithPostgresAndRedis,
-  TEST_REDIS_URL,
-  uniqueTestName,
-} from "./testing/test-servers.js";
+import { TEST_COMPONENT } from "./testing/market-data-test-schema.js";
 
 const canary = uniqueTestName("canary").replaceAll("-", "_");
 const tag = canary.slice(-6);
@@ -60,7 +61,7 @@ describeWithPostgresAndRedis("hostile identifiers through the adapter (Postgres,
   });
 
   it.each(HOSTILE_SCHEMAS)("keeps schema %j to itself", async (schema) => {
-    await migrate(admin, { schema, component: TEST_COMPONENT });
+    await migrateMarketDataSchema(admin, { schema, component: TEST_COMPONENT });
     const candles = new PostgresCandleRepository(admin, { schema });
     await candles.upsertBatch([sampleCandle(0)]);
     expect(await candles.latest("BTC-USD", "1m")).toMatchObject({ symbol: "BTC-USD" });

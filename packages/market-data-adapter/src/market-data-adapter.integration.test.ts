@@ -1,20 +1,21 @@
+import { DependencyCheckError } from "@tse/dependency-check";
 import { quoteIdentifier } from "@tse/instance-naming";
 import { InMemoryMetrics } from "@tse/metrics-port";
+import {
+  describeWithPostgresAndRedis,
+  openTestPool,
+  startTcpProxy,
+  type TcpProxy,
+  TEST_POSTGRES_URL,
+  TEST_REDIS_URL,
+  uniqueTestName,
+} from "@tse/testing";
 import type postgres from "postgres";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import { sampleCandle } from "./contract/candle-repository.contract.js";
 import { samplePriceFeed } from "./contract/price-feed-repository.contract.js";
 import { sampleQuote } from "./contract/quote-store.contract.js";
-import { DependencyCheckError } from "./dependency-check-error.js";
 import { createMarketDataAdapter, type MarketDataAdapter } from "./market-data-adapter.js";
-import { openTestPool } from "./testing/postgres-test-schema.js";
-import { startTcpProxy, type TcpProxy } from "./testing/tcp-proxy.js";
-import {
-  describeWithPostgresAndRedis,
-  TEST_POSTGRES_URL,
-  TEST_REDIS_URL,
-  uniqueTestName,
-} from "./testing/test-servers.js";
 import { PERSISTENCE_METRICS } from "./write-behind/buffered-writes.js";
 
 function identityFor(prefix: string) {

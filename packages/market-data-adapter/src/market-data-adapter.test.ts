@@ -1,3 +1,4 @@
+import { ValidationError } from "@tse/field-checks";
 import { InMemoryMetrics } from "@tse/metrics-port";
 import { afterEach, describe, expect, it } from "vitest";
 import { sampleCandle } from "./contract/candle-repository.contract.js";
@@ -5,7 +6,6 @@ import { samplePriceFeed } from "./contract/price-feed-repository.contract.js";
 import { sampleQuote } from "./contract/quote-store.contract.js";
 import { sampleSnapshot } from "./contract/snapshot-repository.contract.js";
 import { createMarketDataAdapter, type MarketDataAdapter } from "./market-data-adapter.js";
-import { ValidationError } from "./model/validation-error.js";
 import { PERSISTENCE_METRICS } from "./write-behind/buffered-writes.js";
 
 const identity = { schema: "market_data_sim_a", redisNamespace: "market:data:sim:a:" };

@@ -1,52 +1,38 @@
+import { DEFAULT_DEPENDENCY_CHECK_TIMEOUT_MS, describeServer } from "@tse/dependency-check";
 import { messageOf } from "@tse/error-text";
 import type { NamespaceSource } from "@tse/instance-naming";
 import { type MetricsPort, NoopMetrics } from "@tse/metrics-port";
-import postgres from "postgres";
 import {
   checkPostgres,
-  checkRedis,
-  DEFAULT_DEPENDENCY_CHECK_TIMEOUT_MS,
-  describeServer,
-} from "./check-dependencies.js";
+  createPostgresPool,
+  MigrationError,
+  type PostgresPoolOptions,
+  postgresHealthCheck,
+} from "@tse/postgres-kit";
+import { checkRedis, createRedisConnection, type RedisConnectionOptions } from "@tse/redis-kit";
+import type { ServiceRegistry } from "@tse/service-discovery";
+import { MemoryServiceRegistry, RedisServiceRegistry } from "@tse/service-discovery";
 import { MemoryCacheStore } from "./memory/memory-cache-store.js";
 import { MemoryCandleRepository } from "./memory/memory-candle-repository.js";
 import { MemoryPriceFeedRepository } from "./memory/memory-price-feed-repository.js";
 import { MemoryQuoteStore } from "./memory/memory-quote-store.js";
-import { MemoryServiceRegistry } from "./memory/memory-service-registry.js";
 import { MemorySnapshotRepository } from "./memory/memory-snapshot-repository.js";
 import { MemorySymbolRepository } from "./memory/memory-symbol-repository.js";
-import { migrate } from "./postgres/migrate.js";
-import { MigrationError } from "./postgres/migration-error.js";
+import { migrateMarketDataSchema } from "./postgres/migrate-market-data-schema.js";
 import { PostgresCandleRepository } from "./postgres/postgres-candle-repository.js";
-import { postgresHealthCheck } from "./postgres/postgres-health.js";
 import { PostgresPriceFeedRepository } from "./postgres/postgres-price-feed-repository.js";
 import { PostgresSnapshotRepository } from "./postgres/postgres-snapshot-repository.js";
 import { PostgresSymbolRepository } from "./postgres/postgres-symbol-repository.js";
 import { RedisCacheStore } from "./redis/redis-cache-store.js";
-import { createRedisConnection, type RedisConnectionOptions } from "./redis/redis-connection.js";
 import { RedisQuoteStore } from "./redis/redis-quote-store.js";
-import { RedisServiceRegistry } from "./redis/redis-service-registry.js";
 import type { CacheStore } from "./repositories/cache-store.js";
 import type { CandleRepository } from "./repositories/candle-repository.js";
 import type { PriceFeedRepository } from "./repositories/price-feed-repository.js";
 import type { QuoteStore } from "./repositories/quote-store.js";
-import type { ServiceRegistry } from "./repositories/service-registry.js";
 import type { SnapshotRepository } from "./repositories/snapshot-repository.js";
 import type { SymbolRepository } from "./repositories/symbol-repository.js";
 import { BufferedWrites, type BufferedWritesOptions } from "./write-behind/buffered-writes.js";
 import type { WriteBehindStatus } from "./write-behind/write-behind-buffer.js";
-
-/** Postgres pool settings; every field has a default. */
-export interface PostgresPoolOptions {
-  /** Pool size (`MAX_CONNECTIONS`; default 10). */
-  readonly maxConnections?: number;
-  /** Deadline of one connection attempt, seconds (default 5). */
-  readonly connectTimeoutSeconds?: number;
-  /** Idle connections are closed after this many seconds (default 30). */
-  readonly idleTimeoutSeconds?: number;
-  /** Server-side `statement_timeout`, ms (default 30 000); 0 disables it. */
-  readonly statementTimeoutMs?: number;
-}
 
 /** Redis client settings (see {@link RedisConnectionOptions}); every field has a default. */
 export type RedisClientOptions = Pick<
@@ -186,7 +172,10 @@ export function createMarketDataAdapter(config: MarketDataAdapterConfig): Market
   const postgresUrl = nonEmpty(config.postgresUrl);
   const redisUrl = nonEmpty(config.redisUrl);
 
-  const sql = postgresUrl === undefined ? undefined : openPool(postgresUrl, config.postgres ?? {});
+  const sql =
+    postgresUrl === undefined
+      ? undefined
+      : createPostgresPool(postgresUrl, "tse-market-data-adapter", config.postgres);
   const database =
     sql === undefined
       ? {
@@ -303,7 +292,10 @@ export function createMarketDataAdapter(config: MarketDataAdapterConfig): Market
       ]);
       if (sql !== undefined && postgresUrl !== undefined) {
         try {
-          await migrate(sql, { schema, component: config.component ?? "market-data-simulator" });
+          await migrateMarketDataSchema(sql, {
+            schema,
+            component: config.component ?? "market-data-simulator",
+          });
         } catch (error) {
           if (error instanceof MigrationError) throw error;
           throw new Error(
@@ -349,20 +341,6 @@ export function createMarketDataAdapter(config: MarketDataAdapterConfig): Market
       return closed;
     },
   };
-}
-
-function openPool(url: string, options: PostgresPoolOptions): postgres.Sql {
-  const statementTimeoutMs = options.statementTimeoutMs ?? 30_000;
-  return postgres(url, {
-    max: options.maxConnections ?? 10,
-    connect_timeout: options.connectTimeoutSeconds ?? 5,
-    idle_timeout: options.idleTimeoutSeconds ?? 30,
-    onnotice: () => undefined,
-    connection: {
-      application_name: "tse-market-data-adapter",
-      ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
-    },
-  });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

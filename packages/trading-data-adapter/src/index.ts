@@ -10,8 +10,9 @@
  * services need only {@link createTradingDataAdapter}.
  */
 
+export { ValidationError } from "@tse/field-checks";
 // Validation errors are the market-data adapter's class, so one `instanceof` covers both.
-export { MigrationError, ValidationError } from "@tse/market-data-adapter";
+export { MigrationError } from "@tse/postgres-kit";
 // In-memory implementation.
 export { MemoryTradingStore } from "./memory/memory-trading-store.js";
 // Model: records and their validation.
@@ -31,7 +32,6 @@ export {
   AMOUNT_SCALE,
   type JsonObject,
   MAX_REASON_LENGTH,
-  roundDecimal,
 } from "./model/field-checks.js";
 export {
   isOpenOrderStatus,

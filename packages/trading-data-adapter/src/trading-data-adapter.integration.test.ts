@@ -1,5 +1,6 @@
+import { DependencyCheckError } from "@tse/dependency-check";
 import { qualifiedName, quoteIdentifier, resolveServiceIdentity } from "@tse/instance-naming";
-import { DependencyCheckError } from "@tse/market-data-adapter";
+import { InMemoryMetrics } from "@tse/metrics-port";
 import {
   describeWithPostgres,
   openTestPool,
@@ -7,8 +8,7 @@ import {
   type TcpProxy,
   TEST_POSTGRES_URL,
   uniqueTestName,
-} from "@tse/market-data-adapter/testing";
-import { InMemoryMetrics } from "@tse/metrics-port";
+} from "@tse/testing";
 import type postgres from "postgres";
 import { afterAll, afterEach, beforeAll, expect, it } from "vitest";
 import {

@@ -1,4 +1,4 @@
-import { ValidationError } from "@tse/market-data-adapter";
+import { ValidationError } from "@tse/field-checks";
 import { InMemoryMetrics } from "@tse/metrics-port";
 import { afterEach, describe, expect, it } from "vitest";
 import { sampleOrder, samplePosition, sampleStrategy } from "./contract/trading-samples.js";

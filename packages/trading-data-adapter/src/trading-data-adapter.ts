@@ -1,17 +1,15 @@
+import { describeServer } from "@tse/dependency-check";
 import { messageOf } from "@tse/error-text";
 import type { ServiceIdentity } from "@tse/instance-naming";
+import type { AdapterLog, AdapterProbe, DependencyHealth } from "@tse/market-data-adapter";
+import type { MetricsPort } from "@tse/metrics-port";
 import {
-  type AdapterLog,
-  type AdapterProbe,
   checkPostgres,
-  type DependencyHealth,
-  describeServer,
+  createPostgresPool,
   MigrationError,
   type PostgresPoolOptions,
   postgresHealthCheck,
-} from "@tse/market-data-adapter";
-import type { MetricsPort } from "@tse/metrics-port";
-import postgres from "postgres";
+} from "@tse/postgres-kit";
 import { MemoryTradingStore } from "./memory/memory-trading-store.js";
 import { migrateTradingSchema, TRADING_COMPONENT } from "./postgres/migrate-trading-schema.js";
 import { PostgresTradingStore } from "./postgres/postgres-trading-store.js";
@@ -116,7 +114,10 @@ export function createTradingDataAdapter(config: TradingDataAdapterConfig): Trad
   const log: AdapterLog = config.log ?? (() => undefined);
   const { schema } = config.identity;
   const postgresUrl = nonEmpty(config.postgresUrl);
-  const sql = postgresUrl === undefined ? undefined : openPool(postgresUrl, config.postgres ?? {});
+  const sql =
+    postgresUrl === undefined
+      ? undefined
+      : createPostgresPool(postgresUrl, "tse-trading-data-adapter", config.postgres);
   const store: TradingStore =
     sql === undefined ? new MemoryTradingStore() : new PostgresTradingStore(sql, { schema });
   const writes = new TradingWrites(
@@ -222,20 +223,6 @@ export function createTradingDataAdapter(config: TradingDataAdapterConfig): Trad
       return closed;
     },
   };
-}
-
-function openPool(url: string, options: PostgresPoolOptions): postgres.Sql {
-  const statementTimeoutMs = options.statementTimeoutMs ?? 30_000;
-  return postgres(url, {
-    max: options.maxConnections ?? 10,
-    connect_timeout: options.connectTimeoutSeconds ?? 5,
-    idle_timeout: options.idleTimeoutSeconds ?? 30,
-    onnotice: () => undefined,
-    connection: {
-      application_name: "tse-trading-data-adapter",
-      ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
-    },
-  });
 }
 
 /** `promise`, or a rejection with `signal.reason` as soon as `signal` aborts. */

@@ -1,6 +1,6 @@
+import { ValidationError } from "@tse/field-checks";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Candle, CandleInput, CandleInterval } from "../model/candle.js";
-import { ValidationError } from "../model/validation-error.js";
 import type { CandleRepository } from "../repositories/candle-repository.js";
 
 const MINUTE = 60_000;

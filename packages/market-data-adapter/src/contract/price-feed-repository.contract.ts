@@ -1,6 +1,6 @@
+import { ValidationError } from "@tse/field-checks";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { PriceFeed, PriceFeedInput } from "../model/price-feed.js";
-import { ValidationError } from "../model/validation-error.js";
 import type { PriceFeedRepository } from "../repositories/price-feed-repository.js";
 
 const SECOND = 1_000;

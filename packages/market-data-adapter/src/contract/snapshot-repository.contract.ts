@@ -1,6 +1,6 @@
+import { ValidationError } from "@tse/field-checks";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { MarketSnapshot, MarketSnapshotInput } from "../model/market-snapshot.js";
-import { ValidationError } from "../model/validation-error.js";
 import type { SnapshotRepository } from "../repositories/snapshot-repository.js";
 
 const SECOND = 1_000;

@@ -1,6 +1,6 @@
+import { ValidationError } from "@tse/field-checks";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { MarketSymbol, MarketSymbolInput } from "../model/market-symbol.js";
-import { ValidationError } from "../model/validation-error.js";
 import type { SymbolRepository } from "../repositories/symbol-repository.js";
 
 /** A valid symbol definition. */

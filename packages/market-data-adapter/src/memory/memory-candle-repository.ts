@@ -1,3 +1,4 @@
+import { validateBatch } from "@tse/field-checks";
 import {
   type Candle,
   type CandleInput,
@@ -9,7 +10,6 @@ import {
   validateCandleInterval,
 } from "../model/candle.js";
 import { validateSymbol } from "../model/market-symbol.js";
-import { validateBatch } from "../model/validation-error.js";
 import {
   type CandleQuery,
   type CandleRepository,

@@ -1,6 +1,6 @@
+import { checkDate, validateBatch } from "@tse/field-checks";
 import { validateSymbol } from "../model/market-symbol.js";
 import { type PriceFeed, type PriceFeedInput, validatePriceFeed } from "../model/price-feed.js";
-import { checkDate, validateBatch } from "../model/validation-error.js";
 import {
   checkPriceFeedQuery,
   type PriceFeedQuery,

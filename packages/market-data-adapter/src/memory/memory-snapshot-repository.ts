@@ -1,10 +1,10 @@
+import { checkDate, validateBatch } from "@tse/field-checks";
 import {
   type MarketSnapshot,
   type MarketSnapshotInput,
   validateMarketSnapshot,
 } from "../model/market-snapshot.js";
 import { validateSymbol } from "../model/market-symbol.js";
-import { checkDate, validateBatch } from "../model/validation-error.js";
 import {
   checkSnapshotQuery,
   type SnapshotQuery,

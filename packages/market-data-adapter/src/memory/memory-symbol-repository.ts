@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
+import { checkBoolean } from "@tse/field-checks";
 import {
   type MarketSymbol,
   type MarketSymbolInput,
   validateMarketSymbolInput,
   validateSymbol,
 } from "../model/market-symbol.js";
-import { checkBoolean } from "../model/validation-error.js";
 import {
   checkSymbolQuery,
   type SymbolQuery,

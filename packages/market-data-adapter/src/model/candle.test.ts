@@ -1,3 +1,4 @@
+import { ValidationError } from "@tse/field-checks";
 import { describe, expect, it } from "vitest";
 import {
   CANDLE_INTERVAL_MS,
@@ -6,7 +7,6 @@ import {
   lastCandlePerKey,
   validateCandle,
 } from "./candle.js";
-import { ValidationError } from "./validation-error.js";
 
 const start = new Date(Date.UTC(2025, 0, 1, 4));
 const base: CandleInput = {

@@ -1,5 +1,3 @@
-import { CandleSeriesMap } from "./candle-series-map.js";
-import { validateSymbol } from "./market-symbol.js";
 import {
   checkDate,
   checkDecimal,
@@ -7,7 +5,9 @@ import {
   checkMetadata,
   type Metadata,
   ValidationError,
-} from "./validation-error.js";
+} from "@tse/field-checks";
+import { CandleSeriesMap } from "./candle-series-map.js";
+import { validateSymbol } from "./market-symbol.js";
 
 /** The candle intervals, shortest first. */
 export const CANDLE_INTERVALS = Object.freeze(["1m", "5m", "15m", "1h", "4h", "1d"] as const);

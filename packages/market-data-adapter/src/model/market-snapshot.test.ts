@@ -1,6 +1,6 @@
+import { ValidationError } from "@tse/field-checks";
 import { describe, expect, it } from "vitest";
 import { validateMarketSnapshot } from "./market-snapshot.js";
-import { ValidationError } from "./validation-error.js";
 
 const input = {
   symbol: "BTC-USD",

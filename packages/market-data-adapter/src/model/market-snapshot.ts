@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { validateSymbol } from "./market-symbol.js";
 import {
   checkDate,
   checkDecimal,
@@ -8,7 +7,8 @@ import {
   type Metadata,
   PERCENT_COLUMN,
   ValidationError,
-} from "./validation-error.js";
+} from "@tse/field-checks";
+import { validateSymbol } from "./market-symbol.js";
 
 /** The market state of a symbol at one instant, as stored in `market_snapshots`. */
 export interface MarketSnapshot {

@@ -1,6 +1,6 @@
+import { ValidationError } from "@tse/field-checks";
 import { describe, expect, it } from "vitest";
 import { validateMarketSymbolInput, validateSymbol } from "./market-symbol.js";
-import { ValidationError } from "./validation-error.js";
 
 describe("validateSymbol", () => {
   it.each(["BTC-USD", "ETH-USDT", "AB-CD", "ABCDEFGHIJ-1234567890", "1INCH-USD"])(

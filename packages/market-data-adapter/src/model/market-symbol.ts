@@ -4,7 +4,7 @@ import {
   checkText,
   type Metadata,
   ValidationError,
-} from "./validation-error.js";
+} from "@tse/field-checks";
 
 /**
  * A trading pair symbol: two upper-case alphanumeric codes of 2-10 characters joined by `-`

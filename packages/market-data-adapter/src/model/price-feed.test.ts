@@ -1,6 +1,6 @@
+import type { ValidationError } from "@tse/field-checks";
 import { describe, expect, it } from "vitest";
 import { validatePriceFeed } from "./price-feed.js";
-import type { ValidationError } from "./validation-error.js";
 
 const input = {
   symbol: "BTC-USD",

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { validateSymbol } from "./market-symbol.js";
 import {
   checkDate,
   checkDecimal,
@@ -8,7 +7,8 @@ import {
   checkUuid,
   type Metadata,
   ValidationError,
-} from "./validation-error.js";
+} from "@tse/field-checks";
+import { validateSymbol } from "./market-symbol.js";
 
 /** The `source` of a price feed when none is given. */
 export const DEFAULT_PRICE_FEED_SOURCE = "simulator";

@@ -1,5 +1,5 @@
+import { ValidationError } from "@tse/field-checks";
 import { SYMBOL_PATTERN } from "./market-symbol.js";
-import { ValidationError } from "./validation-error.js";
 
 /**
  * The top of book of one symbol at one moment, as the simulator publishes it (DESIGN §4.2, §5):

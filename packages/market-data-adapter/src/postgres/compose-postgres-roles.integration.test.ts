@@ -1,12 +1,13 @@
 import { messageOf } from "@tse/error-text";
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { bootstrapInstanceRoles, requirePasswords } from "../testing/least-privilege.js";
-import { openTestPool } from "../testing/postgres-test-schema.js";
 import {
+  bootstrapInstanceRoles,
   describeWithPrivatePostgres,
+  openTestPool,
   type PrivateServer,
+  requirePasswords,
   startPrivatePostgres,
-} from "../testing/private-servers.js";
+} from "@tse/testing";
+import { afterAll, beforeAll, expect, it } from "vitest";
 
 /**
  * The compose stack's Postgres bootstrap (`docker/postgres/init/01-instances.sql`) as the

@@ -1,15 +1,11 @@
 import { Socket } from "node:net";
+import { describeWithPostgres, openTestPool } from "@tse/testing";
 import type postgres from "postgres";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { sampleCandle } from "../contract/candle-repository.contract.js";
 import { samplePriceFeed } from "../contract/price-feed-repository.contract.js";
 import { sampleSnapshot } from "../contract/snapshot-repository.contract.js";
-import {
-  createTestSchema,
-  openTestPool,
-  type TestSchema,
-} from "../testing/postgres-test-schema.js";
-import { describeWithPostgres } from "../testing/test-servers.js";
+import { createTestSchema, type TestSchema } from "../testing/market-data-test-schema.js";
 import { COPY_THRESHOLD_ROWS, copyRows, copyUnlessStored } from "./copy-rows.js";
 import { PostgresCandleRepository } from "./postgres-candle-repository.js";
 import { PostgresPriceFeedRepository } from "./postgres-price-feed-repository.js";

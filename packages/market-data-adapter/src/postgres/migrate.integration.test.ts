@@ -1,5 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { qualifiedName, quoteIdentifier, resolveServiceIdentity } from "@tse/instance-naming";
+import { MigrationError, migrationHistoryTable } from "@tse/postgres-kit";
+import {
+  describeWithPostgres,
+  openTestPool,
+  TEST_POSTGRES_URL,
+  uniqueTestName,
+} from "@tse/testing";
 import type postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -15,14 +22,8 @@ import {
   sampleSnapshot,
 } from "../contract/snapshot-repository.contract.js";
 import { describeSymbolRepositoryContract } from "../contract/symbol-repository.contract.js";
-import { openTestPool, TEST_COMPONENT } from "../testing/postgres-test-schema.js";
-import {
-  describeWithPostgres,
-  TEST_POSTGRES_URL,
-  uniqueTestName,
-} from "../testing/test-servers.js";
-import { migrate, migrationHistoryTable } from "./migrate.js";
-import { MigrationError } from "./migration-error.js";
+import { TEST_COMPONENT } from "../testing/market-data-test-schema.js";
+import { migrateMarketDataSchema } from "./migrate-market-data-schema.js";
 import { MARKET_DATA_MIGRATIONS } from "./migrations/market-data-migrations.js";
 import { PostgresCandleRepository } from "./postgres-candle-repository.js";
 import { PostgresPriceFeedRepository } from "./postgres-price-feed-repository.js";
@@ -73,11 +74,11 @@ describeWithPostgres("migrate (Postgres)", () => {
 
   it("creates the missing schema, its tables there, and is idempotent", async () => {
     const schema = fresh("mig_idem");
-    const first = await migrate(admin, { schema, component: TEST_COMPONENT });
+    const first = await migrateMarketDataSchema(admin, { schema, component: TEST_COMPONENT });
     expect(first).toEqual({ applied: [1, 2], version: 2 });
     const repo = new PostgresCandleRepository(admin, { schema });
     await repo.upsertBatch([sampleCandle(0)]);
-    const second = await migrate(admin, { schema, component: TEST_COMPONENT });
+    const second = await migrateMarketDataSchema(admin, { schema, component: TEST_COMPONENT });
     expect(second).toEqual({ applied: [], version: 2 });
     expect(await history(schema)).toEqual([1, 2]);
     expect(await repo.query({ symbol: "BTC-USD", interval: "1m" })).toHaveLength(1);
@@ -88,11 +89,13 @@ describeWithPostgres("migrate (Postgres)", () => {
   it("upgrades a version-1 schema: snapshots then keep a 24h change of 10^12 %", async () => {
     const schema = fresh("mig_upgrade");
     const v1 = MARKET_DATA_MIGRATIONS.slice(0, 1);
-    expect(await migrate(admin, { schema, component: TEST_COMPONENT, migrations: v1 })).toEqual({
+    expect(
+      await migrateMarketDataSchema(admin, { schema, component: TEST_COMPONENT, migrations: v1 }),
+    ).toEqual({
       applied: [1],
       version: 1,
     });
-    expect(await migrate(admin, { schema, component: TEST_COMPONENT })).toEqual({
+    expect(await migrateMarketDataSchema(admin, { schema, component: TEST_COMPONENT })).toEqual({
       applied: [2],
       version: 2,
     });
@@ -105,7 +108,7 @@ describeWithPostgres("migrate (Postgres)", () => {
 
   it("puts every table and the history in the instance schema", async () => {
     const schema = fresh("mig_tables");
-    await migrate(admin, { schema, component: TEST_COMPONENT });
+    await migrateMarketDataSchema(admin, { schema, component: TEST_COMPONENT });
     const rows = await admin.unsafe<{ table_name: string }[]>(
       "select table_name from information_schema.tables where table_schema = $1 order by table_name",
       [schema],
@@ -120,7 +123,7 @@ describeWithPostgres("migrate (Postgres)", () => {
     const pools = [openTestPool(), openTestPool(), openTestPool()];
     try {
       const results = await Promise.all(
-        pools.map((sql) => migrate(sql, { schema, component: TEST_COMPONENT })),
+        pools.map((sql) => migrateMarketDataSchema(sql, { schema, component: TEST_COMPONENT })),
       );
       expect(results.flatMap((r) => r.applied)).toEqual([1, 2]);
       expect(results.every((r) => r.version === 2)).toBe(true);
@@ -132,8 +135,8 @@ describeWithPostgres("migrate (Postgres)", () => {
 
   it("two components keep separate histories in one schema", async () => {
     const schema = fresh("mig_shared");
-    await migrate(admin, { schema, component: TEST_COMPONENT });
-    const other = await migrate(admin, {
+    await migrateMarketDataSchema(admin, { schema, component: TEST_COMPONENT });
+    const other = await migrateMarketDataSchema(admin, {
       schema,
       component: "trading-system-engine",
       migrations: [
@@ -151,7 +154,7 @@ describeWithPostgres("migrate (Postgres)", () => {
 
   it("a failing migration is a MigrationError naming it; earlier versions stay, it is not recorded", async () => {
     const schema = fresh("mig_fail");
-    const error = await migrate(admin, {
+    const error = await migrateMarketDataSchema(admin, {
       schema,
       component: TEST_COMPONENT,
       migrations: [
@@ -173,7 +176,9 @@ describeWithPostgres("migrate (Postgres)", () => {
     );
     expect(half).toHaveLength(0);
     // The lock was released: a later run proceeds.
-    expect((await migrate(admin, { schema, component: TEST_COMPONENT })).applied).toEqual([]);
+    expect(
+      (await migrateMarketDataSchema(admin, { schema, component: TEST_COMPONENT })).applied,
+    ).toEqual([]);
   });
 
   describe("two instances in one database", () => {
@@ -190,8 +195,8 @@ describeWithPostgres("migrate (Postgres)", () => {
 
     it("each gets its own schema and sees none of the other's data", async () => {
       schemas.push(a.schema, b.schema);
-      await migrate(admin, { schema: a.schema, component: TEST_COMPONENT });
-      await migrate(admin, { schema: b.schema, component: TEST_COMPONENT });
+      await migrateMarketDataSchema(admin, { schema: a.schema, component: TEST_COMPONENT });
+      await migrateMarketDataSchema(admin, { schema: b.schema, component: TEST_COMPONENT });
       const feedsA = new PostgresPriceFeedRepository(admin, { schema: a.schema });
       const feedsB = new PostgresPriceFeedRepository(admin, { schema: b.schema });
       const candlesA = new PostgresCandleRepository(admin, { schema: a.schema });
@@ -228,7 +233,7 @@ describeWithPostgres("migrate (Postgres)", () => {
         `create schema ${quoteIdentifier(ownSchema)} authorization ${quoteIdentifier(owner)}`,
       );
       asOwner = openTestPool(urlAs(owner));
-      await migrate(asOwner, { schema: ownSchema, component: TEST_COMPONENT });
+      await migrateMarketDataSchema(asOwner, { schema: ownSchema, component: TEST_COMPONENT });
     });
     afterAll(async () => {
       await asOwner?.end({ timeout: 5 });
@@ -262,9 +267,10 @@ describeWithPostgres("migrate (Postgres)", () => {
       const missing = fresh("lp_missing");
       const sql = openTestPool(urlAs(creator));
       try {
-        const error = await migrate(sql, { schema: missing, component: TEST_COMPONENT }).catch(
-          (e: unknown) => e,
-        );
+        const error = await migrateMarketDataSchema(sql, {
+          schema: missing,
+          component: TEST_COMPONENT,
+        }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(MigrationError);
         expect((error as MigrationError).message).toMatch(
           new RegExp(`schema "${missing}" does not exist and role "${creator}" may not create it`),
@@ -284,9 +290,10 @@ describeWithPostgres("migrate (Postgres)", () => {
       );
       const sql = openTestPool(urlAs(creator));
       try {
-        const error = await migrate(sql, { schema: foreign, component: TEST_COMPONENT }).catch(
-          (e: unknown) => e,
-        );
+        const error = await migrateMarketDataSchema(sql, {
+          schema: foreign,
+          component: TEST_COMPONENT,
+        }).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(MigrationError);
         expect((error as Error).message).toContain(
           `role "${creator}" may not create objects there`,

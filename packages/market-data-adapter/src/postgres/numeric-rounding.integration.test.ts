@@ -1,9 +1,8 @@
+import { roundDecimal } from "@tse/field-checks";
+import { describeWithPostgres, openTestPool } from "@tse/testing";
 import fc from "fast-check";
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { roundDecimal } from "../model/validation-error.js";
-import { openTestPool } from "../testing/postgres-test-schema.js";
-import { describeWithPostgres } from "../testing/test-servers.js";
 import { numericText } from "./write-chunks.js";
 
 describeWithPostgres("decimal rounding agrees with Postgres", () => {

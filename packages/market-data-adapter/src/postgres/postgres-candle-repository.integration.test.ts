@@ -1,7 +1,7 @@
+import { describeWithPostgres } from "@tse/testing";
 import { afterAll, beforeAll } from "vitest";
 import { describeCandleRepositoryContract } from "../contract/candle-repository.contract.js";
-import { createTestSchema, type TestSchema } from "../testing/postgres-test-schema.js";
-import { describeWithPostgres } from "../testing/test-servers.js";
+import { createTestSchema, type TestSchema } from "../testing/market-data-test-schema.js";
 import { PostgresCandleRepository } from "./postgres-candle-repository.js";
 
 describeWithPostgres("PostgresCandleRepository", () => {

@@ -1,3 +1,4 @@
+import { type Metadata, validateBatch } from "@tse/field-checks";
 import { qualifiedName } from "@tse/instance-naming";
 import type postgres from "postgres";
 import {
@@ -11,7 +12,6 @@ import {
 } from "../model/candle.js";
 import { CandleSeriesMap } from "../model/candle-series-map.js";
 import { validateSymbol } from "../model/market-symbol.js";
-import { type Metadata, validateBatch } from "../model/validation-error.js";
 import {
   type CandleQuery,
   type CandleRepository,

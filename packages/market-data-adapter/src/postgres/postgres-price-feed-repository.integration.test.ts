@@ -1,7 +1,7 @@
+import { describeWithPostgres } from "@tse/testing";
 import { afterAll, beforeAll } from "vitest";
 import { describePriceFeedRepositoryContract } from "../contract/price-feed-repository.contract.js";
-import { createTestSchema, type TestSchema } from "../testing/postgres-test-schema.js";
-import { describeWithPostgres } from "../testing/test-servers.js";
+import { createTestSchema, type TestSchema } from "../testing/market-data-test-schema.js";
 import { PostgresPriceFeedRepository } from "./postgres-price-feed-repository.js";
 
 describeWithPostgres("PostgresPriceFeedRepository", () => {

@@ -1,6 +1,6 @@
+import { type Metadata, validateBatch } from "@tse/field-checks";
 import type postgres from "postgres";
 import { type PriceFeed, type PriceFeedInput, validatePriceFeed } from "../model/price-feed.js";
-import { type Metadata, validateBatch } from "../model/validation-error.js";
 import {
   checkPriceFeedQuery,
   type PriceFeedQuery,

@@ -1,7 +1,7 @@
+import { describeWithPostgres } from "@tse/testing";
 import { afterAll, beforeAll } from "vitest";
 import { describeSnapshotRepositoryContract } from "../contract/snapshot-repository.contract.js";
-import { createTestSchema, type TestSchema } from "../testing/postgres-test-schema.js";
-import { describeWithPostgres } from "../testing/test-servers.js";
+import { createTestSchema, type TestSchema } from "../testing/market-data-test-schema.js";
 import { PostgresSnapshotRepository } from "./postgres-snapshot-repository.js";
 
 describeWithPostgres("PostgresSnapshotRepository", () => {

@@ -1,10 +1,10 @@
+import { type Metadata, validateBatch } from "@tse/field-checks";
 import type postgres from "postgres";
 import {
   type MarketSnapshot,
   type MarketSnapshotInput,
   validateMarketSnapshot,
 } from "../model/market-snapshot.js";
-import { type Metadata, validateBatch } from "../model/validation-error.js";
 import {
   checkSnapshotQuery,
   type SnapshotQuery,

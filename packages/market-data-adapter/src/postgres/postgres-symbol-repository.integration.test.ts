@@ -1,7 +1,7 @@
+import { describeWithPostgres } from "@tse/testing";
 import { afterAll, beforeAll } from "vitest";
 import { describeSymbolRepositoryContract } from "../contract/symbol-repository.contract.js";
-import { createTestSchema, type TestSchema } from "../testing/postgres-test-schema.js";
-import { describeWithPostgres } from "../testing/test-servers.js";
+import { createTestSchema, type TestSchema } from "../testing/market-data-test-schema.js";
 import { PostgresSymbolRepository } from "./postgres-symbol-repository.js";
 
 describeWithPostgres("PostgresSymbolRepository", () => {

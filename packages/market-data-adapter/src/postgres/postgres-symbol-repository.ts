@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { checkBoolean, type Metadata } from "@tse/field-checks";
 import { qualifiedName } from "@tse/instance-naming";
 import type postgres from "postgres";
 import {
@@ -7,7 +8,6 @@ import {
   validateMarketSymbolInput,
   validateSymbol,
 } from "../model/market-symbol.js";
-import { checkBoolean, type Metadata } from "../model/validation-error.js";
 import {
   checkSymbolQuery,
   type SymbolQuery,

@@ -1,7 +1,7 @@
+import { checkDate } from "@tse/field-checks";
 import { qualifiedName } from "@tse/instance-naming";
 import type postgres from "postgres";
 import { validateSymbol } from "../model/market-symbol.js";
-import { checkDate } from "../model/validation-error.js";
 import {
   type ColumnSpec,
   columnList,

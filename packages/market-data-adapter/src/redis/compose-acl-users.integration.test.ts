@@ -10,15 +10,14 @@ import {
   discoveryPattern,
   scanPattern,
 } from "@tse/instance-naming";
+import { createRedisConnection, deleteKeysMatching, type RedisConnection } from "@tse/redis-kit";
+import { RedisServiceRegistry } from "@tse/service-discovery";
+import { aclUserLike } from "@tse/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeCacheStoreContract } from "../contract/cache-store.contract.js";
 import { describeQuoteStoreContract, sampleQuote } from "../contract/quote-store.contract.js";
-import { aclUserLike } from "../testing/least-privilege.js";
-import { deleteKeysMatching } from "./delete-keys-matching.js";
 import { RedisCacheStore } from "./redis-cache-store.js";
-import { createRedisConnection, type RedisConnection } from "./redis-connection.js";
 import { RedisQuoteStore } from "./redis-quote-store.js";
-import { RedisServiceRegistry } from "./redis-service-registry.js";
 
 /**
  * The compose stack's Redis ACL (`docker/redis/users.acl`) against the adapter: a private

@@ -1,11 +1,11 @@
 import { INSTANCE_KEYS, type NamespaceSource, redisKey } from "@tse/instance-naming";
+import type { RedisConnection } from "@tse/redis-kit";
 import {
   assertTtlMs,
   type CacheSetOptions,
   type CacheStore,
   cacheKeySegments,
 } from "../repositories/cache-store.js";
-import type { RedisConnection } from "./redis-connection.js";
 
 /** Options of {@link RedisCacheStore}. */
 export interface RedisCacheStoreOptions {

@@ -6,15 +6,13 @@ import {
   type ServiceIdentity,
   scanPattern,
 } from "@tse/instance-naming";
+import { createRedisConnection, deleteKeysMatching, type RedisConnection } from "@tse/redis-kit";
+import { RedisServiceRegistry } from "@tse/service-discovery";
+import { describeWithRedis, redisGlobMatcher, TEST_REDIS_URL, uniqueTestName } from "@tse/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sampleQuote } from "../contract/quote-store.contract.js";
-import { redisGlobMatcher } from "../testing/redis-glob.js";
-import { describeWithRedis, TEST_REDIS_URL, uniqueTestName } from "../testing/test-servers.js";
-import { deleteKeysMatching } from "./delete-keys-matching.js";
 import { RedisCacheStore } from "./redis-cache-store.js";
-import { createRedisConnection, type RedisConnection } from "./redis-connection.js";
 import { RedisQuoteStore } from "./redis-quote-store.js";
-import { RedisServiceRegistry } from "./redis-service-registry.js";
 
 /** Two instances of the simulator, as DESIGN §3 names them, made unique to this run. */
 function identity(instance: "a" | "b", run: string): ServiceIdentity {

@@ -1,4 +1,5 @@
 import { INSTANCE_KEYS, type NamespaceSource, redisKey } from "@tse/instance-naming";
+import type { RedisConnection } from "@tse/redis-kit";
 import {
   assertSymbol,
   parseQuoteJson,
@@ -16,7 +17,6 @@ import {
   type ReadStreamOptions,
   type StreamEntry,
 } from "../repositories/quote-store.js";
-import type { RedisConnection } from "./redis-connection.js";
 
 /** Options of {@link RedisQuoteStore}. */
 export interface RedisQuoteStoreOptions {

@@ -5,17 +5,16 @@ import {
   resolveServiceIdentity,
   scanPattern,
 } from "@tse/instance-naming";
+import { createRedisConnection, deleteKeysMatching, type RedisConnection } from "@tse/redis-kit";
+import { RedisServiceRegistry } from "@tse/service-discovery";
+import { describeServiceRegistryContract } from "@tse/service-discovery/contract";
+import { describeWithRedis, TEST_REDIS_URL, uniqueTestName } from "@tse/testing";
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeCacheStoreContract } from "../contract/cache-store.contract.js";
 import { describeQuoteStoreContract } from "../contract/quote-store.contract.js";
-import { describeServiceRegistryContract } from "../contract/service-registry.contract.js";
-import { describeWithRedis, TEST_REDIS_URL, uniqueTestName } from "../testing/test-servers.js";
-import { deleteKeysMatching } from "./delete-keys-matching.js";
 import { RedisCacheStore } from "./redis-cache-store.js";
-import { createRedisConnection, type RedisConnection } from "./redis-connection.js";
 import { RedisQuoteStore } from "./redis-quote-store.js";
-import { RedisServiceRegistry } from "./redis-service-registry.js";
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -1,17 +1,17 @@
 import {
+  checkOptionalDate,
+  checkOrder,
+  checkPage,
+  type Page,
+  ValidationError,
+} from "@tse/field-checks";
+import {
   type Candle,
   type CandleInput,
   type CandleInterval,
   validateCandleInterval,
 } from "../model/candle.js";
 import { validateSymbol } from "../model/market-symbol.js";
-import {
-  checkOptionalDate,
-  checkOrder,
-  checkPage,
-  type Page,
-  ValidationError,
-} from "../model/validation-error.js";
 import type { SortOrder } from "./price-feed-repository.js";
 
 /**

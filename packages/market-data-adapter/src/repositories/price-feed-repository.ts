@@ -1,5 +1,3 @@
-import { validateSymbol } from "../model/market-symbol.js";
-import type { PriceFeed, PriceFeedInput } from "../model/price-feed.js";
 import {
   checkOptionalDate,
   checkOrder,
@@ -7,7 +5,9 @@ import {
   checkText,
   type Page,
   ValidationError,
-} from "../model/validation-error.js";
+} from "@tse/field-checks";
+import { validateSymbol } from "../model/market-symbol.js";
+import type { PriceFeed, PriceFeedInput } from "../model/price-feed.js";
 
 /** Sort direction of a time-ordered query. */
 export type SortOrder = "asc" | "desc";

@@ -1,12 +1,12 @@
-import type { MarketSnapshot, MarketSnapshotInput } from "../model/market-snapshot.js";
-import { validateSymbol } from "../model/market-symbol.js";
 import {
   checkOptionalDate,
   checkOrder,
   checkPage,
   type Page,
   ValidationError,
-} from "../model/validation-error.js";
+} from "@tse/field-checks";
+import type { MarketSnapshot, MarketSnapshotInput } from "../model/market-snapshot.js";
+import { validateSymbol } from "../model/market-symbol.js";
 import type { SortOrder } from "./price-feed-repository.js";
 
 /**

@@ -1,5 +1,5 @@
+import { checkBoolean, ValidationError } from "@tse/field-checks";
 import type { MarketSymbol, MarketSymbolInput } from "../model/market-symbol.js";
-import { checkBoolean, ValidationError } from "../model/validation-error.js";
 
 /** Which symbols {@link SymbolRepository.query} returns; absent fields do not filter. */
 export interface SymbolQuery {

@@ -1,3 +1,4 @@
+import { validateBatch } from "@tse/field-checks";
 import type { MetricsPort } from "@tse/metrics-port";
 import { type Candle, type CandleInput, validateCandle } from "../model/candle.js";
 import {
@@ -6,7 +7,6 @@ import {
   validateMarketSnapshot,
 } from "../model/market-snapshot.js";
 import { type PriceFeed, type PriceFeedInput, validatePriceFeed } from "../model/price-feed.js";
-import { validateBatch } from "../model/validation-error.js";
 import type { CandleRepository } from "../repositories/candle-repository.js";
 import type { PriceFeedRepository } from "../repositories/price-feed-repository.js";
 import type { SnapshotRepository } from "../repositories/snapshot-repository.js";

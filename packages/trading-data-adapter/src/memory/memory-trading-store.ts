@@ -1,9 +1,9 @@
+import { isUuid } from "@tse/field-checks";
 import {
   ConstraintViolationError,
   TRADING_CONSTRAINTS,
 } from "../model/constraint-violation-error.js";
 import { type EngineStateRecord, isEngineStateKey } from "../model/engine-state.js";
-import { isUuid } from "../model/field-checks.js";
 import { OPEN_ORDER_STATUSES, type OrderRecord } from "../model/order.js";
 import { type PositionRecord, positionKey } from "../model/position.js";
 import type { StrategyRecord } from "../model/strategy.js";

@@ -1,5 +1,5 @@
-import { ValidationError } from "@tse/market-data-adapter";
-import { checkDate, checkJsonObject, checkObject, type JsonObject } from "./field-checks.js";
+import { checkDate, checkObject, ValidationError } from "@tse/field-checks";
+import { checkJsonObject, type JsonObject } from "./field-checks.js";
 
 /**
  * An engine state key: a lower-case letter, then up to 62 of `a-z 0-9 _` (1 to 63 characters;

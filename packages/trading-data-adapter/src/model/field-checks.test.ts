@@ -1,15 +1,13 @@
-import { ValidationError } from "@tse/market-data-adapter";
-import { describe, expect, it } from "vitest";
 import {
-  checkAmount,
   checkDate,
   checkEnum,
   checkFreeText,
-  checkJsonObject,
   checkText,
   checkUuid,
-  validateBatch,
-} from "./field-checks.js";
+  ValidationError,
+} from "@tse/field-checks";
+import { describe, expect, it } from "vitest";
+import { checkAmount, checkJsonObject, validateBatch } from "./field-checks.js";
 
 function fieldOf(run: () => unknown): string | undefined {
   try {

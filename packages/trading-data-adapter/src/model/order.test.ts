@@ -1,4 +1,4 @@
-import { ValidationError } from "@tse/market-data-adapter";
+import { ValidationError } from "@tse/field-checks";
 import { describe, expect, it } from "vitest";
 import { at, sampleOrder } from "../contract/trading-samples.js";
 import { isOpenOrderStatus, ORDER_STATUSES, type OrderRecord, validateOrder } from "./order.js";

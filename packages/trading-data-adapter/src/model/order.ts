@@ -1,6 +1,4 @@
-import { ValidationError } from "@tse/market-data-adapter";
 import {
-  checkAmount,
   checkDate,
   checkEnum,
   checkFreeText,
@@ -8,9 +6,9 @@ import {
   checkOptionalDate,
   checkText,
   checkUuid,
-  MAX_REASON_LENGTH,
-  optional,
-} from "./field-checks.js";
+  ValidationError,
+} from "@tse/field-checks";
+import { checkAmount, MAX_REASON_LENGTH, optional } from "./field-checks.js";
 import { validateInstrument, validateStrategyId } from "./strategy.js";
 
 /** Buy or sell (the `order_side` enum). */

@@ -1,10 +1,5 @@
-import {
-  checkAmount,
-  checkDate,
-  checkObject,
-  checkOptionalDate,
-  optional,
-} from "./field-checks.js";
+import { checkDate, checkObject, checkOptionalDate } from "@tse/field-checks";
+import { checkAmount, optional } from "./field-checks.js";
 import { validateInstrument, validateStrategyId } from "./strategy.js";
 
 /**

@@ -1,16 +1,14 @@
-import { ValidationError, validateSymbol } from "@tse/market-data-adapter";
 import {
   checkDate,
   checkEnum,
   checkFreeText,
-  checkJsonObject,
   checkObject,
   checkOptionalDate,
   checkText,
-  type JsonObject,
-  MAX_REASON_LENGTH,
-  optional,
-} from "./field-checks.js";
+  ValidationError,
+} from "@tse/field-checks";
+import { validateSymbol } from "@tse/market-data-adapter";
+import { checkJsonObject, type JsonObject, MAX_REASON_LENGTH, optional } from "./field-checks.js";
 
 /** The life-cycle states of a strategy (the `strategy_status` enum). */
 export const STRATEGY_STATUSES = Object.freeze([

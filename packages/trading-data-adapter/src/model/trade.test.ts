@@ -1,4 +1,4 @@
-import { ValidationError } from "@tse/market-data-adapter";
+import { ValidationError } from "@tse/field-checks";
 import { describe, expect, it } from "vitest";
 import { sampleOrder, sampleTrade } from "../contract/trading-samples.js";
 import { type TradeRecord, validateTrade } from "./trade.js";

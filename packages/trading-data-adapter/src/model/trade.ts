@@ -1,11 +1,5 @@
-import {
-  checkAmount,
-  checkDate,
-  checkEnum,
-  checkObject,
-  checkUuid,
-  optional,
-} from "./field-checks.js";
+import { checkDate, checkEnum, checkObject, checkUuid } from "@tse/field-checks";
+import { checkAmount, optional } from "./field-checks.js";
 import { ORDER_SIDES, type OrderSide } from "./order.js";
 import { validateInstrument, validateStrategyId } from "./strategy.js";
 

@@ -1,4 +1,4 @@
-import { ValidationError } from "@tse/market-data-adapter";
+import { ValidationError } from "@tse/field-checks";
 import { type EngineStateRecord, validateEngineState } from "./engine-state.js";
 import { validateBatch } from "./field-checks.js";
 import { type OrderRecord, validateOrder } from "./order.js";

@@ -1,9 +1,5 @@
 import { quoteIdentifier } from "@tse/instance-naming";
-import {
-  describeWithPostgres,
-  openTestPool,
-  uniqueTestName,
-} from "@tse/market-data-adapter/testing";
+import { describeWithPostgres, openTestPool, uniqueTestName } from "@tse/testing";
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sampleOrder, sampleStrategy } from "../contract/trading-samples.js";

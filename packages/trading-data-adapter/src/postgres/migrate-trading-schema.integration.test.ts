@@ -1,6 +1,8 @@
+import { roundDecimal } from "@tse/field-checks";
 import { qualifiedName, quoteIdentifier } from "@tse/instance-naming";
-import { migrate, migrationHistoryTable } from "@tse/market-data-adapter";
-import { describeWithPostgres, openTestPool } from "@tse/market-data-adapter/testing";
+import { migrateMarketDataSchema } from "@tse/market-data-adapter";
+import { migrate, migrationHistoryTable } from "@tse/postgres-kit";
+import { describeWithPostgres, openTestPool } from "@tse/testing";
 import fc from "fast-check";
 import type postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +12,6 @@ import {
   samplePosition,
   sampleStrategy,
 } from "../contract/trading-samples.js";
-import { roundDecimal } from "../model/field-checks.js";
 import { uniqueTestSchema } from "../testing/trading-test-schema.js";
 import { migrateTradingSchema, TRADING_COMPONENT } from "./migrate-trading-schema.js";
 import { TRADING_MIGRATIONS } from "./migrations/trading-migrations.js";
@@ -202,7 +203,7 @@ describeWithPostgres("migrateTradingSchema (Postgres)", () => {
 
   it("shares a schema with the market data tables, each with its own history", async () => {
     const schema = fresh("trading_shared");
-    await migrate(admin, { schema, component: "market-data-simulator" });
+    await migrateMarketDataSchema(admin, { schema, component: "market-data-simulator" });
     await migrateTradingSchema(admin, { schema });
     const tables = await admin.unsafe<{ table_name: string }[]>(
       "select table_name from information_schema.tables where table_schema = $1 order by 1",

@@ -1,4 +1,4 @@
-import { type MigrateResult, migrate } from "@tse/market-data-adapter";
+import { type MigrateResult, migrate } from "@tse/postgres-kit";
 import type postgres from "postgres";
 import { TRADING_MIGRATIONS } from "./migrations/trading-migrations.js";
 

@@ -1,5 +1,5 @@
 import { qualifiedName } from "@tse/instance-naming";
-import { describeWithPostgres, TEST_POSTGRES_URL } from "@tse/market-data-adapter/testing";
+import { describeWithPostgres, TEST_POSTGRES_URL } from "@tse/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import {

@@ -1,4 +1,4 @@
-import { describeWithPostgres } from "@tse/market-data-adapter/testing";
+import { describeWithPostgres } from "@tse/testing";
 import { afterAll, beforeAll } from "vitest";
 import { describeTradingStoreContract } from "../contract/trading-store.contract.js";
 import { createTradingTestSchema, type TradingTestSchema } from "../testing/trading-test-schema.js";

@@ -1,8 +1,9 @@
+import { isUuid } from "@tse/field-checks";
 import { qualifiedName } from "@tse/instance-naming";
 import type postgres from "postgres";
 import { ConstraintViolationError } from "../model/constraint-violation-error.js";
 import { type EngineStateRecord, isEngineStateKey } from "../model/engine-state.js";
-import { isUuid, type JsonObject, optional } from "../model/field-checks.js";
+import { type JsonObject, optional } from "../model/field-checks.js";
 import {
   OPEN_ORDER_STATUSES,
   ORDER_EVENT_TIMES,

@@ -1,6 +1,5 @@
-import { ValidationError } from "@tse/market-data-adapter";
+import { checkEnum, checkUuid, ValidationError } from "@tse/field-checks";
 import type { EngineStateRecord } from "../model/engine-state.js";
-import { checkEnum, checkUuid } from "../model/field-checks.js";
 import { ORDER_STATUSES, type OrderRecord, type OrderStatus } from "../model/order.js";
 import type { PositionRecord } from "../model/position.js";
 import {

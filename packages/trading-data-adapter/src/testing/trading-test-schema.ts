@@ -1,5 +1,5 @@
 import { qualifiedName, quoteIdentifier } from "@tse/instance-naming";
-import { openTestPool, TEST_POSTGRES_URL, uniqueTestName } from "@tse/market-data-adapter/testing";
+import { openTestPool, TEST_POSTGRES_URL, uniqueTestName } from "@tse/testing";
 import type postgres from "postgres";
 import { migrateTradingSchema } from "../postgres/migrate-trading-schema.js";
 

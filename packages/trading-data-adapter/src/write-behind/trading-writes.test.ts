@@ -1,4 +1,4 @@
-import { ValidationError } from "@tse/market-data-adapter";
+import { ValidationError } from "@tse/field-checks";
 import { InMemoryMetrics } from "@tse/metrics-port";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {

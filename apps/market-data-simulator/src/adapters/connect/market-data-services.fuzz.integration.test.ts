@@ -1,10 +1,4 @@
 import { fileURLToPath } from "node:url";
-import {
-  describeWithPostgresAndRedis,
-  dropInstanceSchema,
-  TEST_POSTGRES_URL,
-  TEST_REDIS_URL,
-} from "@tse/market-data-adapter/testing";
 import { Health } from "@tse/proto/grpc/health/v1/health_pb";
 import { MarketDataService as LegacyMarketDataService } from "@tse/proto/marketdata/market_data_pb";
 import { MarketDataService } from "@tse/proto/marketdata/v1/market_data_pb";
@@ -14,6 +8,12 @@ import {
   type SpawnedService,
   spawnService,
 } from "@tse/service-kit/testing";
+import {
+  describeWithPostgresAndRedis,
+  dropInstanceSchema,
+  TEST_POSTGRES_URL,
+  TEST_REDIS_URL,
+} from "@tse/testing";
 import { afterAll, beforeAll } from "vitest";
 
 const entry = fileURLToPath(new URL("../../main.ts", import.meta.url));

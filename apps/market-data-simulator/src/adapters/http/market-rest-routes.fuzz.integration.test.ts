@@ -1,10 +1,6 @@
 import { fileURLToPath } from "node:url";
-import {
-  describeWithPostgres,
-  dropInstanceSchema,
-  TEST_POSTGRES_URL,
-} from "@tse/market-data-adapter/testing";
 import { describeRestFuzz, type SpawnedService, spawnService } from "@tse/service-kit/testing";
+import { describeWithPostgres, dropInstanceSchema, TEST_POSTGRES_URL } from "@tse/testing";
 import { afterAll, beforeAll } from "vitest";
 
 const entry = fileURLToPath(new URL("../../main.ts", import.meta.url));

@@ -1,11 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { Code, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import {
-  describeWithPostgres,
-  dropInstanceSchema,
-  TEST_POSTGRES_URL,
-} from "@tse/market-data-adapter/testing";
 import { Health } from "@tse/proto/grpc/health/v1/health_pb";
 import { RiskService } from "@tse/proto/trading/v1/risk_pb";
 import { StrategyType, TradingService } from "@tse/proto/trading/v1/trading_pb";
@@ -17,6 +12,7 @@ import {
   type SpawnedService,
   spawnService,
 } from "@tse/service-kit/testing";
+import { describeWithPostgres, dropInstanceSchema, TEST_POSTGRES_URL } from "@tse/testing";
 import { afterAll, beforeAll } from "vitest";
 
 const engineEntry = fileURLToPath(new URL("../../main.ts", import.meta.url));

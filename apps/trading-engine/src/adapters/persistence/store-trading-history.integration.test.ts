@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { qualifiedName, quoteIdentifier, resolveServiceIdentity } from "@tse/instance-naming";
+import { InMemoryMetrics } from "@tse/metrics-port";
 import {
   describeWithPostgres,
   openTestPool,
   TEST_POSTGRES_URL,
   uniqueTestName,
-} from "@tse/market-data-adapter/testing";
-import { InMemoryMetrics } from "@tse/metrics-port";
+} from "@tse/testing";
 import { createTradingDataAdapter, type TradingDataAdapter } from "@tse/trading-data-adapter";
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 import { qualifiedName, quoteIdentifier } from "@tse/instance-naming";
-import type { Migration } from "./migration.js";
+import type { Migration } from "@tse/postgres-kit";
 
 /**
  * The four market-data tables of DESIGN §6 — `symbols`, `price_feeds`, `candles`,

@@ -1,5 +1,5 @@
 import { qualifiedName } from "@tse/instance-naming";
-import type { Migration } from "./migration.js";
+import type { Migration } from "@tse/postgres-kit";
 
 /**
  * Widens `market_snapshots.price_change_percent_24h` from `numeric(10,4)` to `numeric(20,4)`.

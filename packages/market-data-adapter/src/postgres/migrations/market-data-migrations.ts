@@ -1,6 +1,6 @@
+import type { Migration } from "@tse/postgres-kit";
 import { createMarketDataTables } from "./0001-create-market-data-tables.js";
 import { widenSnapshotPercentage } from "./0002-widen-snapshot-percentage.js";
-import type { Migration } from "./migration.js";
 
 /**
  * Every migration of the market-data tables, in version order. Append new versions; never edit

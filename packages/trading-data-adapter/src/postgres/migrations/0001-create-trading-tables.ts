@@ -1,5 +1,5 @@
 import { qualifiedName, quoteIdentifier } from "@tse/instance-naming";
-import type { Migration } from "@tse/market-data-adapter";
+import type { Migration } from "@tse/postgres-kit";
 
 /**
  * The trading tables of DESIGN §7 — `strategies`, `orders`, `trades`, `positions` — with the

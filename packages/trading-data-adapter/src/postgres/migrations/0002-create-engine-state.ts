@@ -1,5 +1,5 @@
 import { qualifiedName, quoteIdentifier } from "@tse/instance-naming";
-import type { Migration } from "@tse/market-data-adapter";
+import type { Migration } from "@tse/postgres-kit";
 
 /**
  * `engine_state`: the engine's own state that must survive a restart (an engaged circuit

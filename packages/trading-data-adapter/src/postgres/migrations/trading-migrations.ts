@@ -1,4 +1,4 @@
-import type { Migration } from "@tse/market-data-adapter";
+import type { Migration } from "@tse/postgres-kit";
 import { createTradingTables } from "./0001-create-trading-tables.js";
 import { createEngineState } from "./0002-create-engine-state.js";
 

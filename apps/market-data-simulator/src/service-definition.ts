@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
-import { hostname } from "node:os";
 import { DependencyCheckError } from "@tse/dependency-check";
 import { createMarketDataAdapter } from "@tse/market-data-adapter";
-import type { ServiceRegistration } from "@tse/service-discovery";
+import { advertisedHost, ServiceAnnouncer } from "@tse/service-discovery";
 import {
   ConfigError,
   type FailureLogSink,
@@ -188,18 +187,12 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
 
     const scenarios = new ScenarioBook(simulator, { maxActive: config.maxActiveScenarios });
 
-    const ttlMs = 3 * config.healthCheckIntervalSeconds * 1_000;
     const instance = identity.constantLabels.instance;
-    let registration: ServiceRegistration | undefined;
-    let heartbeat: NodeJS.Timeout | undefined;
-    const heartbeatFailures = new RepeatedFailureLog({ what: "discovery heartbeat", log });
-    const beat = async () => {
-      if (registration === undefined) return;
-      await adapter.registry.heartbeat(registration, ttlMs).then(
-        () => heartbeatFailures.succeeded(),
-        (error: unknown) => heartbeatFailures.failed(error),
-      );
-    };
+    const announcer = new ServiceAnnouncer({
+      registry: adapter.registry,
+      heartbeatIntervalMs: config.healthCheckIntervalSeconds * 1_000,
+      heartbeats: new RepeatedFailureLog({ what: "discovery heartbeat", log }),
+    });
 
     return {
       routes: (router) => {
@@ -223,22 +216,16 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
       rest: [...marketRestRoutes({ simulator, hub, history }), ...webPageRoutes()],
       readiness: adapter.readinessProbes(),
       async onListening(ports) {
-        const at = new Date();
-        registration = {
+        await announcer.announce({
           service: identity.serviceName,
           instance,
           version: identity.version,
-          host: config.host === "0.0.0.0" || config.host === "::" ? hostname() : config.host,
+          host: advertisedHost(config.host),
           httpPort: ports.http,
           grpcPort: ports.grpc,
           status: "healthy",
           environment: identity.environment,
-          registeredAt: at,
-          lastHeartbeat: at,
-        };
-        heartbeat = setInterval(beat, config.healthCheckIntervalSeconds * 1_000);
-        heartbeat.unref();
-        await adapter.registry.register(registration, ttlMs);
+        });
       },
       onShutdown: [
         async () => {
@@ -247,8 +234,7 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
           candleHub.closeAll();
         },
         async () => {
-          clearInterval(heartbeat);
-          await adapter.registry.deregister(identity.serviceName, instance);
+          await announcer.withdraw();
         },
         async (remainingMs) => {
           const { flushed, unwritten } = await adapter.close(Math.max(100, remainingMs - 500));

@@ -1,13 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { hostname } from "node:os";
 import { performance } from "node:perf_hooks";
 import { fromJson } from "@bufbuild/protobuf";
 import { DependencyCheckError } from "@tse/dependency-check";
 import { messageOf } from "@tse/error-text";
 import { StartStrategyRequestSchema } from "@tse/proto/trading/v1/trading_pb";
 import { checkRedis, createRedisConnection, type RedisConnection } from "@tse/redis-kit";
-import { RedisServiceRegistry, type ServiceRegistration } from "@tse/service-discovery";
+import {
+  advertisedHost,
+  findInstance,
+  RedisServiceRegistry,
+  ServiceAnnouncer,
+} from "@tse/service-discovery";
 import {
   ConfigError,
   RepeatedFailureLog,
@@ -103,11 +107,11 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
     const endpoint = async (): Promise<string> => {
       if (config.marketDataUrl !== undefined) return config.marketDataUrl;
       if (registry === undefined) return "http://localhost:50051";
-      const simulators = await registry.discover("market-data-simulator");
-      const chosen =
-        config.marketDataInstance === undefined || config.marketDataInstance === ""
-          ? simulators[0]
-          : simulators.find((s) => s.instance === config.marketDataInstance);
+      const chosen = await findInstance(
+        registry,
+        "market-data-simulator",
+        config.marketDataInstance,
+      );
       if (chosen === undefined) {
         throw new Error(
           `no market-data-simulator ${config.marketDataInstance ?? ""} registered in discovery`,
@@ -254,10 +258,19 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
     }, HOUSEKEEPING_INTERVAL_MS);
     housekeeping.unref();
 
-    const ttlMs = 3 * config.healthCheckIntervalSeconds * 1_000;
     const instance = identity.constantLabels.instance;
-    let registration: ServiceRegistration | undefined;
-    let heartbeat: NodeJS.Timeout | undefined;
+    const announcer =
+      registry === undefined
+        ? undefined
+        : new ServiceAnnouncer({
+            registry,
+            heartbeatIntervalMs: config.healthCheckIntervalSeconds * 1_000,
+            // One line when heartbeats start failing, a summary a minute, one on recovery.
+            heartbeats: new RepeatedFailureLog({
+              what: "discovery heartbeat",
+              log: (level, message, fields) => logger[level](fields, message),
+            }),
+          });
 
     return {
       routes: (router) => {
@@ -286,35 +299,16 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
         },
       },
       async onListening(ports) {
-        if (registry === undefined) return;
-        const at = new Date();
-        registration = {
+        await announcer?.announce({
           service: identity.serviceName,
           instance,
           version: identity.version,
-          host: config.host === "0.0.0.0" || config.host === "::" ? hostname() : config.host,
+          host: advertisedHost(config.host),
           httpPort: ports.http,
           grpcPort: ports.grpc,
           status: "healthy",
           environment: identity.environment,
-          registeredAt: at,
-          lastHeartbeat: at,
-        };
-        const activeRegistry = registry;
-        const current = registration;
-        // One line when heartbeats start failing, a summary a minute, one on recovery.
-        const heartbeatFailures = new RepeatedFailureLog({
-          what: "discovery heartbeat",
-          log: (level, message, fields) => logger[level](fields, message),
         });
-        heartbeat = setInterval(() => {
-          activeRegistry.heartbeat(current, ttlMs).then(
-            () => heartbeatFailures.succeeded(),
-            (error: unknown) => heartbeatFailures.failed(error),
-          );
-        }, config.healthCheckIntervalSeconds * 1_000);
-        heartbeat.unref();
-        await registry.register(registration, ttlMs);
       },
       onShutdown: [
         async () => {
@@ -324,8 +318,7 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
           changes.positionUpdates.closeAll();
         },
         async () => {
-          clearInterval(heartbeat);
-          if (registry !== undefined) await registry.deregister(identity.serviceName, instance);
+          await announcer?.withdraw();
           await redis?.close();
         },
         async (remainingMs) => {

@@ -25,7 +25,6 @@ export {
   type Metadata,
   type Page,
   PERCENT_COLUMN,
-  PRICE_COLUMN,
   roundDecimal,
   type Sign,
   validateBatch,

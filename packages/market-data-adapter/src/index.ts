@@ -58,7 +58,7 @@ export type { SnapshotQuery, SnapshotRepository } from "./repositories/snapshot-
 export type { SymbolQuery, SymbolRepository } from "./repositories/symbol-repository.js";
 // Write-behind: the buffer in front of the hot write paths, for services that tune it.
 export {
-  BufferedWrites,
+  type BufferedWrites,
   type BufferedWritesOptions,
   DEFAULT_BUFFERED_WRITES,
 } from "./write-behind/buffered-writes.js";

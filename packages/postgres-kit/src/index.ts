@@ -12,7 +12,6 @@ export {
   type MigrateResult,
   migrate,
   migrationHistoryTable,
-  migrationLockKey,
 } from "./migrate.js";
 export type { Migration } from "./migration.js";
 export { MigrationError } from "./migration-error.js";

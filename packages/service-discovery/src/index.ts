@@ -24,11 +24,7 @@ export {
   type ServiceAnnouncerOptions,
 } from "./service-announcer.js";
 export {
-  parseServiceRegistration,
   type ServiceRegistration,
   ServiceRegistrationError,
-  type ServiceRegistrationRecord,
-  serializeServiceRegistration,
-  validateServiceRegistration,
 } from "./service-registration.js";
 export type { ServiceRegistry } from "./service-registry.js";

@@ -33,7 +33,6 @@ export {
   describeWithPostgres,
   describeWithPostgresAndRedis,
   describeWithRedis,
-  reachable,
   type SuiteFunction,
   TEST_POSTGRES_URL,
   TEST_REDIS_URL,

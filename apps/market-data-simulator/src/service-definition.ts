@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { DependencyCheckError } from "@tse/dependency-check";
 import { createMarketDataAdapter } from "@tse/market-data-adapter";
-import { advertisedHost, ServiceAnnouncer } from "@tse/service-discovery";
+import { announcementOf, ServiceAnnouncer } from "@tse/service-discovery";
 import {
   ConfigError,
   type FailureLogSink,
@@ -216,16 +216,7 @@ export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
       rest: [...marketRestRoutes({ simulator, hub, history }), ...webPageRoutes()],
       readiness: adapter.readinessProbes(),
       async onListening(ports) {
-        await announcer.announce({
-          service: identity.serviceName,
-          instance,
-          version: identity.version,
-          host: advertisedHost(config.host),
-          httpPort: ports.http,
-          grpcPort: ports.grpc,
-          status: "healthy",
-          environment: identity.environment,
-        });
+        await announcer.announce(announcementOf(identity, config.host, ports));
       },
       onShutdown: [
         async () => {

@@ -7,7 +7,7 @@ import { messageOf } from "@tse/error-text";
 import { StartStrategyRequestSchema } from "@tse/proto/trading/v1/trading_pb";
 import { checkRedis, createRedisConnection, type RedisConnection } from "@tse/redis-kit";
 import {
-  advertisedHost,
+  announcementOf,
   findInstance,
   RedisServiceRegistry,
   ServiceAnnouncer,
@@ -258,7 +258,6 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
     }, HOUSEKEEPING_INTERVAL_MS);
     housekeeping.unref();
 
-    const instance = identity.constantLabels.instance;
     const announcer =
       registry === undefined
         ? undefined
@@ -299,16 +298,7 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
         },
       },
       async onListening(ports) {
-        await announcer?.announce({
-          service: identity.serviceName,
-          instance,
-          version: identity.version,
-          host: advertisedHost(config.host),
-          httpPort: ports.http,
-          grpcPort: ports.grpc,
-          status: "healthy",
-          environment: identity.environment,
-        });
+        await announcer?.announce(announcementOf(identity, config.host, ports));
       },
       onShutdown: [
         async () => {

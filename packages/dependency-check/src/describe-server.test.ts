@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeServer } from "./describe-server.js";
+import { configuredUrl, describeServer } from "./describe-server.js";
 
 describe("describeServer", () => {
   it("shows host, port and database, never the credentials", () => {
@@ -11,5 +11,13 @@ describe("describeServer", () => {
 
   it("says so instead of throwing on a URL it cannot parse", () => {
     expect(describeServer("not a url")).toBe("(unparseable URL)");
+  });
+});
+
+describe("configuredUrl", () => {
+  it("reads an absent or blank setting as none", () => {
+    expect(configuredUrl(undefined)).toBeUndefined();
+    expect(configuredUrl("  ")).toBeUndefined();
+    expect(configuredUrl("redis://127.0.0.1:6379")).toBe("redis://127.0.0.1:6379");
   });
 });

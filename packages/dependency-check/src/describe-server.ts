@@ -10,3 +10,11 @@ export function describeServer(url: string): string {
     return "(unparseable URL)";
   }
 }
+
+/**
+ * A dependency's URL setting as the adapters read it: `undefined` when absent or blank (the
+ * in-memory backend), the URL otherwise.
+ */
+export function configuredUrl(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}

@@ -1,4 +1,8 @@
-import { DEFAULT_DEPENDENCY_CHECK_TIMEOUT_MS, describeServer } from "@tse/dependency-check";
+import {
+  configuredUrl,
+  DEFAULT_DEPENDENCY_CHECK_TIMEOUT_MS,
+  describeServer,
+} from "@tse/dependency-check";
 import { messageOf } from "@tse/error-text";
 import type { NamespaceSource } from "@tse/instance-naming";
 import { type MetricsPort, NoopMetrics } from "@tse/metrics-port";
@@ -169,8 +173,8 @@ export function createMarketDataAdapter(config: MarketDataAdapterConfig): Market
   const log: AdapterLog = config.log ?? (() => undefined);
   const { schema, redisNamespace } = config.identity;
   const namespace: NamespaceSource = redisNamespace;
-  const postgresUrl = nonEmpty(config.postgresUrl);
-  const redisUrl = nonEmpty(config.redisUrl);
+  const postgresUrl = configuredUrl(config.postgresUrl);
+  const redisUrl = configuredUrl(config.redisUrl);
 
   const sql =
     postgresUrl === undefined
@@ -341,8 +345,4 @@ export function createMarketDataAdapter(config: MarketDataAdapterConfig): Market
       return closed;
     },
   };
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === "" ? undefined : value;
 }

@@ -6,7 +6,7 @@
  */
 
 // Announce an instance and find others.
-export { advertisedHost } from "./advertised-host.js";
+export { announcementOf } from "./announcement-of.js";
 export { findInstance } from "./find-instance.js";
 // Registries: the port's implementations.
 export {

@@ -1,4 +1,6 @@
+import { hostname } from "node:os";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { announcementOf } from "./announcement-of.js";
 import { findInstance } from "./find-instance.js";
 import { MemoryServiceRegistry } from "./memory-service-registry.js";
 import { type Announcement, ServiceAnnouncer } from "./service-announcer.js";
@@ -89,5 +91,32 @@ describe("findInstance", () => {
       (await findInstance(registry, "market-data-simulator", "market-data-simulator-b"))?.instance,
     ).toBe("market-data-simulator-b");
     expect(await findInstance(registry, "market-data-simulator", "missing")).toBeUndefined();
+  });
+});
+
+describe("announcementOf", () => {
+  it("announces the identity's instance on the ports, healthy, at a reachable host", () => {
+    const identity = {
+      serviceName: "trading-system-engine",
+      version: "0.1.0",
+      environment: "development",
+      constantLabels: {
+        service: "trading-system-engine",
+        instance: "trading-engine-lh",
+        version: "0.1.0",
+      },
+    };
+    expect(announcementOf(identity, "127.0.0.1", { http: 8080, grpc: 50051 })).toEqual({
+      service: "trading-system-engine",
+      instance: "trading-engine-lh",
+      version: "0.1.0",
+      host: "127.0.0.1",
+      httpPort: 8080,
+      grpcPort: 50051,
+      status: "healthy",
+      environment: "development",
+    });
+    expect(announcementOf(identity, "0.0.0.0", { http: 1, grpc: 2 }).host).toBe(hostname());
+    expect(announcementOf(identity, "::", { http: 1, grpc: 2 }).host).toBe(hostname());
   });
 });

@@ -1,4 +1,4 @@
-import { describeServer } from "@tse/dependency-check";
+import { configuredUrl, describeServer } from "@tse/dependency-check";
 import { messageOf } from "@tse/error-text";
 import type { ServiceIdentity } from "@tse/instance-naming";
 import type { AdapterLog, AdapterProbe, DependencyHealth } from "@tse/market-data-adapter";
@@ -113,7 +113,7 @@ export function createTradingDataAdapter(config: TradingDataAdapterConfig): Trad
   const { metrics } = config;
   const log: AdapterLog = config.log ?? (() => undefined);
   const { schema } = config.identity;
-  const postgresUrl = nonEmpty(config.postgresUrl);
+  const postgresUrl = configuredUrl(config.postgresUrl);
   const sql =
     postgresUrl === undefined
       ? undefined
@@ -242,8 +242,4 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === "" ? undefined : value;
 }

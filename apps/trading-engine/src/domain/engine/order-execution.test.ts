@@ -1,93 +1,16 @@
 import { describe, expect, it } from "vitest";
+import { marketOrder, T0 } from "../../testing/engine-fixtures.js";
 import {
-  marketOrder,
-  quote,
-  scriptedStrategy,
-  sequentialIds,
-  T0,
-} from "../../testing/engine-fixtures.js";
-import { catalogOf, SIMULATOR_SYMBOLS, uniformRules } from "../../testing/instrument-grids.js";
-import { PaperVenue } from "../execution/paper-venue.js";
-import type { InstrumentRulesSource } from "../orders/instrument-rules.js";
-import type { OrderSnapshot } from "../orders/order.js";
-import { Portfolio } from "../portfolio/portfolio.js";
-import type { RiskLimits } from "../risk/risk-limits.js";
-import { RiskManager, type RiskRejection } from "../risk/risk-manager.js";
-import { ChangeSet } from "./change-set.js";
-import { MarketQuotes } from "./market-quotes.js";
-import { OrderBook } from "./order-book.js";
-import { OrderExecution } from "./order-execution.js";
-import { resolveStrategyLimits } from "./strategy-lifecycle.js";
-import { StrategyRoster } from "./strategy-roster.js";
+  type ExecutionPartsOptions,
+  executionParts,
+  ORDER_TIMEOUT_MS,
+} from "../../testing/execution-fixtures.js";
+import { uniformRules } from "../../testing/instrument-grids.js";
 
-const TIMEOUT_MS = 60_000;
-
-interface HarnessOptions {
-  readonly limits?: Partial<RiskLimits>;
-  readonly rules?: InstrumentRulesSource;
-  readonly session?: string;
-}
-
-/**
- * Order execution over the books and ports the engine gives it (a paper venue on the
- * simulator's grids, every risk limit off unless set), with a BTC-USD quote of 100 / 101 at T0
- * and a strategy "s" on BTC-USD.
- */
-function harness(options: HarnessOptions = {}) {
-  const rules = options.rules ?? catalogOf(SIMULATOR_SYMBOLS);
-  const ids = sequentialIds();
-  const changes = new ChangeSet();
-  const portfolio = new Portfolio(1_000_000);
-  const risk = new RiskManager({
-    maxPositionSize: 0,
-    instrumentMaxPositionSizes: {},
-    maxTotalNotional: 0,
-    maxOrdersPerSecond: 0,
-    maxDrawdown: 0,
-    ...options.limits,
-  });
-  const venue = new PaperVenue({ takerFeeBps: 10, makerFeeBps: 2, slippageBps: 0 }, ids, rules);
-  const orders = new OrderBook();
-  const strategies = new StrategyRoster(changes, 0);
-  const quotes = new MarketQuotes(5_000, (i) => portfolio.markOf(i));
-  const rejections: { rejection: RiskRejection; order: OrderSnapshot }[] = [];
-  const timed: string[] = [];
-  const execution = new OrderExecution(
-    {
-      venue,
-      risk,
-      portfolio,
-      instrumentRules: rules,
-      newId: ids,
-      onRiskRejection: (rejection, order) => rejections.push({ rejection, order }),
-      timeRiskCheck: () => {
-        timed.push("start");
-        return () => timed.push("end");
-      },
-    },
-    { orders, strategies, quotes, changes },
-    {
-      orderTimeoutMs: TIMEOUT_MS,
-      ...(options.session === undefined ? {} : { session: options.session }),
-    },
-  );
-  quotes.receive(quote(100, 101, { timestamp: T0 }), T0);
-  const managed = strategies.add(
-    {
-      id: "s",
-      name: "s",
-      type: "market_making",
-      instruments: ["BTC-USD"],
-      strategy: scriptedStrategy([]),
-      limits: resolveStrategyLimits(),
-    },
-    T0,
-  );
-  const taken = () =>
-    changes.take(() => {
-      throw new Error("no test here changes the risk state");
-    });
-  return { execution, managed, orders, portfolio, risk, venue, rejections, timed, taken };
+/** Execution's parts with a strategy "s" on BTC-USD. */
+function harness(options: ExecutionPartsOptions = {}) {
+  const parts = executionParts(options);
+  return { ...parts, managed: parts.add("s") };
 }
 
 describe("OrderExecution.place", () => {
@@ -100,7 +23,7 @@ describe("OrderExecution.place", () => {
       filledQuantity: 0.5,
       averageFillPrice: 101,
       createdAt: T0,
-      expiresAt: T0 + TIMEOUT_MS,
+      expiresAt: T0 + ORDER_TIMEOUT_MS,
     });
     expect(h.portfolio.position("s", "BTC-USD").quantity).toBe(0.5);
     expect(h.managed.snapshot.activity).toEqual({
@@ -221,11 +144,14 @@ describe("OrderExecution.expire", () => {
     const resting = { side: "buy", type: "limit", quantity: 1, limitPrice: 90 } as const;
     const order = h.execution.place(h.managed, "BTC-USD", resting, T0);
     expect(order?.status).toBe("accepted");
-    h.execution.expire(T0 + TIMEOUT_MS - 1);
+    h.execution.expire(T0 + ORDER_TIMEOUT_MS - 1);
     expect(order?.status).toBe("accepted");
     expect(h.venue.workingCount).toBe(1);
-    h.execution.expire(T0 + TIMEOUT_MS);
-    expect(order?.snapshot()).toMatchObject({ status: "expired", expiredAt: T0 + TIMEOUT_MS });
+    h.execution.expire(T0 + ORDER_TIMEOUT_MS);
+    expect(order?.snapshot()).toMatchObject({
+      status: "expired",
+      expiredAt: T0 + ORDER_TIMEOUT_MS,
+    });
     expect(h.venue.workingCount).toBe(0);
   });
 });

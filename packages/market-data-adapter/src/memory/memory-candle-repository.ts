@@ -2,13 +2,12 @@ import { validateBatch } from "@tse/field-checks";
 import {
   type Candle,
   type CandleInput,
-  type CandleInterval,
   candleKey,
   compareCandleSeries,
   lastCandlePerKey,
   validateCandle,
-  validateCandleInterval,
 } from "../model/candle.js";
+import { type CandleInterval, validateCandleInterval } from "../model/candle-interval.js";
 import { validateSymbol } from "../model/market-symbol.js";
 import {
   type CandleQuery,

@@ -6,6 +6,7 @@ import {
   type PriceFeedQuery,
   type PriceFeedRepository,
 } from "../repositories/price-feed-repository.js";
+import { selectTimeRange } from "./time-range-filter.js";
 
 /**
  * A {@link PriceFeedRepository} in process memory, for tests and for running without Postgres.
@@ -43,16 +44,14 @@ export class MemoryPriceFeedRepository implements PriceFeedRepository {
 
   async query(query: PriceFeedQuery = {}): Promise<PriceFeed[]> {
     const q = checkPriceFeedQuery(query);
-    const matching = [...this.byId.values()].filter(
+    return selectTimeRange(
+      this.byId.values(),
+      q,
       (f) =>
         (q.symbol === undefined || f.symbol === q.symbol) &&
-        (q.source === undefined || f.source === q.source) &&
-        (q.from === undefined || f.timestamp >= q.from) &&
-        (q.to === undefined || f.timestamp < q.to),
-    );
-    matching.sort(q.order === "asc" ? compareFeeds : (a, b) => compareFeeds(b, a));
-    const end = q.limit === undefined ? undefined : q.offset + q.limit;
-    return matching.slice(q.offset, end).map(copy);
+        (q.source === undefined || f.source === q.source),
+      compareFeeds,
+    ).map(copy);
   }
 
   async deleteOlderThan(cutoff: Date): Promise<number> {

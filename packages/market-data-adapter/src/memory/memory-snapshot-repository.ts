@@ -10,6 +10,7 @@ import {
   type SnapshotQuery,
   type SnapshotRepository,
 } from "../repositories/snapshot-repository.js";
+import { selectTimeRange } from "./time-range-filter.js";
 
 /**
  * A {@link SnapshotRepository} in process memory, for tests and for running without Postgres.
@@ -51,15 +52,12 @@ export class MemorySnapshotRepository implements SnapshotRepository {
 
   async query(query: SnapshotQuery = {}): Promise<MarketSnapshot[]> {
     const q = checkSnapshotQuery(query);
-    const matching = [...this.byId.values()].filter(
-      (f) =>
-        (q.symbol === undefined || f.symbol === q.symbol) &&
-        (q.from === undefined || f.timestamp >= q.from) &&
-        (q.to === undefined || f.timestamp < q.to),
-    );
-    matching.sort(q.order === "asc" ? compareSnapshots : (a, b) => compareSnapshots(b, a));
-    const end = q.limit === undefined ? undefined : q.offset + q.limit;
-    return matching.slice(q.offset, end).map(copy);
+    return selectTimeRange(
+      this.byId.values(),
+      q,
+      (s) => q.symbol === undefined || s.symbol === q.symbol,
+      compareSnapshots,
+    ).map(copy);
   }
 
   async deleteOlderThan(cutoff: Date): Promise<number> {

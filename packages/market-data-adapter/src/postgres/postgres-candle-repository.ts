@@ -4,12 +4,11 @@ import type postgres from "postgres";
 import {
   type Candle,
   type CandleInput,
-  type CandleInterval,
   compareCandleSeries,
   lastCandlePerKey,
   validateCandle,
-  validateCandleInterval,
 } from "../model/candle.js";
+import { type CandleInterval, validateCandleInterval } from "../model/candle-interval.js";
 import { CandleSeriesMap } from "../model/candle-series-map.js";
 import { validateSymbol } from "../model/market-symbol.js";
 import {

@@ -79,17 +79,13 @@ export class PostgresPriceFeedRepository implements PriceFeedRepository {
 
   async query(query: PriceFeedQuery = {}): Promise<PriceFeed[]> {
     const q = checkPriceFeedQuery(query);
-    return this.#table.query({
-      equal: [
+    return this.#table.query(
+      [
         ["symbol", q.symbol],
         ["source", q.source],
       ],
-      from: q.from,
-      to: q.to,
-      limit: q.limit,
-      offset: q.offset,
-      order: q.order,
-    });
+      q,
+    );
   }
 
   async deleteOlderThan(cutoff: Date): Promise<number> {

@@ -87,14 +87,7 @@ export class PostgresSnapshotRepository implements SnapshotRepository {
 
   async query(query: SnapshotQuery = {}): Promise<MarketSnapshot[]> {
     const q = checkSnapshotQuery(query);
-    return this.#table.query({
-      equal: [["symbol", q.symbol]],
-      from: q.from,
-      to: q.to,
-      limit: q.limit,
-      offset: q.offset,
-      order: q.order,
-    });
+    return this.#table.query([["symbol", q.symbol]], q);
   }
 
   async deleteOlderThan(cutoff: Date): Promise<number> {

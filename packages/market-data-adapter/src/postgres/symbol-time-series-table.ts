@@ -2,6 +2,7 @@ import { checkDate } from "@tse/field-checks";
 import { qualifiedName } from "@tse/instance-naming";
 import type postgres from "postgres";
 import { validateSymbol } from "../model/market-symbol.js";
+import type { CheckedTimeRange } from "../repositories/time-range-query.js";
 import {
   type ColumnSpec,
   columnList,
@@ -27,18 +28,11 @@ export interface SymbolTimeSeriesTableOptions<T, Row> {
   readonly rowsPerStatement?: number;
 }
 
-/** A filtered, ordered, paged read of {@link SymbolTimeSeriesTable.query}. */
-export interface TimeSeriesQuery {
-  /** Equality filters on columns (`symbol`, `source`); an undefined value is no filter. */
-  readonly equal: readonly (readonly [column: string, value: string | undefined])[];
-  /** `"timestamp" >= from`. */
-  readonly from: Date | undefined;
-  /** `"timestamp" < to`. */
-  readonly to: Date | undefined;
-  readonly limit: number | undefined;
-  readonly offset: number;
-  readonly order: "asc" | "desc";
-}
+/**
+ * The equality filters of {@link SymbolTimeSeriesTable.query} on columns (`symbol`, `source`);
+ * an undefined value is no filter.
+ */
+export type ColumnFilters = readonly (readonly [column: string, value: string | undefined])[];
 
 /**
  * An append-only, per-symbol time series table keyed by a caller-assigned uuid (`price_feeds`,
@@ -144,19 +138,22 @@ export class SymbolTimeSeriesTable<T extends { readonly symbol: string }, Row> {
       .sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   }
 
-  /** The rows matching `query`, in its order (ties broken by id in the same direction). */
-  async query(query: TimeSeriesQuery): Promise<T[]> {
+  /**
+   * The rows matching `equal` and `range` (`"timestamp" >= from`, `"timestamp" < to`), in the
+   * range's order (ties broken by id in the same direction) and page.
+   */
+  async query(equal: ColumnFilters, range: CheckedTimeRange): Promise<T[]> {
     const where: string[] = [];
     const params: (string | Date | number | null)[] = [];
     const add = (condition: string, value: string | Date) => {
       params.push(value);
       where.push(`${condition} $${params.length}`);
     };
-    for (const [column, value] of query.equal) if (value !== undefined) add(`${column} =`, value);
-    if (query.from !== undefined) add(`"timestamp" >=`, query.from);
-    if (query.to !== undefined) add(`"timestamp" <`, query.to);
-    params.push(query.limit ?? null, query.offset);
-    const direction = query.order === "asc" ? "asc" : "desc";
+    for (const [column, value] of equal) if (value !== undefined) add(`${column} =`, value);
+    if (range.from !== undefined) add(`"timestamp" >=`, range.from);
+    if (range.to !== undefined) add(`"timestamp" <`, range.to);
+    params.push(range.limit ?? null, range.offset);
+    const direction = range.order === "asc" ? "asc" : "desc";
     // Only a handful of distinct texts exist (filters present × order), each prepared once.
     const text = `select ${columnList(this.#columns)} from ${this.#table}
       ${where.length > 0 ? `where ${where.join(" and ")}` : ""}

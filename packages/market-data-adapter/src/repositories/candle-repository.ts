@@ -5,14 +5,10 @@ import {
   type Page,
   ValidationError,
 } from "@tse/field-checks";
-import {
-  type Candle,
-  type CandleInput,
-  type CandleInterval,
-  validateCandleInterval,
-} from "../model/candle.js";
+import type { Candle, CandleInput } from "../model/candle.js";
+import { type CandleInterval, validateCandleInterval } from "../model/candle-interval.js";
 import { validateSymbol } from "../model/market-symbol.js";
-import type { SortOrder } from "./price-feed-repository.js";
+import type { SortOrder } from "./time-range-query.js";
 
 /**
  * Which candles {@link CandleRepository.query} returns: one symbol and interval, optionally a

@@ -1,34 +1,21 @@
-import {
-  checkOptionalDate,
-  checkOrder,
-  checkPage,
-  checkText,
-  type Page,
-  ValidationError,
-} from "@tse/field-checks";
+import { checkText } from "@tse/field-checks";
 import { validateSymbol } from "../model/market-symbol.js";
 import type { PriceFeed, PriceFeedInput } from "../model/price-feed.js";
+import {
+  type CheckedTimeRange,
+  checkTimeRangeQuery,
+  type TimeRangeQuery,
+} from "./time-range-query.js";
 
-/** Sort direction of a time-ordered query. */
-export type SortOrder = "asc" | "desc";
+export type { SortOrder } from "./time-range-query.js";
 
 /**
  * Which price feeds {@link PriceFeedRepository.query} returns: absent fields do not filter.
  * Time ranges are half-open: `from` inclusive, `to` exclusive.
  */
-export interface PriceFeedQuery {
+export interface PriceFeedQuery extends TimeRangeQuery {
   readonly symbol?: string;
   readonly source?: string;
-  /** Only feeds with `timestamp >= from`. */
-  readonly from?: Date;
-  /** Only feeds with `timestamp < to`. */
-  readonly to?: Date;
-  /** At most this many (an integer ≥ 0); absent means all. */
-  readonly limit?: number;
-  /** Skip this many first (an integer ≥ 0, after ordering); absent means 0. */
-  readonly offset?: number;
-  /** By `timestamp` (ties by `feedId`); `desc` (newest first) when absent. */
-  readonly order?: SortOrder;
 }
 
 /**
@@ -60,12 +47,9 @@ export interface PriceFeedRepository {
 }
 
 /** A {@link PriceFeedQuery} after {@link checkPriceFeedQuery}: every default applied. */
-export interface CheckedPriceFeedQuery extends Page {
+export interface CheckedPriceFeedQuery extends CheckedTimeRange {
   readonly symbol: string | undefined;
   readonly source: string | undefined;
-  readonly from: Date | undefined;
-  readonly to: Date | undefined;
-  readonly order: SortOrder;
 }
 
 /**
@@ -75,15 +59,8 @@ export interface CheckedPriceFeedQuery extends Page {
  * refuse the same queries.
  */
 export function checkPriceFeedQuery(query: PriceFeedQuery = {}): CheckedPriceFeedQuery {
-  if (typeof query !== "object" || query === null) {
-    throw new ValidationError("query", "must be an object", query);
-  }
-  return {
-    symbol: query.symbol === undefined ? undefined : validateSymbol(query.symbol),
-    source: query.source === undefined ? undefined : checkText("source", query.source, 50),
-    from: checkOptionalDate("from", query.from),
-    to: checkOptionalDate("to", query.to),
-    ...checkPage(query.limit, query.offset),
-    order: checkOrder(query.order, "desc"),
-  };
+  return checkTimeRangeQuery(query, (q) => ({
+    symbol: q.symbol === undefined ? undefined : validateSymbol(q.symbol),
+    source: q.source === undefined ? undefined : checkText("source", q.source, 50),
+  }));
 }

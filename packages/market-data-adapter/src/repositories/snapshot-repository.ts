@@ -1,30 +1,17 @@
-import {
-  checkOptionalDate,
-  checkOrder,
-  checkPage,
-  type Page,
-  ValidationError,
-} from "@tse/field-checks";
 import type { MarketSnapshot, MarketSnapshotInput } from "../model/market-snapshot.js";
 import { validateSymbol } from "../model/market-symbol.js";
-import type { SortOrder } from "./price-feed-repository.js";
+import {
+  type CheckedTimeRange,
+  checkTimeRangeQuery,
+  type TimeRangeQuery,
+} from "./time-range-query.js";
 
 /**
  * Which snapshots {@link SnapshotRepository.query} returns: absent fields do not filter. Time
  * ranges are half-open: `from` inclusive, `to` exclusive.
  */
-export interface SnapshotQuery {
+export interface SnapshotQuery extends TimeRangeQuery {
   readonly symbol?: string;
-  /** Only snapshots with `timestamp >= from`. */
-  readonly from?: Date;
-  /** Only snapshots with `timestamp < to`. */
-  readonly to?: Date;
-  /** At most this many (an integer ≥ 0); absent means all. */
-  readonly limit?: number;
-  /** Skip this many first (an integer ≥ 0, after ordering); absent means 0. */
-  readonly offset?: number;
-  /** By `timestamp` (ties by `snapshotId`); `desc` (newest first) when absent. */
-  readonly order?: SortOrder;
 }
 
 /**
@@ -53,11 +40,8 @@ export interface SnapshotRepository {
 }
 
 /** A {@link SnapshotQuery} after {@link checkSnapshotQuery}: every default applied. */
-export interface CheckedSnapshotQuery extends Page {
+export interface CheckedSnapshotQuery extends CheckedTimeRange {
   readonly symbol: string | undefined;
-  readonly from: Date | undefined;
-  readonly to: Date | undefined;
-  readonly order: SortOrder;
 }
 
 /**
@@ -65,14 +49,7 @@ export interface CheckedSnapshotQuery extends Page {
  * limit); throws a `ValidationError` like `checkPriceFeedQuery`.
  */
 export function checkSnapshotQuery(query: SnapshotQuery = {}): CheckedSnapshotQuery {
-  if (typeof query !== "object" || query === null) {
-    throw new ValidationError("query", "must be an object", query);
-  }
-  return {
-    symbol: query.symbol === undefined ? undefined : validateSymbol(query.symbol),
-    from: checkOptionalDate("from", query.from),
-    to: checkOptionalDate("to", query.to),
-    ...checkPage(query.limit, query.offset),
-    order: checkOrder(query.order, "desc"),
-  };
+  return checkTimeRangeQuery(query, (q) => ({
+    symbol: q.symbol === undefined ? undefined : validateSymbol(q.symbol),
+  }));
 }

@@ -30,7 +30,8 @@ export {
   type MemorySymbolRepositoryOptions,
 } from "./memory/memory-symbol-repository.js";
 // Records and their inputs; the symbol rule other records reuse.
-export type { Candle, CandleInput, CandleInterval } from "./model/candle.js";
+export type { Candle, CandleInput } from "./model/candle.js";
+export type { CandleInterval } from "./model/candle-interval.js";
 export type { MarketSnapshot, MarketSnapshotInput } from "./model/market-snapshot.js";
 export {
   type MarketSymbol,

@@ -1,6 +1,7 @@
 import { ValidationError } from "@tse/field-checks";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Candle, CandleInput, CandleInterval } from "../model/candle.js";
+import type { Candle, CandleInput } from "../model/candle.js";
+import type { CandleInterval } from "../model/candle-interval.js";
 import type { CandleRepository } from "../repositories/candle-repository.js";
 
 const MINUTE = 60_000;

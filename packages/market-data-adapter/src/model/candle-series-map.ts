@@ -1,4 +1,4 @@
-import type { CandleInterval } from "./candle.js";
+import type { CandleInterval } from "./candle-interval.js";
 
 /**
  * A map keyed by a candle series — `(symbol, interval)` — that builds no string key per lookup:

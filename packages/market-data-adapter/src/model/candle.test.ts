@@ -1,12 +1,7 @@
 import { ValidationError } from "@tse/field-checks";
 import { describe, expect, it } from "vitest";
-import {
-  CANDLE_INTERVAL_MS,
-  CANDLE_INTERVALS,
-  type CandleInput,
-  lastCandlePerKey,
-  validateCandle,
-} from "./candle.js";
+import { type CandleInput, lastCandlePerKey, validateCandle } from "./candle.js";
+import { CANDLE_INTERVAL_MS, CANDLE_INTERVALS } from "./candle-interval.js";
 
 const start = new Date(Date.UTC(2025, 0, 1, 4));
 const base: CandleInput = {

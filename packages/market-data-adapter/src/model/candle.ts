@@ -6,43 +6,40 @@ import {
   type Metadata,
   ValidationError,
 } from "@tse/field-checks";
+import {
+  CANDLE_INTERVAL_MS,
+  CANDLE_INTERVALS,
+  type CandleInterval,
+  validateCandleInterval,
+} from "./candle-interval.js";
 import { CandleSeriesMap } from "./candle-series-map.js";
 import { validateSymbol } from "./market-symbol.js";
 
-/** The candle intervals, shortest first. */
-export const CANDLE_INTERVALS = Object.freeze(["1m", "5m", "15m", "1h", "4h", "1d"] as const);
-
-/** One of {@link CANDLE_INTERVALS}. */
-export type CandleInterval = (typeof CANDLE_INTERVALS)[number];
-
-/** The length of each interval in milliseconds. */
-export const CANDLE_INTERVAL_MS: Readonly<Record<CandleInterval, number>> = Object.freeze({
-  "1m": 60_000,
-  "5m": 300_000,
-  "15m": 900_000,
-  "1h": 3_600_000,
-  "4h": 14_400_000,
-  "1d": 86_400_000,
-});
-
-/** Whether `value` is one of {@link CANDLE_INTERVALS}. */
-export function isCandleInterval(value: unknown): value is CandleInterval {
-  return typeof value === "string" && (CANDLE_INTERVALS as readonly string[]).includes(value);
-}
-
-/** Checks an interval and returns it; throws a `ValidationError` naming `field` otherwise. */
-export function validateCandleInterval(value: unknown, field = "interval"): CandleInterval {
-  if (!isCandleInterval(value)) {
-    throw new ValidationError(field, `must be one of ${CANDLE_INTERVALS.join(", ")}`, value);
-  }
-  return value;
-}
-
 /**
  * An OHLCV candle, as stored in `candles`. `(symbol, interval, startTime)` identifies it: writing
- * it again replaces it (the still-open candle is rewritten as it grows).
+ * it again replaces it (the still-open candle is rewritten as it grows). Its fields are those of
+ * the validated record below, declared once there.
  */
-export interface Candle {
+export type Candle = { readonly [Field in keyof ValidatedCandle]: ValidatedCandle[Field] };
+
+/** A candle as a caller gives it: `endTime`, `numTrades` and `metadata` may be left out. */
+export type CandleInput = Omit<Candle, "endTime" | "numTrades" | "metadata"> & {
+  /** Defaults to `startTime` + the interval; when given it must equal it. */
+  readonly endTime?: Date;
+  /** Defaults to 0. */
+  readonly numTrades?: number;
+  readonly metadata?: Metadata;
+};
+
+/**
+ * The records validateCandle produces: frozen, so still valid, and constructed nowhere else, so
+ * the private brand marks a candle validated. It replaced a WeakSet of validated records, whose
+ * add and lookup cost more than the rest of validation on batches of 100 000 candles.
+ */
+class ValidatedCandle {
+  // A private field rather than the prototype: `instanceof` can be fooled by
+  // `Object.setPrototypeOf`, a private brand cannot.
+  readonly #validated = true;
   readonly symbol: string;
   readonly interval: CandleInterval;
   /** > 0, between `low` and `high`. */
@@ -60,37 +57,6 @@ export interface Candle {
   /** `startTime` + the interval. */
   readonly endTime: Date;
   /** Integer ≥ 0. */
-  readonly numTrades: number;
-  readonly metadata: Metadata;
-}
-
-/** A candle as a caller gives it: `endTime`, `numTrades` and `metadata` may be left out. */
-export type CandleInput = Omit<Candle, "endTime" | "numTrades" | "metadata"> & {
-  /** Defaults to `startTime` + the interval; when given it must equal it. */
-  readonly endTime?: Date;
-  /** Defaults to 0. */
-  readonly numTrades?: number;
-  readonly metadata?: Metadata;
-};
-
-/**
- * The records validateCandle produces: frozen, so still valid, and constructed nowhere else, so
- * the private brand marks a candle validated. It replaced a WeakSet of validated records, whose
- * add and lookup cost more than the rest of validation on batches of 100 000 candles.
- */
-class ValidatedCandle implements Candle {
-  // A private field rather than the prototype: `instanceof` can be fooled by
-  // `Object.setPrototypeOf`, a private brand cannot.
-  readonly #validated = true;
-  readonly symbol: string;
-  readonly interval: CandleInterval;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  readonly volume: number;
-  readonly startTime: Date;
-  readonly endTime: Date;
   readonly numTrades: number;
   readonly metadata: Metadata;
 

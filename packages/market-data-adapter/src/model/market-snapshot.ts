@@ -8,10 +8,33 @@ import {
   PERCENT_COLUMN,
   ValidationError,
 } from "@tse/field-checks";
+import { checkBidAsk } from "./bid-ask.js";
 import { validateSymbol } from "./market-symbol.js";
 
-/** The market state of a symbol at one instant, as stored in `market_snapshots`. */
-export interface MarketSnapshot {
+/**
+ * The market state of a symbol at one instant, as stored in `market_snapshots`. Its fields are
+ * those of the validated record below, declared once there.
+ */
+export type MarketSnapshot = {
+  readonly [Field in keyof ValidatedMarketSnapshot]: ValidatedMarketSnapshot[Field];
+};
+
+/** A snapshot as a caller gives it: the id and metadata may be left out. */
+export type MarketSnapshotInput = Omit<MarketSnapshot, "snapshotId" | "metadata"> & {
+  readonly snapshotId?: string;
+  readonly metadata?: Metadata;
+};
+
+/**
+ * The records validateMarketSnapshot produces: frozen, so still valid, and constructed nowhere
+ * else, so the private brand marks a snapshot validated. It replaced a WeakSet of validated
+ * records, whose add and lookup cost more than the rest of validation on batches of 100 000
+ * snapshots.
+ */
+class ValidatedMarketSnapshot {
+  // A private field rather than the prototype: `instanceof` can be fooled by
+  // `Object.setPrototypeOf`, a private brand cannot.
+  readonly #validated = true;
   /** uuid, lower case; assigned at validation when not given. Writing the same id twice is a no-op. */
   readonly snapshotId: string;
   readonly symbol: string;
@@ -28,35 +51,6 @@ export interface MarketSnapshot {
   /** Any finite amount, 8 decimals. */
   readonly priceChange24h: number;
   /** Any finite percentage below 10^16 in size, 4 decimals (`numeric(20,4)`). */
-  readonly priceChangePercent24h: number;
-  readonly timestamp: Date;
-  readonly metadata: Metadata;
-}
-
-/** A snapshot as a caller gives it: the id and metadata may be left out. */
-export type MarketSnapshotInput = Omit<MarketSnapshot, "snapshotId" | "metadata"> & {
-  readonly snapshotId?: string;
-  readonly metadata?: Metadata;
-};
-
-/**
- * The records validateMarketSnapshot produces: frozen, so still valid, and constructed nowhere
- * else, so the private brand marks a snapshot validated. It replaced a WeakSet of validated
- * records, whose add and lookup cost more than the rest of validation on batches of 100 000
- * snapshots.
- */
-class ValidatedMarketSnapshot implements MarketSnapshot {
-  // A private field rather than the prototype: `instanceof` can be fooled by
-  // `Object.setPrototypeOf`, a private brand cannot.
-  readonly #validated = true;
-  readonly snapshotId: string;
-  readonly symbol: string;
-  readonly lastPrice: number;
-  readonly bid: number;
-  readonly ask: number;
-  readonly spread: number;
-  readonly volume24h: number;
-  readonly priceChange24h: number;
   readonly priceChangePercent24h: number;
   readonly timestamp: Date;
   readonly metadata: Metadata;
@@ -99,9 +93,7 @@ export function validateMarketSnapshot(input: MarketSnapshotInput): MarketSnapsh
   if (typeof input !== "object" || input === null) {
     throw new ValidationError("snapshot", "must be an object", input);
   }
-  const bid = checkDecimal("bid", input.bid, "positive");
-  const ask = checkDecimal("ask", input.ask, "positive");
-  if (bid > ask) throw new ValidationError("bid", `must not be above ask (${ask})`, input.bid);
+  const { bid, ask } = checkBidAsk(input);
   return new ValidatedMarketSnapshot({
     snapshotId:
       input.snapshotId === undefined ? randomUUID() : checkUuid("snapshotId", input.snapshotId),

@@ -8,6 +8,7 @@ import {
   type Metadata,
   ValidationError,
 } from "@tse/field-checks";
+import { checkBidAsk } from "./bid-ask.js";
 import { validateSymbol } from "./market-symbol.js";
 
 /** The `source` of a price feed when none is given. */
@@ -100,9 +101,7 @@ export function validatePriceFeed(input: PriceFeedInput): PriceFeed {
   if (typeof input !== "object" || input === null) {
     throw new ValidationError("priceFeed", "must be an object", input);
   }
-  const bid = checkDecimal("bid", input.bid, "positive");
-  const ask = checkDecimal("ask", input.ask, "positive");
-  if (bid > ask) throw new ValidationError("bid", `must not be above ask (${ask})`, input.bid);
+  const { bid, ask } = checkBidAsk(input);
   return new ValidatedPriceFeed({
     feedId: input.feedId === undefined ? randomUUID() : checkUuid("feedId", input.feedId),
     symbol: validateSymbol(input.symbol),

@@ -1,11 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sampleCandle } from "../contract/candle-repository.contract.js";
-import {
-  CANDLE_INTERVAL_MS,
-  CANDLE_INTERVALS,
-  type CandleInput,
-  validateCandle,
-} from "../model/candle.js";
+import { type CandleInput, validateCandle } from "../model/candle.js";
+import { CANDLE_INTERVAL_MS, CANDLE_INTERVALS } from "../model/candle-interval.js";
 import { CandleBufferKeys } from "./candle-buffer-keys.js";
 
 const DAY = 86_400_000;

@@ -115,18 +115,9 @@ export class InMemoryMetrics implements MetricsPort {
    * Invalid buckets are reported and the default buckets used instead.
    */
   describe(name: string, kind: MetricKind, description: MetricDescription): void {
-    if (this.descriptions.has(name) || this.metrics.has(name)) {
-      this.guard.declare(name, kind);
-      return;
-    }
-    if (!this.guard.declare(name, kind)) return;
-    let accepted = description;
-    if (description.buckets !== undefined) {
-      const problems = bucketProblems(description.buckets);
-      for (const problem of problems) this.guard.report(`histogram "${name}": ${problem}`);
-      if (problems.length > 0) accepted = { help: description.help };
-    }
-    this.descriptions.set(name, accepted);
+    const known = this.descriptions.has(name) || this.metrics.has(name);
+    const accepted = this.guard.acceptDescription(name, kind, description, known);
+    if (accepted !== undefined) this.descriptions.set(name, accepted);
   }
 
   /** Every recording call so far, refused ones included, oldest first. */

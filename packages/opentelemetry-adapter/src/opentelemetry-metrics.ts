@@ -217,14 +217,8 @@ export class OpenTelemetryMetrics implements MetricsPort {
    */
   describe(name: string, kind: MetricKind, description: MetricDescription): void {
     const known = this.#instruments.has(name) || this.#descriptions.has(name);
-    if (!this.#guard.declare(name, kind) || known) return;
-    let accepted: MetricDescription = description;
-    if (description.buckets !== undefined) {
-      const problems = bucketProblems(description.buckets);
-      for (const problem of problems) this.#guard.report(`histogram "${name}": ${problem}`);
-      if (problems.length > 0) accepted = { help: description.help };
-    }
-    this.#descriptions.set(name, accepted);
+    const accepted = this.#guard.acceptDescription(name, kind, description, known);
+    if (accepted !== undefined) this.#descriptions.set(name, accepted);
   }
 
   /**

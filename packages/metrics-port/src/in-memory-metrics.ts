@@ -5,6 +5,7 @@ import {
   PROMETHEUS_TEXT_CONTENT_TYPE,
 } from "./exposition-format.js";
 import { bucketProblems, DEFAULT_HISTOGRAM_BUCKETS } from "./histogram-buckets.js";
+import { MetricDescriptions } from "./metric-descriptions.js";
 import { labelsMatch, metricLabels } from "./metric-labels.js";
 import type {
   MetricDescription,
@@ -71,7 +72,7 @@ export class InMemoryMetrics implements MetricsPort {
   private readonly constantLabels: MetricLabels;
   private readonly defaultBuckets: readonly number[];
   private readonly metrics = new Map<string, MetricState>();
-  private readonly descriptions = new Map<string, MetricDescription>();
+  private readonly descriptions = new MetricDescriptions();
   private readonly recorded: RecordedCall[] = [];
 
   /** Throws a `TypeError` when the constant labels or buckets of `options` are invalid. */
@@ -115,9 +116,7 @@ export class InMemoryMetrics implements MetricsPort {
    * Invalid buckets are reported and the default buckets used instead.
    */
   describe(name: string, kind: MetricKind, description: MetricDescription): void {
-    const known = this.descriptions.has(name) || this.metrics.has(name);
-    const accepted = this.guard.acceptDescription(name, kind, description, known);
-    if (accepted !== undefined) this.descriptions.set(name, accepted);
+    this.descriptions.describe(this.guard, name, kind, description, this.metrics.has(name));
   }
 
   /** Every recording call so far, refused ones included, oldest first. */

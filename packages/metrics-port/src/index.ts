@@ -33,6 +33,7 @@ export {
   type RecordedOperation,
   type RecordedSeries,
 } from "./in-memory-metrics.js";
+export { MetricDescriptions } from "./metric-descriptions.js";
 export {
   isValidLabelName,
   LABEL_NAME_PATTERN,

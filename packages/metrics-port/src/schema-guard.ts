@@ -1,7 +1,6 @@
-import { bucketProblems } from "./histogram-buckets.js";
 import { labelProblems } from "./metric-labels.js";
 import { metricNameProblems } from "./metric-name.js";
-import type { MetricDescription, MetricKind, MetricLabels } from "./metrics-port.js";
+import type { MetricKind, MetricLabels } from "./metrics-port.js";
 
 /** What a {@link SchemaGuard} remembers about one metric name after its first use. */
 export interface MetricSchema {
@@ -105,25 +104,6 @@ export class SchemaGuard {
     }
     this.declaredKinds.set(name, kind);
     return true;
-  }
-
-  /**
-   * What an implementation's `describe` keeps of `description`: first {@link declare}s `name`;
-   * `undefined` when that refuses it or when `alreadyKnown` (the metric exists or was described:
-   * the first description stands); else `description`, or only its help text after reporting
-   * why its buckets are invalid (the default buckets apply then). Never throws.
-   */
-  acceptDescription(
-    name: string,
-    kind: MetricKind,
-    description: MetricDescription,
-    alreadyKnown: boolean,
-  ): MetricDescription | undefined {
-    if (!this.declare(name, kind) || alreadyKnown) return undefined;
-    if (description.buckets === undefined) return description;
-    const problems = bucketProblems(description.buckets);
-    for (const problem of problems) this.report(`histogram "${name}": ${problem}`);
-    return problems.length > 0 ? { help: description.help } : description;
   }
 
   /** The schema of `name`, or `undefined` before its first admitted use. */

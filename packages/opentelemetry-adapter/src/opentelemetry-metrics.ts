@@ -14,6 +14,7 @@ import {
   constantMetricLabels,
   DEFAULT_HISTOGRAM_BUCKETS,
   type MetricDescription,
+  MetricDescriptions,
   type MetricKind,
   type MetricLabels,
   type MetricSchema,
@@ -132,7 +133,7 @@ export class OpenTelemetryMetrics implements MetricsPort {
   readonly #reader: PullMetricReader;
   readonly #serializer = new PrometheusSerializer(undefined, false, undefined, true, true);
   readonly #instruments = new Map<string, Instrument>();
-  readonly #descriptions = new Map<string, MetricDescription>();
+  readonly #descriptions = new MetricDescriptions();
   readonly #failed = new Set<string>();
   /** Instrument names in lower case: OpenTelemetry compares them case-insensitively. */
   readonly #takenNames = new Set<string>();
@@ -216,9 +217,7 @@ export class OpenTelemetryMetrics implements MetricsPort {
    * created; invalid buckets are reported and replaced by the default buckets.
    */
   describe(name: string, kind: MetricKind, description: MetricDescription): void {
-    const known = this.#instruments.has(name) || this.#descriptions.has(name);
-    const accepted = this.#guard.acceptDescription(name, kind, description, known);
-    if (accepted !== undefined) this.#descriptions.set(name, accepted);
+    this.#descriptions.describe(this.#guard, name, kind, description, this.#instruments.has(name));
   }
 
   /**

@@ -6,6 +6,7 @@ import {
   DEFAULT_HISTOGRAM_BUCKETS,
   METRIC_NAME_PATTERN,
   type MetricDescription,
+  MetricDescriptions,
   type MetricKind,
   type MetricLabels,
   type MetricSchema,
@@ -72,7 +73,7 @@ export class PrometheusMetrics implements MetricsPort {
   readonly #buckets: readonly number[];
   readonly #metrics = new Map<string, PromMetric>();
   readonly #failed = new Set<string>();
-  readonly #descriptions = new Map<string, MetricDescription>();
+  readonly #descriptions = new MetricDescriptions();
   #renderQueue: Promise<unknown> = Promise.resolve();
 
   /** Prefer {@link createPrometheusMetrics}; same contract. */
@@ -124,9 +125,7 @@ export class PrometheusMetrics implements MetricsPort {
    * invalid buckets are reported and replaced by the default buckets.
    */
   describe(name: string, kind: MetricKind, description: MetricDescription): void {
-    const known = this.#metrics.has(name) || this.#descriptions.has(name);
-    const accepted = this.#guard.acceptDescription(name, kind, description, known);
-    if (accepted !== undefined) this.#descriptions.set(name, accepted);
+    this.#descriptions.describe(this.#guard, name, kind, description, this.#metrics.has(name));
   }
 
   /**

@@ -7,6 +7,7 @@ import {
   PERCENT_COLUMN,
   roundDecimal,
   validateBatch,
+  validateObjectBatch,
 } from "./field-checks.js";
 import { ValidationError } from "./validation-error.js";
 
@@ -122,6 +123,28 @@ describe("validateBatch", () => {
     expect(validateBatch("items", [1, 2], check)).toEqual([2, 4]);
     expect(() => validateBatch("items", [1, 2, -3], check)).toThrow(
       expect.objectContaining({ field: "items[2].value" }),
+    );
+  });
+});
+
+describe("validateObjectBatch", () => {
+  it("refuses a non-array and non-object items by position, then validates like validateBatch", () => {
+    const check = (item: unknown) => {
+      const { n } = item as { n: number };
+      if (n < 0) throw new ValidationError("n", "must not be negative", n);
+      return n;
+    };
+    expect(validateObjectBatch("items", [{ n: 1 }, { n: 2 }], check)).toEqual([1, 2]);
+    expect(() => validateObjectBatch("items", "nope", check)).toThrow(
+      expect.objectContaining({ field: "items", reason: "must be an array" }),
+    );
+    for (const bad of [null, [], 3, "x"]) {
+      expect(() => validateObjectBatch("items", [{ n: 1 }, bad], check)).toThrow(
+        expect.objectContaining({ field: "items[1]", reason: "must be an object" }),
+      );
+    }
+    expect(() => validateObjectBatch("items", [{ n: -1 }, null], check)).toThrow(
+      expect.objectContaining({ field: "items[0].n" }),
     );
   });
 });

@@ -223,11 +223,38 @@ export function validateBatch<I, T>(
   items: readonly I[],
   validate: (item: I) => T,
 ): T[] {
+  return validateItems(name, items, validate as (item: unknown) => T, false);
+}
+
+/**
+ * {@link validateBatch} for a batch decoded from untrusted input: `items` may be anything (not
+ * an array throws naming `name`), and an item that is not a plain object (`null`, an array, a
+ * primitive) throws a {@link ValidationError} naming its position (`<name>[i]`, "must be an
+ * object") before `validate` sees it.
+ */
+export function validateObjectBatch<T>(
+  name: string,
+  items: unknown,
+  validate: (item: unknown) => T,
+): T[] {
+  return validateItems(name, items, validate, true);
+}
+
+function validateItems<T>(
+  name: string,
+  items: unknown,
+  validate: (item: unknown) => T,
+  objectsOnly: boolean,
+): T[] {
   if (!Array.isArray(items)) throw new ValidationError(name, "must be an array", items);
   const out = new Array<T>(items.length);
   for (let i = 0; i < items.length; i++) {
+    const item: unknown = items[i];
+    if (objectsOnly && (typeof item !== "object" || item === null || Array.isArray(item))) {
+      throw new ValidationError(`${name}[${i}]`, "must be an object", item);
+    }
     try {
-      out[i] = validate(items[i] as I);
+      out[i] = validate(item);
     } catch (error) {
       if (error instanceof ValidationError) throw error.withFieldPrefix(`${name}[${i}]`);
       throw error;

@@ -28,5 +28,6 @@ export {
   roundDecimal,
   type Sign,
   validateBatch,
+  validateObjectBatch,
 } from "./field-checks.js";
 export { ValidationError } from "./validation-error.js";

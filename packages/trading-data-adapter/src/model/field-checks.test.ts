@@ -5,9 +5,10 @@ import {
   checkText,
   checkUuid,
   ValidationError,
+  validateObjectBatch,
 } from "@tse/field-checks";
 import { describe, expect, it } from "vitest";
-import { checkAmount, checkJsonObject, validateBatch } from "./field-checks.js";
+import { checkAmount, checkJsonObject } from "./field-checks.js";
 
 function fieldOf(run: () => unknown): string | undefined {
   try {
@@ -108,14 +109,16 @@ describe("field checks", () => {
     );
   });
 
-  it("validateBatch names the position of the first bad item", () => {
+  it("validateObjectBatch names the position of the first bad item", () => {
     const positive = (item: unknown) =>
       checkAmount("value", (item as { value: unknown }).value, "positive");
-    expect(validateBatch("rows", [{ value: 1 }, { value: 2 }], positive)).toEqual([1, 2]);
-    expect(fieldOf(() => validateBatch("rows", [{ value: 1 }, { value: 0 }], positive))).toBe(
+    expect(validateObjectBatch("rows", [{ value: 1 }, { value: 2 }], positive)).toEqual([1, 2]);
+    expect(fieldOf(() => validateObjectBatch("rows", [{ value: 1 }, { value: 0 }], positive))).toBe(
       "rows[1].value",
     );
-    expect(fieldOf(() => validateBatch("rows", [{ value: 1 }, null], positive))).toBe("rows[1]");
-    expect(fieldOf(() => validateBatch("rows", "nope", positive))).toBe("rows");
+    expect(fieldOf(() => validateObjectBatch("rows", [{ value: 1 }, null], positive))).toBe(
+      "rows[1]",
+    );
+    expect(fieldOf(() => validateObjectBatch("rows", "nope", positive))).toBe("rows");
   });
 });

@@ -82,32 +82,6 @@ function checkJsonString(field: string, value: string): string {
 }
 
 /**
- * Validates every item of a batch before anything is written: the first bad item throws a
- * `ValidationError` whose field names its position (`orders[3].quantity`).
- */
-export function validateBatch<T>(
-  name: string,
-  items: unknown,
-  validate: (item: unknown) => T,
-): T[] {
-  if (!Array.isArray(items)) throw new ValidationError(name, "must be an array", items);
-  const out = new Array<T>(items.length);
-  for (let i = 0; i < items.length; i++) {
-    const item: unknown = items[i];
-    if (typeof item !== "object" || item === null || Array.isArray(item)) {
-      throw new ValidationError(`${name}[${i}]`, "must be an object", item);
-    }
-    try {
-      out[i] = validate(item);
-    } catch (error) {
-      if (error instanceof ValidationError) throw error.withFieldPrefix(`${name}[${i}]`);
-      throw error;
-    }
-  }
-  return out;
-}
-
-/**
  * `{ [key]: value }` when `value` is defined, else `{}`: how optional fields are spread into a
  * record under `exactOptionalPropertyTypes` (absent, never `undefined`).
  */

@@ -1,6 +1,5 @@
-import { ValidationError } from "@tse/field-checks";
+import { ValidationError, validateObjectBatch } from "@tse/field-checks";
 import { type EngineStateRecord, validateEngineState } from "./engine-state.js";
-import { validateBatch } from "./field-checks.js";
 import { type OrderRecord, validateOrder } from "./order.js";
 import { type PositionRecord, positionKey, validatePosition } from "./position.js";
 import { type StrategyRecord, validateStrategy } from "./strategy.js";
@@ -62,23 +61,27 @@ export function validateTradingChanges(changes: TradingChanges): ValidTradingCha
   const list = (name: (typeof CHANGE_KINDS)[number]) => changes[name] ?? [];
   return {
     strategies: lastPerKey(
-      validateBatch("strategies", list("strategies"), (s) => validateStrategy(s as StrategyRecord)),
+      validateObjectBatch("strategies", list("strategies"), (s) =>
+        validateStrategy(s as StrategyRecord),
+      ),
       (s) => s.strategyId,
     ),
     orders: lastPerKey(
-      validateBatch("orders", list("orders"), (o) => validateOrder(o as OrderRecord)),
+      validateObjectBatch("orders", list("orders"), (o) => validateOrder(o as OrderRecord)),
       (o) => o.orderId,
     ),
     trades: firstPerKey(
-      validateBatch("trades", list("trades"), (t) => validateTrade(t as TradeRecord)),
+      validateObjectBatch("trades", list("trades"), (t) => validateTrade(t as TradeRecord)),
       (t) => t.tradeId,
     ),
     positions: lastPerKey(
-      validateBatch("positions", list("positions"), (p) => validatePosition(p as PositionRecord)),
+      validateObjectBatch("positions", list("positions"), (p) =>
+        validatePosition(p as PositionRecord),
+      ),
       positionKey,
     ),
     engineState: lastPerKey(
-      validateBatch("engineState", list("engineState"), (e) =>
+      validateObjectBatch("engineState", list("engineState"), (e) =>
         validateEngineState(e as EngineStateRecord),
       ),
       (e) => e.key,

@@ -1,17 +1,14 @@
-import {
-  configuredUrl,
-  DEFAULT_DEPENDENCY_CHECK_TIMEOUT_MS,
-  describeServer,
-} from "@tse/dependency-check";
+import { configuredUrl, DEFAULT_DEPENDENCY_CHECK_TIMEOUT_MS } from "@tse/dependency-check";
 import { messageOf } from "@tse/error-text";
 import type { NamespaceSource } from "@tse/instance-naming";
 import { type MetricsPort, NoopMetrics } from "@tse/metrics-port";
 import {
+  awaitStartupMigration,
   checkPostgres,
   createPostgresPool,
-  MigrationError,
   type PostgresPoolOptions,
   postgresHealthCheck,
+  postgresStoreHealth,
 } from "@tse/postgres-kit";
 import { checkRedis, createRedisConnection, type RedisConnectionOptions } from "@tse/redis-kit";
 import type { ServiceRegistry } from "@tse/service-discovery";
@@ -241,20 +238,12 @@ export function createMarketDataAdapter(config: MarketDataAdapterConfig): Market
 
   async function postgresHealth(signal: AbortSignal): Promise<DependencyHealth> {
     if (postgresProbe === undefined) return MEMORY;
-    try {
-      await postgresProbe(signal);
-    } catch (error) {
-      return { ok: false, detail: `query failed: ${messageOf(error)}` };
-    }
-    const status = writes.status();
-    if (!status.healthy) {
+    return postgresStoreHealth(postgresProbe, signal, () => {
+      const status = writes.status();
+      if (status.healthy) return undefined;
       const buffered = Object.values(status.buffered).reduce((sum, rows) => sum + rows, 0);
-      return {
-        ok: false,
-        detail: `buffered writes failing (${buffered} rows queued): ${status.lastError ?? "unknown error"}`,
-      };
-    }
-    return { ok: true, detail: "ok" };
+      return `buffered writes failing (${buffered} rows queued): ${status.lastError ?? "unknown error"}`;
+    });
   }
 
   async function redisHealth(signal: AbortSignal): Promise<DependencyHealth> {
@@ -295,18 +284,13 @@ export function createMarketDataAdapter(config: MarketDataAdapterConfig): Market
           : checkRedis(connection, { url: redisUrl, signal }),
       ]);
       if (sql !== undefined && postgresUrl !== undefined) {
-        try {
-          await migrateMarketDataSchema(sql, {
+        await awaitStartupMigration(
+          postgresUrl,
+          migrateMarketDataSchema(sql, {
             schema,
             component: config.component ?? "market-data-simulator",
-          });
-        } catch (error) {
-          if (error instanceof MigrationError) throw error;
-          throw new Error(
-            `Postgres at ${describeServer(postgresUrl)} is not usable: ${messageOf(error)}`,
-            { cause: error },
-          );
-        }
+          }),
+        );
       }
       writes.start();
     },

@@ -17,3 +17,5 @@ export type { Migration } from "./migration.js";
 export { MigrationError } from "./migration-error.js";
 export { postgresHealthCheck } from "./postgres-health.js";
 export { createPostgresPool, type PostgresPoolOptions } from "./postgres-pool.js";
+export { awaitStartupMigration } from "./startup-migration.js";
+export { type PostgresStoreHealth, postgresStoreHealth } from "./store-health.js";

@@ -1,14 +1,15 @@
-import { configuredUrl, describeServer } from "@tse/dependency-check";
+import { configuredUrl } from "@tse/dependency-check";
 import { messageOf } from "@tse/error-text";
 import type { ServiceIdentity } from "@tse/instance-naming";
 import type { AdapterLog, AdapterProbe, DependencyHealth } from "@tse/market-data-adapter";
 import type { MetricsPort } from "@tse/metrics-port";
 import {
+  awaitStartupMigration,
   checkPostgres,
   createPostgresPool,
-  MigrationError,
   type PostgresPoolOptions,
   postgresHealthCheck,
+  postgresStoreHealth,
 } from "@tse/postgres-kit";
 import { MemoryTradingStore } from "./memory/memory-trading-store.js";
 import { migrateTradingSchema, TRADING_COMPONENT } from "./postgres/migrate-trading-schema.js";
@@ -138,19 +139,12 @@ export function createTradingDataAdapter(config: TradingDataAdapterConfig): Trad
 
   async function postgresHealth(signal: AbortSignal): Promise<DependencyHealth> {
     if (postgresProbe === undefined) return MEMORY;
-    try {
-      await postgresProbe(signal);
-    } catch (error) {
-      return { ok: false, detail: `query failed: ${messageOf(error)}` };
-    }
-    const status = writes.status();
-    if (!status.healthy) {
-      return {
-        ok: false,
-        detail: `trading commits failing (${status.pending} changes queued): ${status.lastError ?? "unknown error"}`,
-      };
-    }
-    return { ok: true, detail: "ok" };
+    return postgresStoreHealth(postgresProbe, signal, () => {
+      const status = writes.status();
+      return status.healthy
+        ? undefined
+        : `trading commits failing (${status.pending} changes queued): ${status.lastError ?? "unknown error"}`;
+    });
   }
 
   async function checkDependencies(signal?: AbortSignal): Promise<void> {
@@ -175,19 +169,11 @@ export function createTradingDataAdapter(config: TradingDataAdapterConfig): Trad
       signal?.throwIfAborted();
       await checkDependencies(signal);
       if (sql !== undefined && postgresUrl !== undefined) {
-        const migration = migrateTradingSchema(sql, {
-          schema,
-          component: config.component ?? TRADING_COMPONENT,
-        });
-        try {
-          await (signal === undefined ? migration : abortable(migration, signal));
-        } catch (error) {
-          if (error instanceof MigrationError || error === signal?.reason) throw error;
-          throw new Error(
-            `Postgres at ${describeServer(postgresUrl)} is not usable: ${messageOf(error)}`,
-            { cause: error },
-          );
-        }
+        await awaitStartupMigration(
+          postgresUrl,
+          migrateTradingSchema(sql, { schema, component: config.component ?? TRADING_COMPONENT }),
+          signal,
+        );
       }
       writes.start();
     },
@@ -223,23 +209,4 @@ export function createTradingDataAdapter(config: TradingDataAdapterConfig): Trad
       return closed;
     },
   };
-}
-
-/** `promise`, or a rejection with `signal.reason` as soon as `signal` aborts. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(error);
-      },
-    );
-  });
 }

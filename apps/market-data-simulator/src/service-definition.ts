@@ -1,5 +1,4 @@
 import { readFileSync } from "node:fs";
-import { DependencyCheckError } from "@tse/dependency-check";
 import { createMarketDataAdapter } from "@tse/market-data-adapter";
 import { announcementOf, ServiceAnnouncer } from "@tse/service-discovery";
 import {
@@ -7,7 +6,7 @@ import {
   type FailureLogSink,
   RepeatedFailureLog,
   type ServiceDefinition,
-  StartupError,
+  startupErrorOf,
 } from "@tse/service-kit";
 import { loadSymbolUniverse } from "./adapters/config/simulator-config-file.js";
 import { registerLegacyMarketData } from "./adapters/connect/legacy-market-data-service.js";
@@ -247,11 +246,4 @@ function checkFeedPace(speed: number, tickIntervalMs: number): void {
     "SIMULATION_SPEED",
     `invalid configuration: SIMULATION_SPEED × TICK_INTERVAL_MS must be at most ${FEED_STEP_LIMITS.maxSimulatedMsPerTick} (${FEED_STEP_LIMITS.maxStepsPerTick} steps of ${FEED_STEP_LIMITS.maxStepMs} simulated ms per tick); got ${speed} × ${tickIntervalMs} = ${perTick}`,
   );
-}
-
-/** A dependency that failed its start-up check as a one-line start-up error naming its setting. */
-function startupErrorOf(error: unknown): unknown {
-  if (!(error instanceof DependencyCheckError)) return error;
-  const variable = error.dependency === "Redis" ? "REDIS_URL" : "POSTGRES_URL";
-  return new StartupError(`${variable}: ${error.message}`, { cause: error });
 }

@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { fromJson } from "@bufbuild/protobuf";
-import { DependencyCheckError } from "@tse/dependency-check";
 import { messageOf } from "@tse/error-text";
 import { StartStrategyRequestSchema } from "@tse/proto/trading/v1/trading_pb";
 import { checkRedis, createRedisConnection, type RedisConnection } from "@tse/redis-kit";
@@ -16,7 +15,7 @@ import {
   ConfigError,
   RepeatedFailureLog,
   type ServiceDefinition,
-  StartupError,
+  startupErrorOf,
 } from "@tse/service-kit";
 import { createTradingDataAdapter, type EngineStateRecord } from "@tse/trading-data-adapter";
 import { registerRiskV1 } from "./adapters/connect/risk-v1-service.js";
@@ -324,13 +323,6 @@ export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
 function restoredRisk(records: readonly EngineStateRecord[]): { risk?: RiskState } {
   const risk = fromRiskStateRecords(records);
   return risk === undefined ? {} : { risk };
-}
-
-/** A dependency that failed its start-up check as a one-line start-up error naming its setting. */
-function startupErrorOf(error: unknown): unknown {
-  if (!(error instanceof DependencyCheckError)) return error;
-  const variable = error.dependency === "Redis" ? "REDIS_URL" : "POSTGRES_URL";
-  return new StartupError(`${variable}: ${error.message}`, { cause: error });
 }
 
 /** `BOOT_STRATEGIES` as start requests; a ConfigError naming it when it is not valid. */

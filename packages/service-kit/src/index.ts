@@ -107,7 +107,7 @@ export {
   ServiceServer,
   type ServiceServerOptions,
 } from "./server/service-server.js";
-export { StartupError } from "./server/startup-error.js";
+export { StartupError, startupErrorOf } from "./server/startup-error.js";
 export * from "./streams/index.js";
 export { abortableDelay } from "./timing/abortable-delay.js";
-export { type WebPage, webKitAssets, webPageRoutes } from "./web/web-kit-assets.js";
+export { webKitAssets, webPageRoutes } from "./web/web-kit-assets.js";

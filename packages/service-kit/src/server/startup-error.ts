@@ -1,3 +1,5 @@
+import { DependencyCheckError } from "@tse/dependency-check";
+
 /**
  * Thrown by a composition root when the service cannot start although its configuration is
  * well-formed — a dependency (Postgres, Redis) unreachable or refusing the credentials. Its
@@ -7,4 +9,17 @@
  */
 export class StartupError extends Error {
   override readonly name = "StartupError";
+}
+
+/**
+ * What a composition root throws when its adapter's start-up check fails: a
+ * `DependencyCheckError` (`@tse/dependency-check`) becomes a {@link StartupError} whose one-line
+ * message is prefixed with the setting that names the server (`REDIS_URL: …` for Redis,
+ * `POSTGRES_URL: …` for Postgres), with the check's error as `cause`. Any other error is
+ * returned unchanged.
+ */
+export function startupErrorOf(error: unknown): unknown {
+  if (!(error instanceof DependencyCheckError)) return error;
+  const variable = error.dependency === "Redis" ? "REDIS_URL" : "POSTGRES_URL";
+  return new StartupError(`${variable}: ${error.message}`, { cause: error });
 }

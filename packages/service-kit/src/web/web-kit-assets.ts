@@ -17,28 +17,21 @@ export function webKitAssets(): StaticAsset[] {
   return assetsInDirectory(PUBLIC_DIRECTORY, "/web/kit/");
 }
 
-/** Where a service's web page lives. */
-export interface WebPage {
-  /** The directory of the page's own files; `index.html` there is served at `/`. */
-  readonly publicDirectory: string;
-  /**
-   * A module URL (`import.meta.url`) of the service that depends on `lightweight-charts`: the
-   * library is resolved from there, where it is installed, not from the kit.
-   */
-  readonly chartsFrom: string;
-}
-
 /**
- * The routes of a service's web page: `GET /` is its `index.html`, `GET /web/…` its other files,
- * `/web/kit/…` the kit's shared ones ({@link webKitAssets}), and `/web/vendor/lightweight-charts.mjs`
- * TradingView's charting library from node_modules (no CDN: deployments may have no internet).
- * Every file is read once, here (see `staticAssetRoutes`).
+ * The routes of a service's web page, given `pageModuleUrl`, the `import.meta.url` of the
+ * service's module that serves it: `GET /` is `index.html` of the `public/` directory next to
+ * that module (in src/, and copied next to its build in dist/), `GET /web/…` its other files,
+ * `/web/kit/…` the kit's shared ones ({@link webKitAssets}), and
+ * `/web/vendor/lightweight-charts.mjs` TradingView's charting library from node_modules (no CDN:
+ * deployments may have no internet), resolved from that module, where the service installs it,
+ * not from the kit. Every file is read once, here (see `staticAssetRoutes`).
  */
-export function webPageRoutes(page: WebPage): RestRoute[] {
-  const charts = dirname(createRequire(page.chartsFrom).resolve("lightweight-charts/package.json"));
+export function webPageRoutes(pageModuleUrl: string): RestRoute[] {
+  const publicDirectory = fileURLToPath(new URL("./public/", pageModuleUrl));
+  const charts = dirname(createRequire(pageModuleUrl).resolve("lightweight-charts/package.json"));
   return staticAssetRoutes([
-    { urlPath: "/", filePath: join(page.publicDirectory, "index.html") },
-    ...assetsInDirectory(page.publicDirectory, "/web/"),
+    { urlPath: "/", filePath: join(publicDirectory, "index.html") },
+    ...assetsInDirectory(publicDirectory, "/web/"),
     ...webKitAssets(),
     {
       urlPath: "/web/vendor/lightweight-charts.mjs",

@@ -1,12 +1,12 @@
 // The candlestick chart with volume of one symbol and interval, live from StreamCandles.
 
+import { cssColor, themedChartOptions } from "@tse/web-kit/chart-theme.js";
 import { serverStream } from "@tse/web-kit/connect.js";
 import { decimalsOf, fixed } from "@tse/web-kit/format.js";
 import { getJson } from "@tse/web-kit/rest.js";
 import { backoffMs, sleep } from "@tse/web-kit/retry.js";
 import {
   CandlestickSeries,
-  ColorType,
   CrosshairMode,
   createChart,
   createSeriesMarkers,
@@ -59,10 +59,6 @@ const INTERVALS = {
 /** Candles loaded when a symbol or interval is shown. */
 const HISTORY_LIMIT = 400;
 
-/** @param {string} name a custom property of the page's theme holding a `#rrggbb` colour */
-const cssColor = (name) =>
-  getComputedStyle(document.documentElement).getPropertyValue(name).trim() || "#888888";
-
 /**
  * `#rrggbb` at `alpha` opacity, as `rgba(…)` (the chart parses colours itself: no `color-mix`).
  *
@@ -106,24 +102,9 @@ export class CandleChart {
    */
   constructor(container, onState) {
     this.#onState = onState;
-    const line = cssColor("--line");
     this.#chart = createChart(container, {
-      autoSize: true,
-      layout: {
-        background: { type: ColorType.Solid, color: cssColor("--panel") },
-        textColor: cssColor("--muted"),
-        fontFamily: getComputedStyle(document.body).fontFamily,
-        fontSize: 11,
-        attributionLogo: false,
-      },
-      grid: { vertLines: { color: line }, horzLines: { color: line } },
+      ...themedChartOptions({ secondsVisible: false }),
       crosshair: { mode: CrosshairMode.Normal },
-      rightPriceScale: { borderColor: cssColor("--line-strong") },
-      timeScale: {
-        borderColor: cssColor("--line-strong"),
-        timeVisible: true,
-        secondsVisible: false,
-      },
     });
     this.#candles = this.#chart.addSeries(CandlestickSeries, {
       upColor: this.#up,

@@ -1,12 +1,9 @@
 // The portfolio's total value over time, sampled by the page.
+import { cssColor, themedChartOptions } from "@tse/web-kit/chart-theme.js";
 import { money } from "@tse/web-kit/format.js";
-import { AreaSeries, ColorType, createChart, LineStyle } from "lightweight-charts";
+import { AreaSeries, createChart, LineStyle } from "lightweight-charts";
 
 /** @import { IChartApi, ISeriesApi, IPriceLine, UTCTimestamp } from "lightweight-charts" */
-
-/** @param {string} name a custom property of the page's theme holding a `#rrggbb` colour */
-const cssColor = (name) =>
-  getComputedStyle(document.documentElement).getPropertyValue(name).trim() || "#888888";
 
 /**
  * An area chart of the portfolio's total value with a dashed line at the initial capital. The
@@ -24,25 +21,10 @@ export class ValueChart {
 
   /** @param {HTMLElement} container sized by CSS; the chart follows its size */
   constructor(container) {
-    const line = cssColor("--line");
     const accent = cssColor("--accent");
     this.#chart = createChart(container, {
-      autoSize: true,
-      layout: {
-        background: { type: ColorType.Solid, color: cssColor("--panel") },
-        textColor: cssColor("--muted"),
-        fontFamily: getComputedStyle(document.body).fontFamily,
-        fontSize: 11,
-        attributionLogo: false,
-      },
+      ...themedChartOptions({ secondsVisible: true }),
       localization: { priceFormatter: money },
-      grid: { vertLines: { color: line }, horzLines: { color: line } },
-      rightPriceScale: { borderColor: cssColor("--line-strong") },
-      timeScale: {
-        borderColor: cssColor("--line-strong"),
-        timeVisible: true,
-        secondsVisible: true,
-      },
     });
     this.#series = this.#chart.addSeries(AreaSeries, {
       lineColor: accent,

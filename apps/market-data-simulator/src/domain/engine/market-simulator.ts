@@ -26,15 +26,11 @@ import {
   validateScenarioSpec,
 } from "../scenarios/scenario.js";
 
-/** The quote of one symbol, as every API serves it. */
-export interface MarketQuote {
+/** The quote of one symbol, as every API serves it: the top of book and the rolling figures. */
+export interface MarketQuote extends TopOfBook {
   readonly symbol: string;
   /** Last trade price (on the tick grid). */
   readonly last: number;
-  readonly bid: number;
-  readonly ask: number;
-  readonly bidSize: number;
-  readonly askSize: number;
   readonly volume24h: number;
   readonly change24h: number;
   readonly changePercent24h: number;

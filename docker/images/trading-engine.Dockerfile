@@ -15,7 +15,7 @@ RUN npm prune --omit=dev --no-audit --no-fund
 RUN node tools/docker/stage-app.mjs trading-engine staged
 
 FROM node:24-bookworm-slim
-# In containers every service listens on 8080 / 50051 (DESIGN §4).
+# In containers every service listens on 8080 / 50051 (docs/protocols.md#ports).
 ENV NODE_ENV=production HTTP_PORT=8080 GRPC_PORT=50051
 WORKDIR /app
 COPY --from=build --chown=node:node /repo/staged/ ./

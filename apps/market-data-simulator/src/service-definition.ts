@@ -45,10 +45,11 @@ const BACKFILL_FLUSH_ROWS = 20_000;
 const RETENTION_SWEEP_INTERVAL_MS = 60_000;
 
 /**
- * The market-data-simulator service: its identity defaults (DESIGN §3), its ports (DESIGN §4)
- * and its composition root — the adapter from POSTGRES_URL / REDIS_URL (memory otherwise), the
- * simulator resumed from stored candles and backfilled, the live feed, discovery registration,
- * readiness, and the shutdown order (stop the feed, end streams, deregister, flush, close).
+ * The market-data-simulator service: its identity defaults (docs/data-model.md#instance-identity),
+ * its ports (docs/protocols.md#ports) and its composition root — the adapter from POSTGRES_URL /
+ * REDIS_URL (memory otherwise), the simulator resumed from stored candles and backfilled, the live
+ * feed, discovery registration, readiness, and the shutdown order (stop the feed, end streams,
+ * deregister, flush, close).
  */
 export const serviceDefinition: ServiceDefinition<typeof simulatorSettings> = {
   serviceName: "market-data-simulator",

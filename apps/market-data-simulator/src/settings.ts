@@ -8,7 +8,10 @@ import {
   urlSchema,
 } from "@tse/service-kit";
 
-/** The simulator's own settings (DESIGN §5, §6, §9), on top of the kit's common ones. */
+/**
+ * The simulator's own settings (docs/operations.md#simulator-settings), on top of the kit's common
+ * ones.
+ */
 export const simulatorSettings = {
   postgresUrl: setting({
     env: "POSTGRES_URL",

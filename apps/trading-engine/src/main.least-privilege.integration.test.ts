@@ -71,13 +71,14 @@ function expectNoSecret(where: string, text: string): void {
 }
 
 /**
- * Least privilege (DESIGN §3, §6), the way the compose stack deploys: a private Postgres that
- * checks passwords, bootstrapped with docker/postgres/init/01-instances.sql for a simulator and
- * an engine instance (each role owns only its schema), and a private Redis with each
- * instance's user from docker/redis/users.acl (its key families and discovery key; no KEYS,
- * SCAN, RANDOMKEY, PING, CONFIG, FLUSHALL). Both real processes run with those credentials: they serve, write, find
- * each other, never try anything the ACL refuses, and no password ever shows in their logs,
- * start-up errors, /metrics, health or readiness output.
+ * Least privilege (docs/data-model.md#instance-identity, docs/data-model.md#postgres-roles), the
+ * way the compose stack deploys: a private Postgres that checks passwords, bootstrapped with
+ * docker/postgres/init/01-instances.sql for a simulator and an engine instance (each role owns only
+ * its schema), and a private Redis with each instance's user from docker/redis/users.acl (its key
+ * families and discovery key; no KEYS, SCAN, RANDOMKEY, PING, CONFIG, FLUSHALL). Both real
+ * processes run with those credentials: they serve, write, find each other, never try anything the
+ * ACL refuses, and no password ever shows in their logs, start-up errors, /metrics, health or
+ * readiness output.
  */
 describeWithPrivatePostgres("least privilege and secrets (both services, private servers)", () => {
   describeWithPrivateRedis("as composed", () => {

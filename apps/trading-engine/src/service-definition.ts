@@ -59,11 +59,12 @@ const packageJson = JSON.parse(
 const HOUSEKEEPING_INTERVAL_MS = 1_000;
 
 /**
- * The trading-engine service: its identity defaults (DESIGN §3), ports (DESIGN §4) and
- * composition root — the trading data adapter (Postgres or memory), the state restored from it,
- * the domain engine (risk, paper venue, portfolio) behind the desk, the simulator's price feed
- * (by URL or discovery), the Connect services and REST reads, readiness (store, discovery, feed)
- * and the shutdown order (stop the feed, end streams, deregister, flush, close).
+ * The trading-engine service: its identity defaults (docs/data-model.md#instance-identity), ports
+ * (docs/protocols.md#ports) and composition root — the trading data adapter (Postgres or memory),
+ * the state restored from it, the domain engine (risk, paper venue, portfolio) behind the desk, the
+ * simulator's price feed (by URL or discovery), the Connect services and REST reads, readiness
+ * (store, discovery, feed) and the shutdown order (stop the feed, end streams, deregister, flush,
+ * close).
  */
 export const serviceDefinition: ServiceDefinition<typeof engineSettings> = {
   serviceName: "trading-system-engine",

@@ -9,7 +9,10 @@ import {
   urlSchema,
 } from "@tse/service-kit";
 
-/** The trading engine's own settings (DESIGN §7, §9), on top of the kit's common ones. */
+/**
+ * The trading engine's own settings (docs/operations.md#engine-settings), on top of the kit's
+ * common ones.
+ */
 export const engineSettings = {
   postgresUrl: setting({
     env: "POSTGRES_URL",

@@ -1,9 +1,10 @@
--- Per-instance schemas and least-privilege roles (DESIGN §3, §6). Idempotent: safe on a fresh
--- volume (the postgres image runs it once, from /docker-entrypoint-initdb.d, in the application
--- database) and when re-run by hand (`psql -f`, connected to that database). Each role logs in
--- to the application database only, owns exactly its own schema, and may create nothing else:
--- no schema, nothing in `public`, no temporary table. The passwords are development credentials
--- that match docker-compose.yml; production sets its own (ALTER ROLE … PASSWORD …).
+-- Per-instance schemas and least-privilege roles (docs/data-model.md#instance-identity,
+-- docs/data-model.md#postgres-roles). Idempotent: safe on a fresh volume (the postgres image runs
+-- it once, from /docker-entrypoint-initdb.d, in the application database) and when re-run by hand
+-- (`psql -f`, connected to that database). Each role logs in to the application database only, owns
+-- exactly its own schema, and may create nothing else: no schema, nothing in `public`, no temporary
+-- table. The passwords are development credentials that match docker-compose.yml; production sets
+-- its own (ALTER ROLE … PASSWORD …).
 --
 -- PUBLIC (every role, present and future) gets CONNECT and TEMPORARY on every database by
 -- default; revoking them from one role changes nothing while PUBLIC keeps them. So they are

@@ -1,7 +1,10 @@
 import { validateInstanceName } from "./instance-name.js";
 import { DISCOVERY_PREFIX } from "./reserved-names.js";
 
-/** The prefix of every service's entries in the shared registry (DESIGN §6). */
+/**
+ * The prefix of every service's entries in the shared registry
+ * (docs/data-model.md#service-discovery).
+ */
 export const DISCOVERY_SERVICES_PREFIX = `${DISCOVERY_PREFIX}services:`;
 
 /**
@@ -13,7 +16,8 @@ export const DISCOVERY_INDEX_KEY = `${DISCOVERY_PREFIX}instances`;
 
 /**
  * The shared discovery key of one instance: `registry:services:<serviceName>:<instanceLabel>`
- * (DESIGN §6), e.g. `registry:services:market-data-simulator:market-data-sim-001`.
+ * (docs/data-model.md#service-discovery), e.g.
+ * `registry:services:market-data-simulator:market-data-sim-001`.
  *
  * Contract: `instanceLabel` is the instance name, or the service name for a single instance
  * (the `instance` constant label). Both arguments must pass `validateInstanceName`, else a

@@ -1,10 +1,10 @@
 /**
- * @tse/instance-naming — service identity (DESIGN §3).
+ * @tse/instance-naming — service identity (docs/data-model.md#instance-identity).
  *
  * Validates `SERVICE_NAME`, `SERVICE_INSTANCE_NAME` and the `SCHEMA_NAME` / `REDIS_NAMESPACE`
  * overrides, derives the Postgres schema and Redis namespace of an instance and the Prometheus
  * constant labels, and builds the names that use them: quoted SQL identifiers, Redis keys and
- * `SCAN` patterns, and the shared discovery keys (DESIGN §6).
+ * `SCAN` patterns, and the shared discovery keys (docs/data-model.md#service-discovery).
  *
  * Every rejection of a setting is an {@link InvalidIdentityError} naming the variable; every
  * rejection of a key or identifier built at run time is a `RangeError`.

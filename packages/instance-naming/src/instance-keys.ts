@@ -1,5 +1,6 @@
 /**
- * The first part of every Redis key an instance owns under its namespace `<ns>` (DESIGN §6):
+ * The first part of every Redis key an instance owns under its namespace `<ns>`
+ * (docs/data-model.md#redis-keys):
  * - key families, always followed by more parts: `<ns>quote:<symbol>` (latest quote),
  *   `<ns>prices:<symbol>` (price stream), `<ns>cache:<key>` (generic cache);
  * - single keys: `<ns>quote-index` (the symbols that have a latest quote) and `<ns>health`

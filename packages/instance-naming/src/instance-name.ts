@@ -8,7 +8,10 @@ import {
 /** The longest instance (or service) name: its schema must fit a 63-byte Postgres identifier. */
 export const MAX_INSTANCE_NAME_LENGTH = 63;
 
-/** The rule of DESIGN §3: lower-case ASCII letters, digits and inner hyphens. */
+/**
+ * The rule of docs/data-model.md#instance-identity: lower-case ASCII letters, digits and inner
+ * hyphens.
+ */
 export const INSTANCE_NAME_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 /** The outcome of a non-throwing check: accepted, or rejected with the rule that was broken. */

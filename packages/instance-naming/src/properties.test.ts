@@ -37,7 +37,7 @@ const acceptedName = fc
   .oneof(patternName, alphabetString, tinyString)
   .filter((name) => validateInstanceName(name).ok);
 
-/** The rules of DESIGN §3 stated independently of the implementation. */
+/** The rules of docs/data-model.md#instance-identity stated independently of the implementation. */
 function shouldAccept(name: string): boolean {
   const schema = name.replaceAll("-", "_");
   return (
@@ -64,7 +64,7 @@ function unescapeGlob(pattern: string): string {
 }
 
 describe("property: validation", () => {
-  it("accepts exactly the names DESIGN §3 allows", () => {
+  it("accepts exactly the names docs/data-model.md#instance-identity allows", () => {
     fc.assert(
       fc.property(candidate, (name) => {
         expect(validateInstanceName(name).ok).toBe(shouldAccept(name));

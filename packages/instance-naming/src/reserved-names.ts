@@ -2,7 +2,8 @@ import { KEY_FAMILIES } from "./instance-keys.js";
 
 /**
  * The prefix of the shared discovery registry (`registry:services:<service>:<instance>`,
- * DESIGN §6). It belongs to every service at once, so no instance namespace may lie under it.
+ * docs/data-model.md#service-discovery). It belongs to every service at once, so no instance
+ * namespace may lie under it.
  */
 export const DISCOVERY_PREFIX = "registry:";
 

@@ -6,7 +6,10 @@ import { validateRedisNamespace, validateSchemaName } from "./overrides.js";
 /** The environment a service runs in when `ENVIRONMENT` is not set. */
 export const DEFAULT_ENVIRONMENT = "development";
 
-/** The Prometheus constant labels of DESIGN §3, attached to every metric of the service. */
+/**
+ * The Prometheus constant labels of docs/data-model.md#instance-identity, attached to every metric
+ * of the service.
+ */
 export interface ConstantLabels {
   /** The service name. */
   readonly service: string;
@@ -53,7 +56,8 @@ export interface IdentityInput {
 const LABEL_VALUE = /^[\x21-\x7e]{1,64}$/;
 
 /**
- * Validates the identity settings and derives the names the service must use (DESIGN §3).
+ * Validates the identity settings and derives the names the service must use
+ * (docs/data-model.md#instance-identity).
  *
  * Contract:
  * - `serviceName` must pass `validateInstanceName`; a non-empty `instanceName` too (`""` or

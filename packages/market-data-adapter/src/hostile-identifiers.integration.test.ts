@@ -33,10 +33,11 @@ const HOSTILE_SCHEMAS = [
 ];
 
 /**
- * The market-data adapter under hostile identifiers, below the identity checks (DESIGN §3):
- * Postgres schema names are always quoted, so migrations and repositories put every table in
- * exactly the named schema and no statement escapes it; Redis namespaces and key parts that
- * could widen a pattern or reach another namespace are refused before any command is sent.
+ * The market-data adapter under hostile identifiers, below the identity checks
+ * (docs/data-model.md#instance-identity): Postgres schema names are always quoted, so migrations
+ * and repositories put every table in exactly the named schema and no statement escapes it; Redis
+ * namespaces and key parts that could widen a pattern or reach another namespace are refused before
+ * any command is sent.
  */
 describeWithPostgresAndRedis("hostile identifiers through the adapter (Postgres, Redis)", () => {
   let admin: postgres.Sql;

@@ -2,9 +2,9 @@ import { metricLabels } from "./metric-labels.js";
 import type { MetricLabels } from "./metrics-port.js";
 
 /**
- * The constant labels of a process (DESIGN §3): `service`, `instance` (the instance name, or
- * the service name when single) and `version`, plus any further constant labels. Every
- * `MetricsPort` implementation adds them to every series it exposes.
+ * The constant labels of a process (docs/data-model.md#instance-identity): `service`, `instance`
+ * (the instance name, or the service name when single) and `version`, plus any further constant
+ * labels. Every `MetricsPort` implementation adds them to every series it exposes.
  */
 export interface ConstantLabels {
   readonly service: string;

@@ -1,5 +1,6 @@
 /**
- * @tse/metrics-port — the domain-side metrics interface (DESIGN §8). Zero dependencies.
+ * @tse/metrics-port — the domain-side metrics interface (docs/operations.md#metrics). Zero
+ * dependencies.
  *
  * Domain and application code record through {@link MetricsPort}; the composition root picks
  * an implementation: the Prometheus adapter (`@tse/prometheus-adapter`), the OpenTelemetry

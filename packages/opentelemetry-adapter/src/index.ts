@@ -1,6 +1,7 @@
 /**
- * @tse/opentelemetry-adapter — `MetricsPort` on the OpenTelemetry metrics SDK (DESIGN §8), the
- * alternative to `@tse/prometheus-adapter` that a service picks with `METRICS_BACKEND=otel`:
+ * @tse/opentelemetry-adapter — `MetricsPort` on the OpenTelemetry metrics SDK
+ * (docs/operations.md#metrics), the alternative to `@tse/prometheus-adapter` that a service picks
+ * with `METRICS_BACKEND=otel`:
  *
  * - {@link createOpenTelemetryMetrics}: a private `MeterProvider` with the constant labels on
  *   every series, histograms with explicit bucket boundaries in seconds, Node runtime metrics

@@ -66,9 +66,9 @@ export function normalizeHttpMethod(method: string | undefined): string {
 }
 
 /**
- * HTTP RED metrics recorded through any `MetricsPort` (DESIGN §8), framework-free: a server
- * calls {@link HttpMetrics.begin} when a request arrives and `end(routeTemplate, status)` when
- * the response is done. Describes the four metrics (help texts; duration buckets 5 ms … 10 s)
+ * HTTP RED metrics recorded through any `MetricsPort` (docs/operations.md#metrics), framework-free:
+ * a server calls {@link HttpMetrics.begin} when a request arrives and `end(routeTemplate, status)`
+ * when the response is done. Describes the four metrics (help texts; duration buckets 5 ms … 10 s)
  * on `metrics` at once.
  */
 export function createHttpMetrics(

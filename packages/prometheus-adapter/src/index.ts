@@ -1,6 +1,6 @@
 /**
  * @tse/prometheus-adapter — `MetricsPort` on prom-client, plus the instrumentation every TSE
- * service shares (DESIGN §8):
+ * service shares (docs/operations.md#metrics):
  *
  * - {@link createPrometheusMetrics}: a private registry with constant labels, Node runtime
  *   metrics that pass `promtool check metrics`, Prometheus text or OpenMetrics exposition;

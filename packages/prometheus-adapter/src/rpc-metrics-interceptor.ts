@@ -29,8 +29,8 @@ export interface RpcMetricsInterceptorOptions {
 }
 
 /**
- * A Connect interceptor recording RPC metrics through any `MetricsPort` (DESIGN §8), for unary
- * and streaming methods alike:
+ * A Connect interceptor recording RPC metrics through any `MetricsPort`
+ * (docs/operations.md#metrics), for unary and streaming methods alike:
  *
  * - `grpc_server_requests_in_flight{method}` goes up when the call starts and down when it
  *   ends;

@@ -16,9 +16,9 @@ import {
 } from "./gen/marketdata/market_data_pb.js";
 
 /**
- * The legacy wire contract, transcribed from DESIGN §4.2: message → field name → [number,
- * type in proto syntax]. Types are written as in a .proto file, with fully-qualified names
- * for messages and enums.
+ * The legacy wire contract, transcribed from docs/protocols.md#legacy-and-v1: message → field name
+ * → [number, type in proto syntax]. Types are written as in a .proto file, with fully-qualified
+ * names for messages and enums.
  */
 const legacyMessages: Record<string, Record<string, [number, string]>> = {
   GetPriceRequest: { symbol: [1, "string"] },
@@ -105,7 +105,7 @@ const legacyMessages: Record<string, Record<string, [number, string]>> = {
   },
 };
 
-/** The legacy enums of DESIGN §4.2: enum → value name → number. */
+/** The legacy enums of docs/protocols.md#legacy-and-v1: enum → value name → number. */
 const legacyEnums: Record<string, Record<string, number>> = {
   SimulationType: {
     STATISTICAL_SIMILARITY: 0,
@@ -184,7 +184,7 @@ function legacyEnum(name: string): DescEnum {
   return found;
 }
 
-describe("legacy marketdata contract (DESIGN §4.2)", () => {
+describe("legacy marketdata contract (docs/protocols.md#legacy-and-v1)", () => {
   it("lives in package marketdata and declares exactly the listed messages and enums", () => {
     expect(file_marketdata_market_data.proto.package).toBe("marketdata");
     expect(file_marketdata_market_data.messages.map((m) => m.name).sort()).toEqual(

@@ -20,7 +20,7 @@ const unaryRead: RpcSpec = { kind: "unary", readOnly: true };
 const unaryWrite: RpcSpec = { kind: "unary", readOnly: false };
 const stream: RpcSpec = { kind: "server_streaming", readOnly: false };
 
-/** DESIGN §4.2: the new market data API. */
+/** docs/protocols.md#rpc-services: the new market data API. */
 const marketDataRpcs: Record<string, RpcSpec> = {
   ListSymbols: unaryRead,
   GetQuote: unaryRead,
@@ -37,7 +37,7 @@ const marketDataRpcs: Record<string, RpcSpec> = {
   StreamScenarioPreview: stream,
 };
 
-/** DESIGN §7: the trading API. */
+/** docs/protocols.md#rpc-services: the trading API. */
 const tradingRpcs: Record<string, RpcSpec> = {
   StartStrategy: unaryWrite,
   StopStrategy: unaryWrite,
@@ -53,7 +53,7 @@ const tradingRpcs: Record<string, RpcSpec> = {
   StreamPortfolioUpdates: stream,
 };
 
-/** DESIGN §7: the risk API. */
+/** docs/protocols.md#rpc-services: the risk API. */
 const riskRpcs: Record<string, RpcSpec> = {
   SetRiskLimits: unaryWrite,
   GetRiskStatus: unaryRead,

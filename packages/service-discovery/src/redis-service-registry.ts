@@ -30,15 +30,15 @@ export interface RedisServiceRegistryOptions {
 }
 
 /**
- * {@link ServiceRegistry} on Redis, in the shared `registry:services:` keys of DESIGN §6, found
- * through the index `registry:instances` (a sorted set of `<service>:<instance>` scored with
- * the entry's expiry time) instead of `SCAN`, which the ecosystem's ACL users may not run.
- * A write is one pipeline: `SET key json PX ttl` (atomic value + TTL, re-creating an expired
- * entry), `ZADD` of the instance to the index, and the removal of index members whose entry
- * expired more than an hour ago. Discovery reads the index and `GET`s the entries concurrently
- * (one round trip), each settling on its own, so an entry that is gone (expired) or unreadable
- * (another service's key outside this ACL user's `~` patterns) is skipped instead of failing
- * the whole answer.
+ * {@link ServiceRegistry} on Redis, in the shared `registry:services:` keys of
+ * docs/data-model.md#service-discovery, found through the index `registry:instances` (a sorted set
+ * of `<service>:<instance>` scored with the entry's expiry time) instead of `SCAN`, which the
+ * ecosystem's ACL users may not run. A write is one pipeline: `SET key json PX ttl` (atomic value +
+ * TTL, re-creating an expired entry), `ZADD` of the instance to the index, and the removal of index
+ * members whose entry expired more than an hour ago. Discovery reads the index and `GET`s the
+ * entries concurrently (one round trip), each settling on its own, so an entry that is gone
+ * (expired) or unreadable (another service's key outside this ACL user's `~` patterns) is skipped
+ * instead of failing the whole answer.
  */
 export class RedisServiceRegistry implements ServiceRegistry {
   readonly #connection: RedisConnection;

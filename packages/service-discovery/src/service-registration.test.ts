@@ -32,8 +32,8 @@ function fieldOf(action: () => unknown): string {
   throw new Error("expected a ServiceRegistrationError");
 }
 
-describe("service registration wire format (DESIGN §6)", () => {
-  it("serialises exactly the snake_case fields of DESIGN §6, timestamps RFC 3339", () => {
+describe("service registration wire format (docs/data-model.md#service-discovery)", () => {
+  it("serialises exactly the snake_case fields of docs/data-model.md#service-discovery, timestamps RFC 3339", () => {
     const json = JSON.parse(serializeServiceRegistration(registration)) as Record<string, unknown>;
     expect(Object.keys(json)).toEqual([
       "service",

@@ -2,9 +2,10 @@ import { ValidationError } from "@tse/field-checks";
 import { validateInstanceName } from "@tse/instance-naming";
 
 /**
- * One running service instance in the shared discovery registry (DESIGN §6), TS side. Its wire
- * form is {@link ServiceRegistrationRecord}; convert with {@link serializeServiceRegistration}
- * and {@link parseServiceRegistration}.
+ * One running service instance in the shared discovery registry
+ * (docs/data-model.md#service-discovery), TS side. Its wire form is
+ * {@link ServiceRegistrationRecord}; convert with {@link serializeServiceRegistration} and
+ * {@link parseServiceRegistration}.
  */
 export interface ServiceRegistration {
   /** The service name (`market-data-simulator`); passes `validateInstanceName`. */
@@ -27,8 +28,8 @@ export interface ServiceRegistration {
 
 /**
  * The JSON stored at `registry:services:<service>:<instance>`. Field names are snake_case exactly
- * as DESIGN §6 fixes them, because services in other languages read them; timestamps are
- * RFC 3339 strings (what Go's `time.Time` writes and reads).
+ * as docs/data-model.md#service-discovery fixes them, because services in other languages read
+ * them; timestamps are RFC 3339 strings (what Go's `time.Time` writes and reads).
  */
 export interface ServiceRegistrationRecord {
   readonly service: string;

@@ -1,10 +1,10 @@
 import type { ServiceRegistration } from "./service-registration.js";
 
 /**
- * The shared service discovery registry of DESIGN §6: one key per running instance,
- * `registry:services:<service>:<instance>`, holding the JSON of `serializeServiceRegistration`
- * with a TTL (3 × the health check interval) that heartbeats refresh. Not under any instance
- * namespace — every service of the ecosystem reads and writes it.
+ * The shared service discovery registry of docs/data-model.md#service-discovery: one key per
+ * running instance, `registry:services:<service>:<instance>`, holding the JSON of
+ * `serializeServiceRegistration` with a TTL (3 × the health check interval) that heartbeats
+ * refresh. Not under any instance namespace — every service of the ecosystem reads and writes it.
  *
  * Implementations: Redis (`RedisServiceRegistry`, discovery through the index
  * `registry:instances`, never `SCAN` or `KEYS`) and in memory (`MemoryServiceRegistry`); both

@@ -1,5 +1,6 @@
 /**
- * @tse/service-kit — what every TSE service shares (DESIGN §4, §4.1, §9).
+ * @tse/service-kit — what every TSE service shares (docs/protocols.md#ports,
+ * docs/protocols.md#common-http-endpoints, docs/operations.md#start-up).
  *
  * A service describes itself with a {@link ServiceDefinition} (identity defaults, ports, its
  * own settings, and a `compose` function that wires adapters to ports) and calls

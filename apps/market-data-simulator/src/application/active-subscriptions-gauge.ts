@@ -5,7 +5,7 @@ export interface SubscriptionCounter {
   subscriberCount(symbol: string): number;
 }
 
-/** The gauge of open streams per symbol (DESIGN §8). */
+/** The gauge of open streams per symbol (docs/operations.md#metrics). */
 export const ACTIVE_SUBSCRIPTIONS_METRIC = "market_data_subscription_active";
 
 /**

@@ -70,7 +70,7 @@ export class SimulationRequestError extends Error {
 }
 
 /**
- * GenerateSimulation (DESIGN §5) for both APIs.
+ * GenerateSimulation (docs/protocols.md#rpc-services) for both APIs.
  *
  * Contract: the historical series is the window's closed candles of `interval` (see
  * `resolveWindow`: only periods that are over, at most `maxPoints`) — the recorded ones (memory,

@@ -24,7 +24,7 @@ export interface HistoryRetentionOptions {
 }
 
 /**
- * Keeps a history table to its retention (DESIGN §6: price feeds for
+ * Keeps a history table to its retention (docs/data-model.md#market-data-tables: price feeds for
  * `PRICE_FEED_RETENTION_HOURS`): a sweep at start and then every `sweepIntervalMs` deletes rows
  * older than the simulated clock minus `retentionMs`.
  *

@@ -46,7 +46,10 @@ export interface MarketFeedPorts {
   readonly log: FailureLogSink;
 }
 
-/** Timing of {@link MarketFeed} (DESIGN §5, §6 names). */
+/**
+ * Timing of {@link MarketFeed} (docs/architecture.md#market-simulation,
+ * docs/data-model.md#market-data-tables).
+ */
 export interface MarketFeedOptions {
   /** `TICK_INTERVAL_MS`: real time between ticks. */
   readonly tickIntervalMs: number;
@@ -58,7 +61,7 @@ export interface MarketFeedOptions {
   readonly snapshotIntervalMs: number;
 }
 
-/** Metric names the feed records (DESIGN §8). */
+/** Metric names the feed records (docs/operations.md#metrics). */
 export const FEED_METRICS = Object.freeze({
   priceUpdates: "market_data_price_updates_total",
   candles: "market_data_candles_generated_total",

@@ -69,9 +69,10 @@ const STRATEGY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const STRATEGY_STATUSES = ["inactive", "active", "paused", "stopped", "error"] as const;
 
 /**
- * The trading engine as a service (DESIGN §7, §8): turns API requests into engine commands with
- * validation, feeds it quotes, and sends every change on — to the store, to the order and
- * portfolio streams, and to the metrics. One clock (`now`) stamps everything.
+ * The trading engine as a service (docs/architecture.md#the-route-of-an-order,
+ * docs/operations.md#metrics): turns API requests into engine commands with validation, feeds it
+ * quotes, and sends every change on — to the store, to the order and portfolio streams, and to the
+ * metrics. One clock (`now`) stamps everything.
  */
 export class TradingDesk {
   readonly #ports: TradingDeskPorts;

@@ -2,8 +2,9 @@ import { ValidationError } from "@tse/field-checks";
 import { SYMBOL_PATTERN } from "./market-symbol.js";
 
 /**
- * The top of book of one symbol at one moment, as the simulator publishes it (DESIGN §4.2, §5):
- * last trade, best bid/ask with sizes, the rolling 24h statistics and a per-symbol sequence.
+ * The top of book of one symbol at one moment, as the simulator publishes it
+ * (docs/protocols.md#legacy-and-v1, docs/architecture.md#market-simulation): last trade, best
+ * bid/ask with sizes, the rolling 24h statistics and a per-symbol sequence.
  *
  * Instances that passed {@link validateQuote} satisfy: every number finite; `last`, `bid`, `ask`,
  * `high24h`, `low24h` > 0; `bid < ask`; `low24h <= high24h`; sizes and `volume24h` >= 0;
@@ -112,8 +113,9 @@ export function validateQuote(quote: Quote): Quote {
 
 /**
  * The wire form of a quote, shared by the latest-quote JSON value and the price stream entries
- * that other ecosystem services read: snake_case names like the REST API (DESIGN §4.3), prices
- * as numbers, `timestamp` in epoch milliseconds.
+ * that other ecosystem services read: snake_case names like the REST API
+ * (docs/protocols.md#market-data-rest-and-sse), prices as numbers, `timestamp` in epoch
+ * milliseconds.
  */
 export interface QuoteRecord {
   readonly symbol: string;

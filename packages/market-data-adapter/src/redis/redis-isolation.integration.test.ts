@@ -14,7 +14,10 @@ import { sampleQuote } from "../contract/quote-store.contract.js";
 import { RedisCacheStore } from "./redis-cache-store.js";
 import { RedisQuoteStore } from "./redis-quote-store.js";
 
-/** Two instances of the simulator, as DESIGN §3 names them, made unique to this run. */
+/**
+ * Two instances of the simulator, as docs/data-model.md#instance-identity names them, made unique
+ * to this run.
+ */
 function identity(instance: "a" | "b", run: string): ServiceIdentity {
   return resolveServiceIdentity({
     serviceName: "market-data-simulator",

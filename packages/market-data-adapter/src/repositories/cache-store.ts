@@ -5,7 +5,7 @@ export interface CacheSetOptions {
 }
 
 /**
- * A generic string cache under the instance's Redis namespace (DESIGN §6).
+ * A generic string cache under the instance's Redis namespace (docs/data-model.md#redis-keys).
  *
  * Keys are relative to the cache of the namespace: `set("symbols:all", …)` writes
  * `<ns>cache:symbols:all`. A key is one or more `:`-separated segments, each non-empty, without

@@ -22,9 +22,10 @@ export interface ReadStreamOptions {
 }
 
 /**
- * Latest quotes and per-symbol price streams under the instance's Redis namespace (DESIGN §6),
- * for other services to read: the latest quote of a symbol at `<ns>quote:<symbol>` (JSON, see
- * `serializeQuote`) and a capped stream `<ns>prices:<symbol>` (fields of `quoteToFields`).
+ * Latest quotes and per-symbol price streams under the instance's Redis namespace
+ * (docs/data-model.md#redis-keys), for other services to read: the latest quote of a symbol at
+ * `<ns>quote:<symbol>` (JSON, see `serializeQuote`) and a capped stream `<ns>prices:<symbol>`
+ * (fields of `quoteToFields`).
  */
 export interface QuoteStore {
   /**

@@ -75,9 +75,9 @@ export const PERSISTENCE_METRICS = Object.freeze({
 });
 
 /**
- * The hot write paths of DESIGN §6 — candles, price feeds, snapshots — behind a bounded
- * write-behind buffer: the producer's `enqueue…` returns at once, a background loop writes in
- * batches, and an outage costs nothing but memory up to the limit.
+ * The hot write paths of docs/data-model.md#market-data-tables — candles, price feeds, snapshots —
+ * behind a bounded write-behind buffer: the producer's `enqueue…` returns at once, a background
+ * loop writes in batches, and an outage costs nothing but memory up to the limit.
  *
  * Contract:
  * - Each `enqueue…` validates the whole batch first and throws a `ValidationError` naming the

@@ -65,10 +65,10 @@ interface LaneState<T> {
 }
 
 /**
- * A bounded write-behind buffer for the hot write paths (DESIGN §6): callers enqueue rows and
- * go on at once; a background loop writes them in batches. When the store fails, rows stay
- * queued (up to `maxBufferedRows`), writes are retried with exponential backoff, and
- * {@link status} reports the failure; when the store returns, everything still queued is
+ * A bounded write-behind buffer for the hot write paths (docs/data-model.md#market-data-tables):
+ * callers enqueue rows and go on at once; a background loop writes them in batches. When the store
+ * fails, rows stay queued (up to `maxBufferedRows`), writes are retried with exponential backoff,
+ * and {@link status} reports the failure; when the store returns, everything still queued is
  * written, in the order it was enqueued within each lane. Past the limit, the oldest rows of
  * the lowest-priority lane are dropped and counted. {@link close} flushes what it can.
  */

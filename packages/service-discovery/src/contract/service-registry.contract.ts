@@ -24,9 +24,10 @@ export interface ServiceRegistryFixture {
 }
 
 /**
- * The behaviour every {@link ServiceRegistry} must have (DESIGN §6). The registry may hold other
- * services' entries, so `list()` is checked for containment of this suite's services only.
- * Expiry tests use 300 ms TTLs (a real Redis needs `sleep` for under half a second, twice).
+ * The behaviour every {@link ServiceRegistry} must have (docs/data-model.md#service-discovery). The
+ * registry may hold other services' entries, so `list()` is checked for containment of this suite's
+ * services only. Expiry tests use 300 ms TTLs (a real Redis needs `sleep` for under half a second,
+ * twice).
  */
 export function describeServiceRegistryContract(
   name: string,

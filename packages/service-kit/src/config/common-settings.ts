@@ -71,9 +71,10 @@ export interface DefaultPorts {
 }
 
 /**
- * The settings every TSE service has (DESIGN §3, §4, §8, §9): identity, ports, logging, CORS,
- * access tokens, limits (request size, connection timeouts and cap), shutdown and the metrics
- * backend. A service adds its own settings next to these.
+ * The settings every TSE service has (docs/data-model.md#instance-identity,
+ * docs/protocols.md#ports, docs/operations.md#metrics, docs/operations.md#configuration): identity,
+ * ports, logging, CORS, access tokens, limits (request size, connection timeouts and cap), shutdown
+ * and the metrics backend. A service adds its own settings next to these.
  *
  * Identity values are validated by `@tse/instance-naming` after loading, because their rules
  * depend on each other (an override wins over a derived name).

@@ -97,7 +97,7 @@ export function sendJson(req: NodeRequest, res: NodeResponse, status: number, bo
   else res.end(text);
 }
 
-/** Writes the error body `{error:{code,message}}` of DESIGN §2. */
+/** Writes the error body `{error:{code,message}}` of docs/protocols.md#rest-error-body. */
 export function sendError(req: NodeRequest, res: NodeResponse, error: HttpError): void {
   sendJson(req, res, error.status, { error: { code: error.code, message: error.message } });
 }

@@ -27,9 +27,9 @@ export interface ReadinessOptions {
 }
 
 /**
- * Runs the readiness checks of a service (DESIGN §4.1) in parallel, each bounded by a timeout,
- * and caches the report for `cacheMs`. Concurrent callers share one evaluation. After
- * {@link markShuttingDown} the service is never ready again.
+ * Runs the readiness checks of a service (docs/protocols.md#common-http-endpoints) in parallel,
+ * each bounded by a timeout, and caches the report for `cacheMs`. Concurrent callers share one
+ * evaluation. After {@link markShuttingDown} the service is never ready again.
  */
 export class Readiness {
   private cached: { at: number; report: ReadinessReport } | undefined;

@@ -13,10 +13,11 @@ export interface ServiceInfo {
 }
 
 /**
- * The endpoints every service has (DESIGN §4.1): liveness at `/api/v1/health`, readiness at
- * `/api/v1/ready` (503 while any check fails or during shutdown), and the metrics exposition at
- * `/metrics` and `/api/v1/metrics` (OpenMetrics when the `Accept` header asks for it). All are
- * `open`: probes and scrapers need no token, even with `AUTH_PROTECT_READS`.
+ * The endpoints every service has (docs/protocols.md#common-http-endpoints): liveness at
+ * `/api/v1/health`, readiness at `/api/v1/ready` (503 while any check fails or during shutdown),
+ * and the metrics exposition at `/metrics` and `/api/v1/metrics` (OpenMetrics when the `Accept`
+ * header asks for it). All are `open`: probes and scrapers need no token, even with
+ * `AUTH_PROTECT_READS`.
  */
 export function commonRoutes(options: {
   readonly info: ServiceInfo;

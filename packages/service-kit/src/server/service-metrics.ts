@@ -27,8 +27,8 @@ export interface ServiceMetrics {
 }
 
 /**
- * Builds the `MetricsPort` a service records through (DESIGN §8), with the constant labels
- * service/instance/version on every series:
+ * Builds the `MetricsPort` a service records through (docs/operations.md#metrics), with the
+ * constant labels service/instance/version on every series:
  *
  * - `prometheus` (the default): `@tse/prometheus-adapter` on prom-client, with prom-client's
  *   Node runtime metrics; `/metrics` answers OpenMetrics when asked;

@@ -66,9 +66,9 @@ export interface ListeningPorts {
 }
 
 /**
- * The network face of a service (DESIGN §4): the HTTP port (REST, SSE, metrics and every RPC
- * over Connect, gRPC-Web and gRPC on HTTP/1.1 and h2c) and the gRPC port (the same RPCs on
- * h2c), with CORS, HTTP and RPC metrics, `grpc.health.v1` and server reflection. Every call
+ * The network face of a service (docs/protocols.md#ports): the HTTP port (REST, SSE, metrics and
+ * every RPC over Connect, gRPC-Web and gRPC on HTTP/1.1 and h2c) and the gRPC port (the same RPCs
+ * on h2c), with CORS, HTTP and RPC metrics, `grpc.health.v1` and server reflection. Every call
  * passes the {@link AccessGuard} at its level: an RPC's from `rpcAccess`, a REST route's its own.
  *
  * {@link shutdown} drains it: health NOT_SERVING and readiness 503 at once, no new

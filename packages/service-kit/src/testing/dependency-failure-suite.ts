@@ -23,10 +23,11 @@ export interface DependencyFailureTarget<C extends DependencyFailureExpectation>
 }
 
 /**
- * Start-up against a broken dependency (DESIGN §9, issue 19 item 20), as a vitest suite run
- * against the real entry point: for each case the process exits with code 2, writes exactly one
- * line to standard error naming the dependency and the cause, prints no stack trace anywhere,
- * and left nothing behind — every dependency is checked before anything is migrated or written.
+ * Start-up against a broken dependency (docs/operations.md#start-up, issue 19 item 20), as a vitest
+ * suite run against the real entry point: for each case the process exits with code 2, writes
+ * exactly one line to standard error naming the dependency and the cause, prints no stack trace
+ * anywhere, and left nothing behind — every dependency is checked before anything is migrated or
+ * written.
  */
 export function describeDependencyFailures<C extends DependencyFailureExpectation>(
   target: DependencyFailureTarget<C>,

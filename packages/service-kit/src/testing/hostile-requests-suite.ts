@@ -97,8 +97,9 @@ function grpcStatus(answer: RawAnswer): number {
 }
 
 /**
- * The protocol-level contract of a service's HTTP and gRPC ports under hostile requests (DESIGN
- * §2, §4), run against its real process started with {@link HOSTILE_REQUESTS_ENV}:
+ * The protocol-level contract of a service's HTTP and gRPC ports under hostile requests
+ * (docs/protocols.md#rest-error-body, docs/protocols.md#ports), run against its real process
+ * started with {@link HOSTILE_REQUESTS_ENV}:
  *
  * - malformed bodies on every protocol — Connect JSON with invalid JSON or the wrong content
  *   type, Connect proto, gRPC and gRPC-Web with truncated protobuf or a short envelope — get

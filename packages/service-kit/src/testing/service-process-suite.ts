@@ -104,12 +104,12 @@ export const COMMON_INVALID_SETTINGS: readonly (readonly [Record<string, string>
 ];
 
 /**
- * The process-level contract every service keeps (DESIGN §3, §4.1, §9), as a vitest suite run
+ * The process-level contract every service keeps (docs/data-model.md#instance-identity,
+ * docs/protocols.md#common-http-endpoints, docs/operations.md#start-up), as a vitest suite run
  * against the real entry point: `--help`, one-line start-up errors naming the variable (for a
  * sample of the kit's rules and the service's `invalidSettings`, with nothing written to the
- * `refusalStores`), the
- * identity in health output and metrics, derived names in the start-up log, gRPC health on the
- * gRPC port, and a clean exit on SIGTERM.
+ * `refusalStores`), the identity in health output and metrics, derived names in the start-up log,
+ * gRPC health on the gRPC port, and a clean exit on SIGTERM.
  */
 export function describeServiceProcess(expected: ServiceProcessExpectations): void {
   describe(`${expected.serviceName} process`, () => {

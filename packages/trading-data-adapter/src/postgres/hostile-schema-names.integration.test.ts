@@ -18,9 +18,10 @@ const HOSTILE_SCHEMAS = [
 ];
 
 /**
- * The trading store under hostile schema names, below the identity checks (DESIGN §3): its
- * enum types, tables, migrations and unnest commits are always schema-qualified and quoted, so
- * everything lands in exactly the named schema and the canary schema survives.
+ * The trading store under hostile schema names, below the identity checks
+ * (docs/data-model.md#instance-identity): its enum types, tables, migrations and unnest commits are
+ * always schema-qualified and quoted, so everything lands in exactly the named schema and the
+ * canary schema survives.
  */
 describeWithPostgres("trading store in hostile schema names (Postgres)", () => {
   let admin: postgres.Sql;

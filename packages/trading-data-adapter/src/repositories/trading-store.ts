@@ -65,8 +65,9 @@ export const DEFAULT_LIST_LIMIT = 100;
 export const MAX_LIST_LIMIT = 1_000;
 
 /**
- * The trading engine's persistence port (DESIGN §7): strategies, orders, trades and positions,
- * and the engine's own state that must survive a restart (engine state records).
+ * The trading engine's persistence port (docs/data-model.md#trading-tables): strategies, orders,
+ * trades and positions, and the engine's own state that must survive a restart (engine state
+ * records).
  *
  * Contract of every implementation:
  * - Records read back equal the validated records written: ids in lower case, amounts rounded

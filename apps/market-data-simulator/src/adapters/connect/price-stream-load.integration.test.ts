@@ -34,12 +34,13 @@ interface StreamRecord {
 }
 
 /**
- * The simulator under 500 concurrent StreamPrices subscribers for a minute (DESIGN §5 fan-out):
- * the streams are spread over gRPC on the gRPC port (several HTTP/2 connections), gRPC on the
- * HTTP port, and Connect over HTTP/1.1 (one connection each). Every stream gets its snapshot and
- * updates in every 10 s window, none fails, the process's RSS stays under 512 MB and its peak
- * in the last third of the run is within 64 MB of the first third's (no leak), nothing is logged
- * at error level, and every subscription is released once the clients leave.
+ * The simulator under 500 concurrent StreamPrices subscribers for a minute
+ * (docs/architecture.md#fan-out): the streams are spread over gRPC on the gRPC port (several HTTP/2
+ * connections), gRPC on the HTTP port, and Connect over HTTP/1.1 (one connection each). Every
+ * stream gets its snapshot and updates in every 10 s window, none fails, the process's RSS stays
+ * under 512 MB and its peak in the last third of the run is within 64 MB of the first third's (no
+ * leak), nothing is logged at error level, and every subscription is released once the clients
+ * leave.
  */
 describe(`market-data-simulator with ${STREAMS} concurrent price streams (real process)`, () => {
   let service: SpawnedService;

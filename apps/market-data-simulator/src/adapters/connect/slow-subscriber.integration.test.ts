@@ -109,9 +109,9 @@ async function openStalledReader(port: number) {
 }
 
 /**
- * Slow consumers and stream limits of the simulator's fan-out (DESIGN §5), against the real
- * process: one subscriber that stops reading does not move the other subscribers' p99
- * latency beyond the stated margin; its queue is conflated (it skips to the newest quotes) and
+ * Slow consumers and stream limits of the simulator's fan-out (docs/architecture.md#fan-out),
+ * against the real process: one subscriber that stops reading does not move the other subscribers'
+ * p99 latency beyond the stated margin; its queue is conflated (it skips to the newest quotes) and
  * bounded (what it receives on resuming is bounded by the transport's buffers, not the length
  * of the stall; memory stays flat); `market_data_subscriber_updates_dropped_total` counts what
  * it missed; and `MAX_SUBSCRIBERS` and `MAX_SYMBOLS_PER_STREAM` answer ResourceExhausted (429

@@ -8,9 +8,10 @@ const instance = `md-rest-fuzz-${process.pid.toString(36)}`;
 const assets = ["BTC", "BTC-USD", "ETH", "SOL-USD"];
 
 /**
- * Property-based fuzzing of every REST route and query parameter of the simulator (DESIGN
- * §4.1, §4.3) against the real process with Postgres behind `history`: hostile values never
- * get a 5xx, the service's refusals are JSON errors, and it keeps serving.
+ * Property-based fuzzing of every REST route and query parameter of the simulator
+ * (docs/protocols.md#common-http-endpoints, docs/protocols.md#market-data-rest-and-sse) against the
+ * real process with Postgres behind `history`: hostile values never get a 5xx, the service's
+ * refusals are JSON errors, and it keeps serving.
  */
 describeWithPostgres("market-data-simulator REST fuzzing (real process)", () => {
   let service: SpawnedService;

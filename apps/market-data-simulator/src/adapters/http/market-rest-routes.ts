@@ -21,7 +21,10 @@ export interface MarketRestDependencies {
   readonly history: CandleHistory;
 }
 
-/** The `price/{asset}` body of one quote (DESIGN §4.3): epoch ms, prices as JSON numbers. */
+/**
+ * The `price/{asset}` body of one quote (docs/protocols.md#market-data-rest-and-sse): epoch ms,
+ * prices as JSON numbers.
+ */
 export function priceBody(quote: MarketQuote) {
   return {
     symbol: quote.symbol,
@@ -39,9 +42,9 @@ export function priceBody(quote: MarketQuote) {
 }
 
 /**
- * The REST + SSE API of DESIGN §4.3 for browsers and the ecosystem's dashboard: `{asset}` is a
- * symbol (`BTC-USD`) or a base asset (`BTC` → its USD symbol); bad parameters are 400s naming
- * the parameter, unknown assets 404s, a full hub 429.
+ * The REST + SSE API of docs/protocols.md#market-data-rest-and-sse for browsers and the ecosystem's
+ * dashboard: `{asset}` is a symbol (`BTC-USD`) or a base asset (`BTC` → its USD symbol); bad
+ * parameters are 400s naming the parameter, unknown assets 404s, a full hub 429.
  */
 export function marketRestRoutes({ simulator, hub, history }: MarketRestDependencies): RestRoute[] {
   const resolve = (asset: string): string => {

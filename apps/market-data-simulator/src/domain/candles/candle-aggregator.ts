@@ -66,11 +66,11 @@ export function candleStart(timestamp: number, interval: CandleInterval): number
 }
 
 /**
- * Builds candles of every interval from ticks (DESIGN §5: candles are aggregated, never generated
- * separately). Every interval folds the same ticks, so a 5m candle is exactly the aggregate of
- * its five 1m candles (open of the first, close of the last, extreme high and low, summed volume
- * and trades), and `low ≤ open, close ≤ high` holds by construction. Volumes are kept on the
- * stores' 8 decimals (`roundQuantity`), so no float noise builds up in them.
+ * Builds candles of every interval from ticks (docs/architecture.md#market-simulation: candles are
+ * aggregated, never generated separately). Every interval folds the same ticks, so a 5m candle is
+ * exactly the aggregate of its five 1m candles (open of the first, close of the last, extreme high
+ * and low, summed volume and trades), and `low ≤ open, close ≤ high` holds by construction. Volumes
+ * are kept on the stores' 8 decimals (`roundQuantity`), so no float noise builds up in them.
  *
  * Contract: a tick older than its symbol's open 1m candle is refused with a `RangeError` (the
  * feed's clock only moves forward); a tick in a later period closes the open candle (reported in

@@ -113,10 +113,10 @@ interface SymbolState {
 }
 
 /**
- * The joint mid-price process of a set of symbols (DESIGN §5): per symbol, geometric Brownian
- * motion with the Itô correction, optional Merton jumps (compensated, so they leave the expected
- * return alone), optional mean reversion, and a calm/turbulent volatility regime; shocks
- * correlated across symbols through the Cholesky factor of `correlation`.
+ * The joint mid-price process of a set of symbols (docs/architecture.md#market-simulation): per
+ * symbol, geometric Brownian motion with the Itô correction, optional Merton jumps (compensated, so
+ * they leave the expected return alone), optional mean reversion, and a calm/turbulent volatility
+ * regime; shocks correlated across symbols through the Cholesky factor of `correlation`.
  *
  * Contract:
  * - Pure and reproducible: the same symbols, correlation and seed give the same path for the

@@ -1,7 +1,7 @@
 import type { DynamicsOverlay } from "../price/price-process.js";
 import { SECONDS_PER_YEAR } from "../price/price-process.js";
 
-/** Every scenario the simulator plays (DESIGN §5). */
+/** Every scenario the simulator plays (docs/architecture.md#market-simulation). */
 export const SCENARIO_TYPES = Object.freeze([
   "RALLY",
   "CRASH",

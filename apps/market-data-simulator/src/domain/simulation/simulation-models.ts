@@ -1,7 +1,7 @@
 import type { SeededRandom } from "../random/seeded-random.js";
 import { logReturns, pearson, standardDeviation } from "./similarity.js";
 
-/** The model families of GenerateSimulation (DESIGN §5). */
+/** The model families of GenerateSimulation (docs/architecture.md#market-simulation). */
 export const SIMULATION_MODELS = Object.freeze([
   "STATISTICAL_SIMILARITY",
   "MONTE_CARLO",

@@ -7,10 +7,10 @@ const entry = fileURLToPath(new URL("../../main.ts", import.meta.url));
 const instance = `te-rest-fuzz-${process.pid.toString(36)}`;
 
 /**
- * Property-based fuzzing of every REST route and query parameter of the trading engine (DESIGN
- * §4.1, §7) against the real process with its orders in Postgres: hostile values never get a
- * 5xx, the engine's refusals are JSON errors, and it keeps serving. No simulator runs: the
- * reads do not need one.
+ * Property-based fuzzing of every REST route and query parameter of the trading engine
+ * (docs/protocols.md#common-http-endpoints, docs/protocols.md#trading-rest-reads) against the real
+ * process with its orders in Postgres: hostile values never get a 5xx, the engine's refusals are
+ * JSON errors, and it keeps serving. No simulator runs: the reads do not need one.
  */
 describeWithPostgres("trading-engine REST fuzzing (real process)", () => {
   let service: SpawnedService;

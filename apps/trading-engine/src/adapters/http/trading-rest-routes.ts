@@ -129,10 +129,10 @@ function orderBody(o: OrderSnapshot) {
 }
 
 /**
- * The trading engine's REST reads (DESIGN §7): strategies, one strategy with its positions,
- * positions (`include_flat` = true or false), orders (`status` = comma-separated statuses or
- * `open`, `limit` ≤ 1000), the portfolio and the risk status. Bad parameters — and unknown or
- * repeated ones — are 400s naming them; unknown ids 404s.
+ * The trading engine's REST reads (docs/protocols.md#trading-rest-reads): strategies, one strategy
+ * with its positions, positions (`include_flat` = true or false), orders (`status` =
+ * comma-separated statuses or `open`, `limit` ≤ 1000), the portfolio and the risk status. Bad
+ * parameters — and unknown or repeated ones — are 400s naming them; unknown ids 404s.
  */
 export function tradingRestRoutes(desks: {
   readonly trading: TradingDesk;

@@ -34,12 +34,12 @@ export interface SimulatorPriceFeedHandlers {
 }
 
 /**
- * A client of the simulator's `marketdata.v1` price stream over gRPC (DESIGN §7): it streams
- * quotes of `instruments`, hands each to `onQuote`, and on any failure — the simulator down, the
- * stream broken or ended — reconnects after a jittered exponential backoff that resets once
- * quotes flow again, so a restart of the simulator costs a pause, never a crash or a hot loop.
- * No quote for `staleAfterMs` makes the state `stale` (the engine pauses trading); the next
- * quote makes it `live` again.
+ * A client of the simulator's `marketdata.v1` price stream over gRPC
+ * (docs/architecture.md#the-route-of-a-price): it streams quotes of `instruments`, hands each to
+ * `onQuote`, and on any failure — the simulator down, the stream broken or ended — reconnects after
+ * a jittered exponential backoff that resets once quotes flow again, so a restart of the simulator
+ * costs a pause, never a crash or a hot loop. No quote for `staleAfterMs` makes the state `stale`
+ * (the engine pauses trading); the next quote makes it `live` again.
  */
 export class SimulatorPriceFeed {
   readonly #options: SimulatorPriceFeedOptions;

@@ -18,10 +18,11 @@ import { StrategyRunner } from "./strategy-runner.js";
 import type { TradingEngineOptions, TradingEnginePorts } from "./trading-engine-ports.js";
 
 /**
- * The trading engine (DESIGN §7): strategies trade quotes through pre-trade risk into the
- * execution venue; fills move the portfolio. One quote is processed completely — marks, fills
- * of working orders, expiries, the drawdown breaker, each active strategy's decision — before
- * the next, and every operation hands its changes to `onChanges` as one unit.
+ * The trading engine (docs/architecture.md#the-trading-engine): strategies trade quotes through
+ * pre-trade risk into the execution venue; fills move the portfolio. One quote is processed
+ * completely — marks, fills of working orders, expiries, the drawdown breaker, each active
+ * strategy's decision — before the next, and every operation hands its changes to `onChanges` as
+ * one unit.
  *
  * Contract:
  * - Every order is checked by risk; a refused order is stored REJECTED with the limit's reason.

@@ -8,9 +8,10 @@ export type VenueEvent =
   | { readonly type: "fill"; readonly fill: Fill };
 
 /**
- * Where orders are executed (DESIGN §7). The engine submits SUBMITTED orders and applies the
- * events in the order returned; quotes drive fills of working orders. The built-in
- * implementation is the paper venue; a real exchange adapter would implement the same port.
+ * Where orders are executed (docs/architecture.md#how-the-engine-trades). The engine submits
+ * SUBMITTED orders and applies the events in the order returned; quotes drive fills of working
+ * orders. The built-in implementation is the paper venue; a real exchange adapter would implement
+ * the same port.
  *
  * Time: `now` is the engine's clock at the call. A fill happens at `now` and is stamped so —
  * never with an earlier quote's time, so never before the order it fills was created.

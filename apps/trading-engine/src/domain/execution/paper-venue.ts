@@ -22,18 +22,18 @@ interface WorkingOrder {
 }
 
 /**
- * A simulated exchange that fills against the live quote (DESIGN §7): market orders at the
- * touch with slippage and the taker fee; limit orders that cross on arrival at the touch (taker),
- * otherwise resting until a quote crosses them, then at their limit price (maker). Every fill is
- * capped by the size quoted on the other side, which working orders of one side share in price
- * then time priority — new orders after the resting ones, until the next quote — so a large
- * order fills partially over several quotes. A limit order never fills worse than its limit.
- * An order submitted without a quote (none fresh enough, see {@link ExecutionVenue.submit})
- * is accepted and rests, a market order included, until the next quote of its instrument.
- * Every fill is stamped with the `now` of the call that made it. With the instruments' rules,
- * fills are on their grid like real ones: quantities in whole lots of the quoted size, taker
- * prices (slippage included) on the tick, rounded against the taker. Fees are rounded to 8
- * decimals. Pure: ids come from `nextFillId`, time from the caller.
+ * A simulated exchange that fills against the live quote
+ * (docs/architecture.md#how-the-engine-trades): market orders at the touch with slippage and the
+ * taker fee; limit orders that cross on arrival at the touch (taker), otherwise resting until a
+ * quote crosses them, then at their limit price (maker). Every fill is capped by the size quoted on
+ * the other side, which working orders of one side share in price then time priority — new orders
+ * after the resting ones, until the next quote — so a large order fills partially over several
+ * quotes. A limit order never fills worse than its limit. An order submitted without a quote (none
+ * fresh enough, see {@link ExecutionVenue.submit}) is accepted and rests, a market order included,
+ * until the next quote of its instrument. Every fill is stamped with the `now` of the call that
+ * made it. With the instruments' rules, fills are on their grid like real ones: quantities in whole
+ * lots of the quoted size, taker prices (slippage included) on the tick, rounded against the taker.
+ * Fees are rounded to 8 decimals. Pure: ids come from `nextFillId`, time from the caller.
  */
 export class PaperVenue implements ExecutionVenue {
   readonly #costs: PaperVenueCosts;

@@ -21,7 +21,10 @@ export const OPEN_ORDER_STATUSES: readonly OrderStatus[] = Object.freeze([
   "partially_filled",
 ]);
 
-/** The legal transitions of the order lifecycle (DESIGN §7); anything else is refused. */
+/**
+ * The legal transitions of the order lifecycle (docs/architecture.md#the-route-of-an-order);
+ * anything else is refused.
+ */
 const TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
   pending: ["submitted", "rejected", "cancelled"],
   submitted: ["accepted", "rejected", "cancelled"],

@@ -1,6 +1,8 @@
 import { isInstrumentSymbol } from "../shared/instrument-symbol.js";
 
-/** The engine's pre-trade limits (DESIGN §7); 0 disables a limit. */
+/**
+ * The engine's pre-trade limits (docs/architecture.md#how-the-engine-trades); 0 disables a limit.
+ */
 export interface RiskLimits {
   /**
    * Largest absolute net position per instrument across strategies, once every open order on

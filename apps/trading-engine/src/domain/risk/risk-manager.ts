@@ -91,15 +91,15 @@ export class CircuitBreakerError extends Error {
 const ORDER_RATE_WINDOW_MS = 1_000;
 
 /**
- * Pre-trade risk (DESIGN §7): the circuit breaker, the per-instrument position limit, the total
- * notional, the gross leverage (total notional within a multiple of the portfolio's value), the
- * order rate, and a strategy's own limits. An order is allowed when it lands
- * exactly on a limit and refused past it. Open orders count as if they filled: the position
- * limits judge the position once every open order on the order's side filled, and notional is
- * the worst-case exposure of each book (see `worstCaseExposure`). An order that only reduces
- * what a limit measures — after the open orders on its side — is never refused by it; one that
- * reduces and then reverses a position is judged by the part past flat. An operator's closing
- * order (the kill switch) passes every check, see {@link RiskManager.check}.
+ * Pre-trade risk (docs/architecture.md#how-the-engine-trades): the circuit breaker, the
+ * per-instrument position limit, the total notional, the gross leverage (total notional within a
+ * multiple of the portfolio's value), the order rate, and a strategy's own limits. An order is
+ * allowed when it lands exactly on a limit and refused past it. Open orders count as if they
+ * filled: the position limits judge the position once every open order on the order's side filled,
+ * and notional is the worst-case exposure of each book (see `worstCaseExposure`). An order that
+ * only reduces what a limit measures — after the open orders on its side — is never refused by it;
+ * one that reduces and then reverses a position is judged by the part past flat. An operator's
+ * closing order (the kill switch) passes every check, see {@link RiskManager.check}.
  */
 export class RiskManager {
   #limits: RiskLimits;

@@ -86,12 +86,12 @@ interface InstrumentState {
 const VOLATILITY_DECAY = 0.05;
 
 /**
- * Market making (DESIGN §7): `levels` bids and asks around the mid. The quoted spread is the
- * larger of `spreadBps` and `volatilityMultiplier` × the mid's recent volatility over one quote
- * lifetime (an EWMA of squared log returns); quotes shift against the inventory by
- * `inventorySkew` × half the spread at the position limit (down when long, up when short), and a
- * side stops quoting at the limit. Prices go on the instrument's tick (bids down, asks up) when
- * the view has its rules. Every `refreshIntervalMs` it keeps working orders that are
+ * Market making (docs/architecture.md#how-the-engine-trades): `levels` bids and asks around the
+ * mid. The quoted spread is the larger of `spreadBps` and `volatilityMultiplier` × the mid's recent
+ * volatility over one quote lifetime (an EWMA of squared log returns); quotes shift against the
+ * inventory by `inventorySkew` × half the spread at the position limit (down when long, up when
+ * short), and a side stops quoting at the limit. Prices go on the instrument's tick (bids down,
+ * asks up) when the view has its rules. Every `refreshIntervalMs` it keeps working orders that are
  * still within a quarter of the half-spread of a wanted level and replaces the rest.
  */
 export class MarketMakingStrategy implements TradingStrategy {

@@ -82,13 +82,13 @@ export function resolveMeanReversionParameters(input: MeanReversionInput): MeanR
 }
 
 /**
- * Mean reversion (DESIGN §7): samples the mid every `sampleIntervalMs`; once `lookback` samples
- * are in, the z-score of the mid against their mean and standard deviation drives it. Flat, it
- * sells `orderQuantity` at z ≥ entry and buys at z ≤ −entry (market, or limit at the touch);
- * holding, it closes the whole position with a market order when |z| falls to the exit level on
- * its side of the mean, or when the loss from the entry price reaches `stopLossBps`. It never
- * stacks orders: while one of its orders works, it waits. Its samples are its memory: kept
- * with the strategy across restarts (see {@link SampleHistory}).
+ * Mean reversion (docs/architecture.md#how-the-engine-trades): samples the mid every
+ * `sampleIntervalMs`; once `lookback` samples are in, the z-score of the mid against their mean and
+ * standard deviation drives it. Flat, it sells `orderQuantity` at z ≥ entry and buys at z ≤ −entry
+ * (market, or limit at the touch); holding, it closes the whole position with a market order when
+ * |z| falls to the exit level on its side of the mean, or when the loss from the entry price
+ * reaches `stopLossBps`. It never stacks orders: while one of its orders works, it waits. Its
+ * samples are its memory: kept with the strategy across restarts (see {@link SampleHistory}).
  */
 export class MeanReversionStrategy implements TradingStrategy {
   readonly type = "mean_reversion" as const;

@@ -67,11 +67,11 @@ export interface StrategyMemory {
 }
 
 /**
- * A trading strategy (DESIGN §7): pure decision logic over quotes, positions and its working
- * orders; the engine owns orders, risk and execution. Implementations keep their own state
- * (samples, estimates) per instrument and must not throw on well-formed input — a throw puts the
- * strategy into ERROR. State that must survive a restart is its `memory`; the rest (e.g. the
- * market maker's volatility estimate, re-learnt within a few quotes) starts afresh.
+ * A trading strategy (docs/architecture.md#how-the-engine-trades): pure decision logic over quotes,
+ * positions and its working orders; the engine owns orders, risk and execution. Implementations
+ * keep their own state (samples, estimates) per instrument and must not throw on well-formed input
+ * — a throw puts the strategy into ERROR. State that must survive a restart is its `memory`; the
+ * rest (e.g. the market maker's volatility estimate, re-learnt within a few quotes) starts afresh.
  */
 export interface TradingStrategy {
   readonly type: StrategyType;

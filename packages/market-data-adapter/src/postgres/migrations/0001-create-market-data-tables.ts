@@ -2,8 +2,8 @@ import { qualifiedName, quoteIdentifier } from "@tse/instance-naming";
 import type { Migration } from "@tse/postgres-kit";
 
 /**
- * The four market-data tables of DESIGN §6 — `symbols`, `price_feeds`, `candles`,
- * `market_snapshots` — with their constraints and the indexes their queries use.
+ * The four market-data tables of docs/data-model.md#market-data-tables — `symbols`, `price_feeds`,
+ * `candles`, `market_snapshots` — with their constraints and the indexes their queries use.
  *
  * Decimals are `numeric(24,8)` (the percentage `numeric(10,4)`, widened to `numeric(20,4)` by version 2); ids are uuids defaulting to
  * `gen_random_uuid()` (built in since Postgres 13), although the repositories assign them so a

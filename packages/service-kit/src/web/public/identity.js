@@ -1,4 +1,5 @@
-// Who served the page: the identity of `/api/v1/health` (DESIGN §4.1) in the page header.
+// Who served the page: the identity of `/api/v1/health` (docs/protocols.md#common-http-endpoints)
+// in the page header.
 import { getJson } from "./rest.js";
 
 /** @typedef {{ service: string, instance: string, version: string, environment: string }} Health */

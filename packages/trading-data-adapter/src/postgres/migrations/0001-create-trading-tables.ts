@@ -2,9 +2,9 @@ import { qualifiedName, quoteIdentifier } from "@tse/instance-naming";
 import type { Migration } from "@tse/postgres-kit";
 
 /**
- * The trading tables of DESIGN §7 — `strategies`, `orders`, `trades`, `positions` — with the
- * enums of the ecosystem's planned `trading` schema, their constraints, and the indexes the
- * queries use. Amounts are `numeric(20,8)`.
+ * The trading tables of docs/data-model.md#trading-tables — `strategies`, `orders`, `trades`,
+ * `positions` — with the enums of the ecosystem's planned `trading` schema, their constraints, and
+ * the indexes the queries use. Amounts are `numeric(20,8)`.
  *
  * The constraints a valid record can still break are named as `TRADING_CONSTRAINTS` names them.
  * Enum creation is wrapped so that running this SQL again (history lost) does not fail.

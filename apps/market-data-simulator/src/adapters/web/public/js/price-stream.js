@@ -1,4 +1,5 @@
-// The live quotes of every symbol, from the Server-Sent Events stream of DESIGN §4.3.
+// The live quotes of every symbol, from the Server-Sent Events stream of
+// docs/protocols.md#market-data-rest-and-sse.
 import { readEventStream } from "@tse/web-kit/event-stream.js";
 import { backoffMs } from "@tse/web-kit/retry.js";
 

@@ -4,9 +4,13 @@
  * for Postgres and Redis), a server's address without its credentials for messages, and how a
  * blank URL setting reads (no server: the in-memory backend).
  *
+ * Storage adapters also share the shapes they report through: a log line ({@link AdapterLog}),
+ * a dependency's health ({@link DependencyHealth}) and a readiness probe ({@link AdapterProbe}).
+ *
  * The checks themselves live next to their drivers: `checkPostgres` in `@tse/postgres-kit`,
  * `checkRedis` in `@tse/redis-kit`.
  */
+export type { AdapterLog, AdapterProbe, DependencyHealth } from "./adapter-ports.js";
 export { DependencyCheckError } from "./dependency-check-error.js";
 export {
   configuredUrl,

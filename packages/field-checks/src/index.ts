@@ -30,4 +30,5 @@ export {
   validateBatch,
   validateObjectBatch,
 } from "./field-checks.js";
+export { SYMBOL_PATTERN, validateSymbol } from "./symbol.js";
 export { ValidationError } from "./validation-error.js";

@@ -10,11 +10,9 @@
  */
 
 // The adapter: one call composes every store on the configured backends.
+export type { AdapterLog, AdapterProbe, DependencyHealth } from "@tse/dependency-check";
 export {
-  type AdapterLog,
-  type AdapterProbe,
   createMarketDataAdapter,
-  type DependencyHealth,
   type MarketDataAdapter,
   type MarketDataAdapterCloseResult,
   type MarketDataAdapterConfig,

@@ -1,3 +1,4 @@
+import type { AdapterLog, AdapterProbe, DependencyHealth } from "@tse/dependency-check";
 import { configuredUrl, DEFAULT_DEPENDENCY_CHECK_TIMEOUT_MS } from "@tse/dependency-check";
 import { messageOf } from "@tse/error-text";
 import type { NamespaceSource } from "@tse/instance-naming";
@@ -41,13 +42,6 @@ export type RedisClientOptions = Pick<
   "commandTimeoutMs" | "connectTimeoutMs" | "startupTimeoutMs" | "reconnect"
 >;
 
-/** One line the adapter wants logged; the composition root maps it onto its logger. */
-export type AdapterLog = (
-  level: "info" | "warn" | "error",
-  message: string,
-  fields: Readonly<Record<string, unknown>>,
-) => void;
-
 /** Configuration of {@link createMarketDataAdapter}. */
 export interface MarketDataAdapterConfig {
   /** Where this instance's data lives: its schema and Redis namespace (from instance-naming). */
@@ -80,13 +74,6 @@ export interface MarketDataBackends {
   readonly keyValue: "redis" | "memory";
 }
 
-/** The state of one dependency, as {@link MarketDataAdapter.health} reports it. */
-export interface DependencyHealth {
-  readonly ok: boolean;
-  /** `ok`, `memory`, or why it is not ok. */
-  readonly detail: string;
-}
-
 /** What {@link MarketDataAdapter.health} reports. */
 export interface MarketDataAdapterHealth {
   /** Both dependencies ok. */
@@ -96,12 +83,6 @@ export interface MarketDataAdapterHealth {
   /** The write-behind buffer: rows buffered, written and dropped per table. */
   readonly writes: WriteBehindStatus;
 }
-
-/**
- * A readiness probe in the shape the service kit takes: resolves when the dependency works,
- * rejects with the reason otherwise; `"disabled"` when the instance runs in memory.
- */
-export type AdapterProbe = ((signal: AbortSignal) => Promise<void>) | "disabled";
 
 /** What {@link MarketDataAdapter.close} achieved. */
 export interface MarketDataAdapterCloseResult {

@@ -1,7 +1,7 @@
+import type { AdapterLog, AdapterProbe, DependencyHealth } from "@tse/dependency-check";
 import { configuredUrl } from "@tse/dependency-check";
 import { messageOf } from "@tse/error-text";
 import type { ServiceIdentity } from "@tse/instance-naming";
-import type { AdapterLog, AdapterProbe, DependencyHealth } from "@tse/market-data-adapter";
 import type { MetricsPort } from "@tse/metrics-port";
 import {
   awaitStartupMigration,

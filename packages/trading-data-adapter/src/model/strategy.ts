@@ -6,8 +6,8 @@ import {
   checkOptionalDate,
   checkText,
   ValidationError,
+  validateSymbol,
 } from "@tse/field-checks";
-import { validateSymbol } from "@tse/market-data-adapter";
 import { checkJsonObject, type JsonObject, MAX_REASON_LENGTH, optional } from "./field-checks.js";
 
 /** The life-cycle states of a strategy (the `strategy_status` enum). */

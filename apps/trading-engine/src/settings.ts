@@ -42,7 +42,7 @@ export const engineSettings = {
   marketDataInstance: setting({
     env: "MARKET_DATA_INSTANCE",
     description:
-      "with discovery, the simulator instance to trade (default: the first one registered)",
+      "with discovery, the simulator instance to trade (default: the first by instance name)",
     schema: stringSchema.refine((name) => name === "" || validateInstanceName(name).ok, {
       message: "must be empty or an instance name (lower-case letters, digits, inner '-', ≤ 63)",
     }),
